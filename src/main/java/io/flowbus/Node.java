@@ -1,0 +1,162 @@
+package io.flowbus;
+
+import io.flowbus.api.HttpVerticle;
+import io.flowbus.cluster.ClusterSetup;
+import io.flowbus.cluster.Membership;
+import io.flowbus.config.NodeConfig;
+import io.flowbus.controller.DefinitionsStore;
+import io.flowbus.controller.LeaderElection;
+import io.flowbus.definitions.DefinitionsException;
+import io.flowbus.definitions.DefinitionsLoader;
+import io.flowbus.model.Definitions;
+import io.flowbus.worker.WorkerVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One flowbus node: a clustered Vert.x with the verticles of its roles. Started by {@link Main}
+ * and, in tests, several times in one JVM.
+ */
+public final class Node {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final NodeConfig config;
+  private Vertx vertx;
+  private String nodeId;
+  private WorkerVerticle worker;
+  private LeaderElection election;
+  private volatile boolean ready;
+  private volatile boolean stopping;
+
+  public Node(NodeConfig config) {
+    this.config = config;
+  }
+
+  /** Reads and checks the definitions; a node with invalid ones must not start. */
+  public static Definitions loadDefinitions(NodeConfig config) throws DefinitionsException {
+    return DefinitionsLoader.load(config.definitions());
+  }
+
+  public Future<Node> start() {
+    Definitions definitions;
+    String text;
+    try {
+      definitions = loadDefinitions(config);
+      text = Files.readString(config.definitions(), StandardCharsets.UTF_8);
+      Files.createDirectories(config.dataDir());
+    } catch (DefinitionsException | IOException e) {
+      return Future.failedFuture(e);
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    HazelcastClusterManager cluster = new HazelcastClusterManager(ClusterSetup.hazelcast(config));
+    return Vertx.builder()
+        .with(
+            ClusterSetup.vertx(config)
+                .setMetricsOptions(
+                    new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withClusterManager(cluster)
+        .buildClustered()
+        .compose(
+            v -> {
+              vertx = v;
+              nodeId = cluster.getNodeId();
+              return deploy(cluster, registry, definitions, text);
+            })
+        .map(
+            x -> {
+              ready = true;
+              LOG.info(
+                  "node {} ready: roles {}, port {}, {} slots, data in {}",
+                  nodeId,
+                  config.roles(),
+                  config.port(),
+                  config.slots(),
+                  config.dataDir());
+              return this;
+            });
+  }
+
+  private Future<Void> deploy(
+      HazelcastClusterManager cluster,
+      PrometheusMeterRegistry registry,
+      Definitions definitions,
+      String text) {
+    Membership membership = new Membership(cluster.getHazelcastInstance(), nodeId);
+    DefinitionsStore store =
+        config.isController() ? new DefinitionsStore(vertx, definitions, text) : null;
+    Future<?> chain = store == null ? Future.succeededFuture() : store.join();
+    if (config.isWorker()) {
+      worker = new WorkerVerticle(nodeId, config, registry);
+      chain = chain.compose(x -> vertx.deployVerticle(worker));
+    }
+    if (config.isController()) {
+      election = new LeaderElection(config, membership, store, registry);
+      chain = chain.compose(x -> vertx.deployVerticle(election));
+    }
+    HttpVerticle http = new HttpVerticle(config, nodeId, store, registry, this::readiness);
+    return chain.compose(x -> vertx.deployVerticle(http)).mapEmpty();
+  }
+
+  private JsonObject readiness() {
+    return new JsonObject()
+        .put("ready", ready && !stopping)
+        .put("joined", vertx != null)
+        .put("definitions_loaded", true)
+        .put("stopping", stopping);
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  /**
+   * Drains and leaves: the worker takes no new task and finishes or hands back what it runs, the
+   * orchestrator (if here) stops after flushing its journal, then the node leaves the cluster.
+   */
+  public Future<Void> stop() {
+    if (vertx == null) {
+      return Future.succeededFuture();
+    }
+    stopping = true;
+    LOG.info("node {} stopping: draining first", nodeId);
+    Future<Void> drained =
+        worker == null ? Future.succeededFuture() : worker.drain(config.drainTimeout());
+    return drained
+        .compose(v -> election == null ? Future.succeededFuture() : election.resign())
+        .eventually(() -> vertx.close())
+        .onComplete(ar -> LOG.info("node {} left the cluster", nodeId));
+  }
+
+  /** Stops from a thread that is not Vert.x's, as a shutdown hook does. */
+  public void stopAndWait() {
+    try {
+      stop()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(config.drainTimeout().toSeconds() + 60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("node {} did not stop cleanly: {}", nodeId, e.toString());
+    }
+  }
+}

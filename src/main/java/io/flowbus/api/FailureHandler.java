@@ -1,0 +1,58 @@
+package io.flowbus.api;
+
+import io.flowbus.cluster.Problems;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where failures become responses: {@code application/problem+json}, always. */
+final class FailureHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+  @Override
+  public void handle(RoutingContext rc) {
+    JsonObject problem = problemOf(rc);
+    HttpServerResponse response = rc.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    problem.put("instance", rc.request().path());
+    response
+        .setStatusCode(problem.getInteger("status"))
+        .putHeader("Content-Type", "application/problem+json")
+        .end(problem.encode());
+  }
+
+  private static JsonObject problemOf(RoutingContext rc) {
+    Throwable failure = rc.failure();
+    if (failure instanceof ApiException api) {
+      return api.problem().copy();
+    }
+    int status = rc.statusCode();
+    if (failure == null || status != 500 && status > 0) {
+      return switch (status) {
+        case 404 -> Problems.problem(404, "Not found", "no resource at " + rc.request().path());
+        case 405 ->
+            Problems.problem(
+                405, "Method not allowed", rc.request().method() + " is not allowed here");
+        case 413 ->
+            Problems.problem(413, "Request too large", "the request body is larger than the limit");
+        case 400 ->
+            Problems.problem(
+                400, "Bad request", failure == null ? "bad request" : failure.getMessage());
+        case 401 -> Problems.problem(401, "Unauthorized", "this API needs the X-API-Key header");
+        default ->
+            Problems.problem(
+                status > 0 ? status : 500,
+                "Error",
+                failure == null ? "error" : failure.getMessage());
+      };
+    }
+    LOG.error("{} {} failed", rc.request().method(), rc.request().path(), failure);
+    return Problems.problem(500, "Internal error", failure.toString());
+  }
+}

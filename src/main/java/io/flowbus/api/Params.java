@@ -1,0 +1,82 @@
+package io.flowbus.api;
+
+import io.flowbus.storage.DataLayout;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Set;
+
+/** Query and path parameters, checked: a bad one is a 400 (or a 404 for an impossible id). */
+final class Params {
+  private Params() {}
+
+  static String runId(RoutingContext rc) {
+    String id = rc.pathParam("id");
+    if (!DataLayout.isRunId(id)) {
+      throw ApiException.notFound("no run has the id '" + id + "'");
+    }
+    return id;
+  }
+
+  static String single(RoutingContext rc, String name) {
+    List<String> values = rc.queryParam(name);
+    if (values.size() > 1) {
+      throw ApiException.badRequest(
+          "query parameter '" + name + "' is given " + values.size() + " times");
+    }
+    return values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
+  }
+
+  static Integer integer(RoutingContext rc, String name, int min, int max) {
+    String text = single(rc, name);
+    if (text == null) {
+      return null;
+    }
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw ApiException.badRequest(
+        "'"
+            + name
+            + "' must be a whole number from "
+            + min
+            + " to "
+            + max
+            + ", not '"
+            + text
+            + "'");
+  }
+
+  static String oneOf(RoutingContext rc, String name, Set<String> allowed) {
+    String value = single(rc, name);
+    if (value != null && !allowed.contains(value)) {
+      throw ApiException.badRequest(
+          "'"
+              + name
+              + "' must be one of "
+              + String.join(", ", allowed.stream().sorted().toList())
+              + ", not '"
+              + value
+              + "'");
+    }
+    return value;
+  }
+
+  /** Fails on query parameters this endpoint does not know (a typo would otherwise be ignored). */
+  static void only(RoutingContext rc, Set<String> known) {
+    for (String name : rc.queryParams().names()) {
+      if (!known.contains(name)) {
+        throw ApiException.badRequest(
+            "unknown query parameter '"
+                + name
+                + "' (known: "
+                + String.join(", ", known.stream().sorted().toList())
+                + ")");
+      }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.flowbus.api;
+
+import io.flowbus.controller.DefinitionsStore;
+import io.flowbus.model.InputSource;
+import io.flowbus.model.InputSpec;
+import io.flowbus.model.JobDef;
+import io.flowbus.model.RunState;
+import io.flowbus.model.TaskState;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Creating, starting, cancelling, reading, listing and deleting runs and their tasks. */
+final class RunHandlers {
+  private static final Set<String> RUN_STATES = names(RunState.values());
+  private static final Set<String> TASK_STATES = names(TaskState.values());
+  private static final Set<String> BODY_KEYS = Set.of("inputs", "start");
+
+  private final OrchestratorClient orchestrator;
+  private final DefinitionsStore definitions;
+
+  RunHandlers(OrchestratorClient orchestrator, DefinitionsStore definitions) {
+    this.orchestrator = orchestrator;
+    this.definitions = definitions;
+  }
+
+  void create(RoutingContext rc) {
+    String job = rc.pathParam("job");
+    JsonObject params = new JsonObject();
+    for (String name : rc.queryParams().names()) {
+      params.put(name, Params.single(rc, name));
+    }
+    JsonObject body = body(rc.body().buffer());
+    boolean start = true;
+    if (body != null) {
+      for (String key : body.fieldNames()) {
+        if (!BODY_KEYS.contains(key)) {
+          throw ApiException.badRequest("unknown body field '" + key + "' (known: inputs, start)");
+        }
+      }
+      Object inputs = body.getValue("inputs");
+      if (inputs != null && !(inputs instanceof JsonObject)) {
+        throw ApiException.badRequest("'inputs' must be an object of input names to values");
+      }
+      if (inputs != null) {
+        for (Map.Entry<String, Object> e : (JsonObject) inputs) {
+          Object v = e.getValue();
+          if (v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray) {
+            throw ApiException.badRequest(
+                "input '" + e.getKey() + "' must be a string, number or boolean");
+          }
+          if (v != null) {
+            params.put(e.getKey(), v.toString());
+          }
+        }
+      }
+      Object startValue = body.getValue("start");
+      if (startValue != null && !(startValue instanceof Boolean)) {
+        throw ApiException.badRequest("'start' must be true or false");
+      }
+      start = startValue == null || (Boolean) startValue;
+    }
+    JsonObject op =
+        new JsonObject()
+            .put("op", "create")
+            .put("job", job)
+            .put("params", params)
+            .put("headers", headerInputs(rc, job))
+            .put("start", start);
+    orchestrator
+        .call(op)
+        .onSuccess(
+            run ->
+                rc.response()
+                    .setStatusCode(201)
+                    .putHeader("Location", "/api/runs/" + run.getString("id"))
+                    .putHeader("Content-Type", "application/json")
+                    .end(run.encode()))
+        .onFailure(rc::fail);
+  }
+
+  private static JsonObject body(Buffer buffer) {
+    if (buffer == null || buffer.length() == 0 || buffer.toString().isBlank()) {
+      return null;
+    }
+    try {
+      Object parsed = io.vertx.core.json.Json.decodeValue(buffer);
+      if (parsed instanceof JsonObject json) {
+        return json;
+      }
+    } catch (DecodeException e) {
+      throw ApiException.badRequest("the body is not valid JSON: " + e.getMessage());
+    }
+    throw ApiException.badRequest(
+        "the body must be a JSON object such as {\"inputs\": {...}, \"start\": true}");
+  }
+
+  /** Only the headers the job reads as inputs travel on: never cookies, never anything else. */
+  private JsonObject headerInputs(RoutingContext rc, String jobId) {
+    JsonObject headers = new JsonObject();
+    JobDef job = definitions.current().definitions().jobs().get(jobId);
+    if (job != null) {
+      for (InputSpec input : job.inputs().values()) {
+        String value =
+            input.source() == InputSource.HTTP_HEADER ? rc.request().getHeader(input.key()) : null;
+        if (value != null) {
+          headers.put(input.key().toLowerCase(Locale.ROOT), value);
+        }
+      }
+    }
+    return headers;
+  }
+
+  void start(RoutingContext rc) {
+    forward(rc, op("start", rc));
+  }
+
+  void cancel(RoutingContext rc) {
+    forward(rc, op("cancel", rc));
+  }
+
+  void get(RoutingContext rc) {
+    Params.only(rc, Set.of());
+    forward(rc, op("get", rc));
+  }
+
+  void delete(RoutingContext rc) {
+    orchestrator
+        .call(op("delete", rc))
+        .onSuccess(v -> rc.response().setStatusCode(204).end())
+        .onFailure(rc::fail);
+  }
+
+  void list(RoutingContext rc) {
+    Params.only(rc, Set.of("job", "state", "limit", "after"));
+    JsonObject op =
+        new JsonObject()
+            .put("op", "list")
+            .put("job", Params.single(rc, "job"))
+            .put("state", Params.oneOf(rc, "state", RUN_STATES))
+            .put("limit", orDefault(Params.integer(rc, "limit", 1, 1000), 50))
+            .put("after", Params.single(rc, "after"));
+    forward(rc, op);
+  }
+
+  void tasks(RoutingContext rc) {
+    Params.only(rc, Set.of("stage", "state", "limit", "after"));
+    JsonObject op =
+        op("tasks", rc)
+            .put("stage", Params.integer(rc, "stage", 0, Integer.MAX_VALUE))
+            .put("state", Params.oneOf(rc, "state", TASK_STATES))
+            .put("limit", orDefault(Params.integer(rc, "limit", 1, 10_000), 100))
+            .put("after", Params.single(rc, "after"));
+    forward(rc, op);
+  }
+
+  void task(RoutingContext rc) {
+    forward(rc, op("task", rc).put("task", rc.pathParam("task")));
+  }
+
+  void cluster(RoutingContext rc, String self) {
+    orchestrator
+        .call(new JsonObject().put("op", "cluster"))
+        .onSuccess(c -> json(rc, 200, new JsonObject().put("self", self).mergeIn(c)))
+        .onFailure(rc::fail);
+  }
+
+  private static JsonObject op(String name, RoutingContext rc) {
+    return new JsonObject().put("op", name).put("id", Params.runId(rc));
+  }
+
+  private void forward(RoutingContext rc, JsonObject op) {
+    orchestrator.call(op).onSuccess(result -> json(rc, 200, result)).onFailure(rc::fail);
+  }
+
+  static void json(RoutingContext rc, int status, JsonObject body) {
+    rc.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body.encode());
+  }
+
+  private static int orDefault(Integer value, int fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private static Set<String> names(Enum<?>[] values) {
+    return Arrays.stream(values).map(Enum::name).collect(Collectors.toUnmodifiableSet());
+  }
+}

@@ -1,0 +1,36 @@
+package io.flowbus.cluster;
+
+/**
+ * Event-bus addresses. Each worker has addresses of its own, so that the orchestrator chooses the
+ * node (by free slots) instead of the event bus's round-robin, which skews with consumer counts.
+ */
+public final class Addresses {
+  /** Requests handled by whichever node orchestrates now: REST operations on runs. */
+  public static final String ORCHESTRATOR_API = "flowbus.orchestrator.api";
+
+  /** Task results sent by workers to whichever node orchestrates now. */
+  public static final String ORCHESTRATOR_RESULTS = "flowbus.orchestrator.results";
+
+  /** Published when a node starts or stops taking tasks, so the orchestrator looks again. */
+  public static final String WORKERS_CHANGED = "flowbus.workers.changed";
+
+  /** Published with the new version when the definitions in force change. */
+  public static final String DEFINITIONS_CHANGED = "flowbus.definitions.changed";
+
+  private Addresses() {}
+
+  /** Task assignments for one worker node. */
+  public static String workerTasks(String nodeId) {
+    return "flowbus.worker." + nodeId + ".tasks";
+  }
+
+  /** Cancel and inventory requests for one worker node. */
+  public static String workerControl(String nodeId) {
+    return "flowbus.worker." + nodeId + ".control";
+  }
+
+  /** Every state change of one run, for its event streams. */
+  public static String runEvents(String runId) {
+    return "flowbus.run." + runId + ".events";
+  }
+}

@@ -1,0 +1,113 @@
+package io.flowbus.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.flowbus.config.NodeConfig;
+import io.flowbus.config.Role;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Turns a node's settings into the Hazelcast and event-bus configuration it joins with. */
+public final class ClusterSetup {
+  /** Member attributes every node publishes: the orchestrator reads roles and slots from them. */
+  public static final String ROLES = "flowbus.roles";
+
+  public static final String SLOTS = "flowbus.slots";
+  public static final String HTTP_PORT = "flowbus.http-port";
+
+  static final int LOOPBACK_MEMBERS = 10;
+
+  private ClusterSetup() {}
+
+  public static Config hazelcast(NodeConfig node) {
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(node.clusterName());
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    // A node alone should be up at once; others joining are found by the TCP-IP joiner anyway.
+    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    hz.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+    // Notice a silently dead member in seconds, not the default minute.
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "30");
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "30");
+    hz.getMemberAttributeConfig()
+        .setAttribute(
+            ROLES,
+            node.roles().stream().map(Role::wireName).sorted().collect(Collectors.joining(",")))
+        .setAttribute(SLOTS, Integer.toString(node.slots()))
+        .setAttribute(HTTP_PORT, Integer.toString(node.port()));
+
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(node.clusterPort()).setPortAutoIncrement(true).setPortCount(100);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(false);
+    if (node.kubernetesServiceDns() != null) {
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty("service-dns", node.kubernetesServiceDns())
+          .setProperty("service-port", Integer.toString(node.clusterPort()));
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(members(node));
+    }
+    if (node.loopbackCluster()) {
+      network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    } else if (node.clusterInterface() != null) {
+      network.getInterfaces().setEnabled(true).addInterface(node.clusterInterface());
+    } else if (node.clusterHost() != null) {
+      network.getInterfaces().setEnabled(true).addInterface(ipOf(node.clusterHost()));
+    }
+    if (node.clusterPublicHost() != null) {
+      network.setPublicAddress(node.clusterPublicHost());
+    }
+    return hz;
+  }
+
+  /**
+   * The members to contact. On one host every node's base port is listed: Hazelcast scans a member
+   * without a port only from this node's own port, and its range syntax does not parse.
+   */
+  static List<String> members(NodeConfig node) {
+    List<String> members = new ArrayList<>();
+    if (node.clusterMembers().isEmpty()) {
+      String host = node.clusterHost() != null ? node.clusterHost() : "127.0.0.1";
+      for (int i = 0; i < LOOPBACK_MEMBERS; i++) {
+        members.add(host + ":" + (node.clusterPort() + i));
+      }
+    } else {
+      members.addAll(node.clusterMembers());
+    }
+    return members;
+  }
+
+  public static VertxOptions vertx(NodeConfig node) {
+    EventBusOptions bus = new EventBusOptions().setPort(node.eventBusPort());
+    if (node.loopbackCluster()) {
+      bus.setHost("127.0.0.1");
+    } else if (node.clusterHost() != null) {
+      bus.setHost(node.clusterHost());
+    }
+    if (node.clusterPublicHost() != null) {
+      bus.setClusterPublicHost(node.clusterPublicHost());
+    }
+    return new VertxOptions().setEventBusOptions(bus);
+  }
+
+  private static String ipOf(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve --cluster-host " + host, e);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.flowbus.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything a node is told at start, read once from flags and environment and passed on through
+ * constructors.
+ *
+ * @param definitions the definitions file
+ * @param binDir put first on the PATH of every task; null for none
+ * @param clusterMembers {@code host[:port]} of nodes to join; empty for every node on this host
+ * @param clusterHost the address this node's cluster and event-bus traffic binds to; null to pick
+ * @param clusterInterface an interface pattern such as {@code 172.28.0.*}; null for none
+ * @param kubernetesServiceDns a headless Service to discover nodes with; null when not on
+ *     Kubernetes
+ * @param eventBusPort 0 for any free port
+ * @param apiKey required in {@code X-API-Key} of every {@code /api} request; null for none
+ */
+public record NodeConfig(
+    Path definitions,
+    Set<Role> roles,
+    int port,
+    Path dataDir,
+    int slots,
+    String clusterName,
+    List<String> clusterMembers,
+    String clusterHost,
+    String clusterPublicHost,
+    String clusterInterface,
+    int clusterPort,
+    int eventBusPort,
+    String kubernetesServiceDns,
+    String apiKey,
+    Path binDir,
+    boolean jsonLogs,
+    Duration drainTimeout,
+    long taskLogLimit,
+    long spawnLimit,
+    long bodyLimit,
+    boolean fsync) {
+
+  public NodeConfig {
+    roles = Set.copyOf(roles);
+    clusterMembers = List.copyOf(clusterMembers);
+    if (slots < 1) {
+      throw new IllegalArgumentException("--slots must be at least 1");
+    }
+  }
+
+  public boolean isController() {
+    return roles.contains(Role.CONTROLLER);
+  }
+
+  public boolean isWorker() {
+    return roles.contains(Role.WORKER);
+  }
+
+  /** Whether the nodes of this cluster live on one host and find each other on loopback. */
+  public boolean loopbackCluster() {
+    return clusterMembers.isEmpty()
+        && kubernetesServiceDns == null
+        && clusterHost == null
+        && clusterInterface == null;
+  }
+}

@@ -1,0 +1,123 @@
+package io.flowbus.controller;
+
+import io.flowbus.model.TaskRun;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Tasks waiting for a slot, one queue per run, served in turn: a run of 100,000 tasks takes one
+ * slot, then the next run takes one, so a run of one task is never stuck behind a big one. Tasks
+ * waiting out a retry backoff wait apart until their time has come.
+ */
+final class ReadyQueue {
+  private final Map<String, ArrayDeque<TaskRun>> byRun = new HashMap<>();
+  private final ArrayDeque<String> turns = new ArrayDeque<>();
+  private final PriorityQueue<TaskRun> delayed =
+      new PriorityQueue<>(Comparator.comparing(TaskRun::notBefore));
+  private final Set<String> queued = new HashSet<>();
+  private int size;
+
+  static String key(TaskRun task) {
+    return task.runId() + "/" + task.id();
+  }
+
+  void add(TaskRun task, Instant now) {
+    if (!queued.add(key(task))) {
+      return;
+    }
+    if (task.notBefore() != null && task.notBefore().isAfter(now)) {
+      delayed.add(task);
+    } else {
+      queue(task, false);
+    }
+  }
+
+  /** Puts back a task a worker did not take, ahead of the others of its run. */
+  void addFirst(TaskRun task) {
+    if (queued.add(key(task))) {
+      queue(task, true);
+    }
+  }
+
+  private void queue(TaskRun task, boolean first) {
+    ArrayDeque<TaskRun> tasks = byRun.get(task.runId());
+    if (tasks == null) {
+      tasks = new ArrayDeque<>();
+      byRun.put(task.runId(), tasks);
+      turns.addLast(task.runId());
+    }
+    if (first) {
+      tasks.addFirst(task);
+    } else {
+      tasks.addLast(task);
+    }
+    size++;
+  }
+
+  /** Moves the tasks whose backoff has passed into their run's queue. */
+  void release(Instant now) {
+    while (!delayed.isEmpty() && !delayed.peek().notBefore().isAfter(now)) {
+      queue(delayed.poll(), false);
+    }
+  }
+
+  /** When the next delayed task becomes ready; null if none waits. */
+  Instant nextRelease() {
+    return delayed.isEmpty() ? null : delayed.peek().notBefore();
+  }
+
+  /**
+   * The next task to start, taking runs in turn. Tasks that no longer wait (cancelled meanwhile)
+   * are dropped; a run whose next task may not start now ({@code mayStart}) is skipped this turn.
+   */
+  TaskRun next(Predicate<TaskRun> stillWaiting, Predicate<TaskRun> mayStart) {
+    for (int i = turns.size(); i > 0; i--) {
+      String runId = turns.pollFirst();
+      ArrayDeque<TaskRun> tasks = byRun.get(runId);
+      while (!tasks.isEmpty() && !stillWaiting.test(tasks.peekFirst())) {
+        drop(tasks.pollFirst());
+      }
+      if (tasks.isEmpty()) {
+        byRun.remove(runId);
+        continue;
+      }
+      turns.addLast(runId);
+      if (mayStart.test(tasks.peekFirst())) {
+        TaskRun task = tasks.pollFirst();
+        drop(task);
+        return task;
+      }
+    }
+    return null;
+  }
+
+  private void drop(TaskRun task) {
+    queued.remove(key(task));
+    size--;
+  }
+
+  void removeRun(String runId) {
+    ArrayDeque<TaskRun> tasks = byRun.remove(runId);
+    if (tasks != null) {
+      tasks.forEach(this::drop);
+      turns.remove(runId);
+    }
+    delayed.removeIf(t -> t.runId().equals(runId) && queued.remove(key(t)));
+  }
+
+  /** Tasks ready to start now (not those waiting out a backoff). */
+  int size() {
+    return size;
+  }
+
+  int delayedSize() {
+    return delayed.size();
+  }
+}

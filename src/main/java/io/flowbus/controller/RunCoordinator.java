@@ -1,0 +1,231 @@
+package io.flowbus.controller;
+
+import io.flowbus.model.AttemptState;
+import io.flowbus.model.Changes;
+import io.flowbus.model.Run;
+import io.flowbus.model.RunEvent;
+import io.flowbus.model.RunPlan;
+import io.flowbus.model.RunState;
+import io.flowbus.model.StageRun;
+import io.flowbus.model.TaskKind;
+import io.flowbus.model.TaskRun;
+import io.flowbus.model.TaskState;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides what happens next in a run: which stage starts, which tasks are ready, when a stage and
+ * the run end, what a failure stops. It only decides; {@link Effects} carries the decisions out.
+ */
+public final class RunCoordinator {
+  /** What the coordinator's decisions do outside the run. */
+  public interface Effects {
+    /** The event was applied to the run: keep it and tell whoever watches. */
+    void recorded(Run run, RunEvent event, Changes changes);
+
+    /** The task may be given to a worker (once its {@code notBefore} has passed). */
+    void ready(TaskRun task);
+
+    /** The running attempt of the task is to be stopped. */
+    void stop(TaskRun task, String reason);
+  }
+
+  private final Clock clock;
+  private final Effects effects;
+
+  public RunCoordinator(Clock clock, Effects effects) {
+    this.clock = clock;
+    this.effects = effects;
+  }
+
+  public Run create(String runId, RunPlan plan, Map<String, String> inputs, Set<String> secrets) {
+    RunEvent.Created created = new RunEvent.Created(clock.instant(), runId, plan, inputs, secrets);
+    Run run = Run.create(created);
+    Changes changes = new Changes();
+    effects.recorded(run, created, changes);
+    return run;
+  }
+
+  public void start(Run run) {
+    emit(run, new RunEvent.Started(clock.instant()));
+    advance(run);
+  }
+
+  public void dispatched(Run run, TaskRun task, int attempt, String node) {
+    emit(run, new RunEvent.TaskDispatched(clock.instant(), task.id(), attempt, node));
+  }
+
+  /**
+   * Applies how an attempt ended. Returns false, changing nothing, when the attempt is not the
+   * task's current one: a result of an attempt already given up is never applied.
+   *
+   * @param spawnEntries what a successful spawn task wrote; null otherwise
+   */
+  public boolean ended(
+      Run run,
+      TaskRun task,
+      int attempt,
+      AttemptState outcome,
+      Integer exitCode,
+      String error,
+      List<Map<String, String>> spawnEntries) {
+    if (!task.isCurrent(attempt)) {
+      return false;
+    }
+    if (outcome == AttemptState.LOST) {
+      emit(run, new RunEvent.TaskLost(clock.instant(), task.id(), attempt, error));
+      if (task.state() == TaskState.PENDING) {
+        effects.ready(task);
+      }
+    } else {
+      endAttempt(run, task, attempt, outcome, exitCode, error, spawnEntries);
+    }
+    advance(run);
+    return true;
+  }
+
+  private void endAttempt(
+      Run run,
+      TaskRun task,
+      int attempt,
+      AttemptState outcome,
+      Integer exitCode,
+      String error,
+      List<Map<String, String>> spawnEntries) {
+    StageRun stage = run.stage(task.stage());
+    boolean mayRetry =
+        outcome == AttemptState.FAILED && run.state() == RunState.RUNNING && !stage.aborting();
+    var retryAt =
+        mayRetry
+            ? RetryPolicy.retryAt(run.plan().taskClass(task.taskClass()), task, clock.instant())
+            : null;
+    emit(
+        run,
+        new RunEvent.TaskEnded(
+            clock.instant(), task.id(), attempt, outcome, exitCode, error, retryAt));
+    if (retryAt != null) {
+      effects.ready(task);
+    } else if (task.kind() == TaskKind.SPAWN
+        && outcome == AttemptState.SUCCEEDED
+        && run.state() == RunState.RUNNING) {
+      spawnedWithoutAdvance(run, stage, spawnEntries);
+    } else if (task.state() == TaskState.FAILED) {
+      failed(run, task, error);
+    }
+  }
+
+  /** The entries of a stage whose spawn task succeeded: one task instance each. */
+  public void spawned(Run run, StageRun stage, List<Map<String, String>> entries) {
+    spawnedWithoutAdvance(run, stage, entries);
+    advance(run);
+  }
+
+  private void spawnedWithoutAdvance(Run run, StageRun stage, List<Map<String, String>> entries) {
+    emit(run, new RunEvent.Spawned(clock.instant(), stage.index(), entries));
+    stage.tasks().forEach(effects::ready);
+  }
+
+  /** A task that cannot run at all, such as one missing a required input, fails at once. */
+  public void rejected(Run run, TaskRun task, String error) {
+    emit(run, new RunEvent.TaskRejected(clock.instant(), task.id(), error));
+    failed(run, task, error);
+    advance(run);
+  }
+
+  private void failed(Run run, TaskRun task, String error) {
+    StageRun stage = run.stage(task.stage());
+    if (task.kind() == TaskKind.TASK
+        && stage.def().jobFailedOnError()
+        && !stage.aborting()
+        && run.state() == RunState.RUNNING) {
+      String reason = "task " + task.id() + " failed: " + error;
+      emit(run, new RunEvent.StageAborted(clock.instant(), stage.index(), reason));
+      for (TaskRun other : stage.tasks()) {
+        if (other.state() == TaskState.RUNNING) {
+          effects.stop(other, "stage " + stage.index() + " failed: " + reason);
+        }
+      }
+    }
+  }
+
+  public void cancel(Run run, String reason) {
+    List<TaskRun> running =
+        run.stages().stream()
+            .flatMap(s -> s.allTasks().stream())
+            .filter(t -> t.state() == TaskState.RUNNING)
+            .toList();
+    emit(run, new RunEvent.Cancelled(clock.instant(), reason));
+    running.forEach(t -> effects.stop(t, reason));
+  }
+
+  /** Moves the run on as far as it can go now: ends stages, starts the next, ends the run. */
+  public void advance(Run run) {
+    while (run.state() == RunState.RUNNING) {
+      Optional<StageRun> current = run.currentStage();
+      if (current.isEmpty()) {
+        emit(run, new RunEvent.Ended(clock.instant(), RunState.SUCCEEDED, null));
+        return;
+      }
+      StageRun stage = current.get();
+      if (stage.state() == TaskState.PENDING) {
+        emit(run, new RunEvent.StageStarted(clock.instant(), stage.index()));
+        stage.allTasks().forEach(effects::ready);
+        return;
+      }
+      if (!stage.settled()
+          || (stage.spawn() != null && isSucceeded(stage.spawn()) && !stage.spawned())) {
+        return;
+      }
+      String failure = failureOf(stage);
+      emit(
+          run,
+          new RunEvent.StageEnded(
+              clock.instant(),
+              stage.index(),
+              failure == null ? TaskState.SUCCEEDED : TaskState.FAILED,
+              failure));
+      if (failure != null) {
+        String error =
+            "stage " + stage.index() + " '" + stage.def().name() + "' failed: " + failure;
+        emit(run, new RunEvent.Ended(clock.instant(), RunState.FAILED, error));
+        return;
+      }
+    }
+  }
+
+  private static boolean isSucceeded(TaskRun task) {
+    return task.state() == TaskState.SUCCEEDED;
+  }
+
+  /** Why a settled stage failed, or null if it succeeded. */
+  private static String failureOf(StageRun stage) {
+    TaskRun spawn = stage.spawn();
+    if (spawn != null && spawn.state() != TaskState.SUCCEEDED) {
+      return "spawn task "
+          + spawn.taskClass()
+          + " "
+          + spawn.state().name().toLowerCase(java.util.Locale.ROOT)
+          + (spawn.error() == null ? "" : ": " + spawn.error());
+    }
+    if (stage.aborting()) {
+      return stage.abortReason();
+    }
+    boolean anyFailed = stage.counts().get(TaskState.FAILED) > 0;
+    if (anyFailed && stage.def().jobFailedOnError()) {
+      return stage.tasks().stream()
+          .filter(t -> t.state() == TaskState.FAILED)
+          .findFirst()
+          .map(t -> "task " + t.id() + " failed: " + t.error())
+          .orElse("a task failed");
+    }
+    return null;
+  }
+
+  private void emit(Run run, RunEvent event) {
+    Changes changes = run.apply(event);
+    effects.recorded(run, event, changes);
+  }
+}

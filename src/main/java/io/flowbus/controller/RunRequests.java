@@ -1,0 +1,121 @@
+package io.flowbus.controller;
+
+import io.flowbus.cluster.Problems;
+import io.flowbus.model.InputSource;
+import io.flowbus.model.InputSpec;
+import io.flowbus.model.JobDef;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The inputs of a new run: parameters from the query and body, http-header inputs from the request
+ * headers, defaults for the rest. Every missing or unknown input is reported at once.
+ */
+final class RunRequests {
+  private RunRequests() {}
+
+  /** A request that cannot create a run; carries the problem to answer with. */
+  static final class RejectedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("serial") // never serialized
+    final JsonObject problem;
+
+    RejectedException(JsonObject problem) {
+      super(problem.getString("detail"));
+      this.problem = problem;
+    }
+  }
+
+  record Inputs(Map<String, String> values, Set<String> secrets) {}
+
+  /**
+   * @param params parameter inputs by name
+   * @param headers request headers by lower-case name
+   */
+  static Inputs resolve(JobDef job, Map<String, String> params, Map<String, String> headers)
+      throws RejectedException {
+    Map<String, String> values = new LinkedHashMap<>();
+    Set<String> secrets = new HashSet<>();
+    List<String> missing = new ArrayList<>();
+    List<String> misplaced = new ArrayList<>();
+    for (InputSpec input : job.inputs().values()) {
+      String value = null;
+      if (input.source() == InputSource.PARAMETER) {
+        value = params.get(input.name());
+      } else if (input.source() == InputSource.HTTP_HEADER) {
+        value = headers.get(input.key().toLowerCase(Locale.ROOT));
+        if (params.containsKey(input.name())) {
+          misplaced.add(input.name() + " (read from the " + input.key() + " header)");
+        }
+      } else {
+        if (params.containsKey(input.name())) {
+          misplaced.add(input.name() + " (read from the environment of the worker)");
+        }
+        continue;
+      }
+      if (value == null) {
+        value = input.defaultValue();
+      }
+      if (value != null) {
+        values.put(input.name(), value);
+        if (input.secret()) {
+          secrets.add(input.name());
+        }
+      } else if (input.required()) {
+        missing.add(
+            input.source() == InputSource.HTTP_HEADER
+                ? input.name() + " (header " + input.key() + ")"
+                : input.name());
+      }
+    }
+    List<String> unknown =
+        params.keySet().stream().filter(n -> !job.inputs().containsKey(n)).sorted().toList();
+    if (!missing.isEmpty() || !unknown.isEmpty() || !misplaced.isEmpty()) {
+      throw new RejectedException(problem(job, missing, unknown, misplaced));
+    }
+    return new Inputs(values, secrets);
+  }
+
+  private static JsonObject problem(
+      JobDef job, List<String> missing, List<String> unknown, List<String> misplaced) {
+    List<String> parts = new ArrayList<>();
+    if (!missing.isEmpty()) {
+      parts.add("missing required input" + plural(missing) + ": " + String.join(", ", missing));
+    }
+    if (!unknown.isEmpty()) {
+      parts.add(
+          "unknown input"
+              + plural(unknown)
+              + ": "
+              + String.join(", ", unknown)
+              + " (job '"
+              + job.id()
+              + "' declares: "
+              + String.join(", ", job.inputs().keySet())
+              + ")");
+    }
+    if (!misplaced.isEmpty()) {
+      parts.add("not a parameter: " + String.join(", ", misplaced));
+    }
+    return Problems.problem(400, "Invalid run inputs", String.join("; ", parts))
+        .put("missing_inputs", new JsonArray(missing.stream().map(RunRequests::nameOf).toList()))
+        .put("unknown_inputs", new JsonArray(unknown));
+  }
+
+  private static String nameOf(String described) {
+    int space = described.indexOf(' ');
+    return space < 0 ? described : described.substring(0, space);
+  }
+
+  private static String plural(List<String> list) {
+    return list.size() == 1 ? "" : "s";
+  }
+}

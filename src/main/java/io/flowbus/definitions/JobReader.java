@@ -1,0 +1,137 @@
+package io.flowbus.definitions;
+
+import io.flowbus.model.InputSource;
+import io.flowbus.model.InputSpec;
+import io.flowbus.model.JobDef;
+import io.flowbus.model.StageDef;
+import io.flowbus.model.TaskClass;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+
+/** Reads the jobs under {@code jobs:} and checks what their stages refer to. */
+final class JobReader {
+  private static final Set<String> JOB_KEYS = Set.of("name", "description", "input", "stages");
+  private static final Set<String> STAGE_KEYS =
+      Set.of("name", "task_class", "spawn_task", "job_failed_on_error", "max_parallel");
+
+  private final YamlReader reader;
+  private final Map<String, TaskClass> tasks;
+  private final Set<String> taskIds;
+
+  /**
+   * @param taskIds every task id in the file, valid or not, so that a broken task class is reported
+   *     once, where it is, and not again at every stage that uses it
+   */
+  JobReader(YamlReader reader, Map<String, TaskClass> tasks, Set<String> taskIds) {
+    this.reader = reader;
+    this.tasks = tasks;
+    this.taskIds = taskIds;
+  }
+
+  JobDef read(String id, Node node) {
+    String path = "jobs." + id;
+    Map<String, Node> e = reader.mapping(node, path, JOB_KEYS);
+    if (e == null) {
+      return null;
+    }
+    int before = reader.problems().size();
+    TaskClassReader.Inputs inputs =
+        new TaskClassReader.InputReader(reader).read(e.get("input"), path + ".input");
+    List<StageDef> stages = new ArrayList<>();
+    Node stagesNode = e.get("stages");
+    List<Node> items = stagesNode == null ? null : reader.sequence(stagesNode, path + ".stages");
+    if (stagesNode == null || (items != null && items.isEmpty())) {
+      reader.problem(
+          stagesNode == null ? node : stagesNode, path + ".stages", "needs at least one stage");
+    } else if (items != null) {
+      for (int i = 0; i < items.size(); i++) {
+        StageDef stage = stage(items.get(i), path + ".stages[" + i + "]", inputs.specs());
+        if (stage != null) {
+          stages.add(stage);
+        }
+      }
+    }
+    if (reader.problems().size() > before) {
+      return null;
+    }
+    String name = reader.string(e.get("name"), path + ".name");
+    String description = reader.string(e.get("description"), path + ".description");
+    return new JobDef(
+        id,
+        name == null ? id : name.strip(),
+        description == null ? "" : description.strip(),
+        inputs.specs(),
+        stages);
+  }
+
+  private StageDef stage(Node node, String path, Map<String, InputSpec> jobInputs) {
+    Map<String, Node> e = reader.mapping(node, path, STAGE_KEYS);
+    if (e == null) {
+      return null;
+    }
+    int before = reader.problems().size();
+    String name = reader.requiredString(e, "name", path, node);
+    String taskClass = reference(e, "task_class", path, node, true);
+    String spawnTask = reference(e, "spawn_task", path, node, false);
+    Boolean failOnError = reader.bool(e.get("job_failed_on_error"), path + ".job_failed_on_error");
+    Integer maxParallel = reader.wholeNumber(e.get("max_parallel"), path + ".max_parallel", 1);
+    if (spawnTask != null) {
+      checkProvided(spawnTask, jobInputs, e.get("spawn_task"), path + ".spawn_task");
+    } else if (taskClass != null) {
+      checkProvided(taskClass, jobInputs, e.get("task_class"), path + ".task_class");
+    }
+    if (reader.problems().size() > before) {
+      return null;
+    }
+    return new StageDef(
+        name.strip(),
+        taskClass,
+        spawnTask,
+        failOnError == null || failOnError,
+        maxParallel == null ? 0 : maxParallel);
+  }
+
+  private String reference(
+      Map<String, Node> e, String key, String path, Node stage, boolean required) {
+    String id =
+        required
+            ? reader.requiredString(e, key, path, stage)
+            : reader.string(e.get(key), path + "." + key);
+    if (id == null) {
+      return null;
+    }
+    if (!taskIds.contains(id)) {
+      reader.problem(e.get(key), path + "." + key, "unknown task class '" + id + "'");
+      return null;
+    }
+    return id;
+  }
+
+  /**
+   * A task that runs with the job inputs alone (no spawn entry) must get every required parameter
+   * from them: otherwise each run would fail at that stage.
+   */
+  private void checkProvided(
+      String taskId, Map<String, InputSpec> jobInputs, Node node, String path) {
+    TaskClass taskClass = tasks.get(taskId);
+    if (taskClass == null) {
+      return; // reported where the task class is defined
+    }
+    for (InputSpec input : taskClass.inputs().values()) {
+      boolean fromJob = jobInputs.containsKey(input.name());
+      if (input.source() != InputSource.ENVIRONMENT && input.required() && !fromJob) {
+        reader.problem(
+            node,
+            path,
+            "task class '"
+                + taskId
+                + "' needs input '"
+                + input.name()
+                + "', which the job does not declare and which has no default");
+      }
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package io.flowbus.model;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** One execution of a job. Changes only through {@link #apply(RunEvent)}. */
+public final class Run {
+  private final String id;
+  private final RunPlan plan;
+  private final Map<String, String> inputs;
+  private final Set<String> secretInputs;
+  private final Instant createdAt;
+  private final List<StageRun> stages = new ArrayList<>();
+  private final Map<String, TaskRun> tasksById = new HashMap<>();
+  private RunState state = RunState.CREATED;
+  private Instant startedAt;
+  private Instant endedAt;
+  private String error;
+  private long version;
+
+  private Run(RunEvent.Created created) {
+    this.id = created.runId();
+    this.plan = created.plan();
+    this.inputs = Map.copyOf(created.inputs());
+    this.secretInputs = Set.copyOf(created.secretInputs());
+    this.createdAt = created.at();
+    List<StageDef> defs = plan.job().stages();
+    for (int i = 0; i < defs.size(); i++) {
+      stages.add(new StageRun(id, i, defs.get(i)));
+    }
+    version = 1;
+  }
+
+  public static Run create(RunEvent.Created created) {
+    return new Run(created);
+  }
+
+  /**
+   * Carries out one event and says what it changed; throws if the event is not allowed in the
+   * current state.
+   */
+  public Changes apply(RunEvent event) {
+    Changes changes = new Changes();
+    if (event instanceof RunEvent.Started e) {
+      moveTo(RunState.RUNNING);
+      startedAt = e.at();
+      changes.run();
+    } else if (event instanceof RunEvent.StageStarted e) {
+      onStageStarted(e);
+      changes.stage(e.stage());
+    } else if (event instanceof RunEvent.TaskDispatched e) {
+      changes.task(task(e.taskId()));
+      task(e.taskId()).dispatched(e.attempt(), e.node(), e.at());
+    } else if (event instanceof RunEvent.TaskEnded e) {
+      onTaskEnded(e);
+      changes.task(task(e.taskId()));
+    } else if (event instanceof RunEvent.TaskRejected e) {
+      task(e.taskId()).failWithoutRunning(e.error());
+      changes.task(task(e.taskId()));
+    } else if (event instanceof RunEvent.TaskLost e) {
+      onTaskLost(e);
+      changes.task(task(e.taskId()));
+    } else if (event instanceof RunEvent.Spawned e) {
+      onSpawned(e);
+      changes.stage(e.stage());
+    } else if (event instanceof RunEvent.StageAborted e) {
+      changes.tasks(stage(e.stage()).abort(e.reason()));
+      changes.stage(e.stage());
+    } else if (event instanceof RunEvent.StageEnded e) {
+      stage(e.stage()).end(e.state(), e.error(), e.at());
+      changes.stage(e.stage());
+    } else if (event instanceof RunEvent.Cancelled e) {
+      onCancelled(e, changes);
+    } else if (event instanceof RunEvent.Ended e) {
+      moveTo(e.state());
+      endedAt = e.at();
+      error = e.error();
+      changes.run();
+    } else {
+      throw new IllegalStateException("run " + id + " cannot apply " + event);
+    }
+    version++;
+    return changes;
+  }
+
+  private void onStageStarted(RunEvent.StageStarted e) {
+    StageRun stage = stage(e.stage());
+    stage.start(e.at());
+    stage.allTasks().forEach(this::index);
+  }
+
+  private void onTaskEnded(RunEvent.TaskEnded e) {
+    TaskRun task = task(e.taskId());
+    if (!task.isCurrent(e.attempt())) {
+      throw new IllegalStateException(e.taskId() + " attempt " + e.attempt() + " is not running");
+    }
+    task.ended(e.outcome(), e.exitCode(), e.error(), e.at());
+    if (e.retryAt() != null) {
+      task.moveTo(TaskState.PENDING);
+      task.waitUntil(e.retryAt());
+    } else {
+      task.moveTo(terminalStateOf(e.outcome()));
+    }
+  }
+
+  private static TaskState terminalStateOf(AttemptState outcome) {
+    return switch (outcome) {
+      case SUCCEEDED -> TaskState.SUCCEEDED;
+      case CANCELLED -> TaskState.CANCELLED;
+      case FAILED, LOST -> TaskState.FAILED;
+      case RUNNING -> throw new IllegalArgumentException("an attempt cannot end RUNNING");
+    };
+  }
+
+  private void onTaskLost(RunEvent.TaskLost e) {
+    TaskRun task = task(e.taskId());
+    if (!task.isCurrent(e.attempt())) {
+      throw new IllegalStateException(e.taskId() + " attempt " + e.attempt() + " is not running");
+    }
+    task.ended(AttemptState.LOST, null, e.reason(), e.at());
+    boolean again = state == RunState.RUNNING && !stage(task.stage()).aborting();
+    task.moveTo(again ? TaskState.PENDING : TaskState.CANCELLED);
+  }
+
+  private void onSpawned(RunEvent.Spawned e) {
+    StageRun stage = stage(e.stage());
+    int before = stage.tasks().size();
+    stage.spawned(e.entries());
+    stage.tasks().subList(before, stage.tasks().size()).forEach(this::index);
+  }
+
+  private void onCancelled(RunEvent.Cancelled e, Changes changes) {
+    moveTo(RunState.CANCELLED);
+    endedAt = e.at();
+    error = e.reason();
+    changes.run();
+    for (StageRun stage : stages) {
+      changes.tasks(stage.cancelPending());
+      if (!stage.state().ended()) {
+        stage.end(TaskState.CANCELLED, e.reason(), e.at());
+        changes.stage(stage.index());
+      }
+    }
+  }
+
+  private void index(TaskRun task) {
+    tasksById.put(task.id(), task);
+  }
+
+  private void moveTo(RunState next) {
+    Transitions.checkRun(state, next);
+    state = next;
+  }
+
+  public StageRun stage(int index) {
+    if (index < 0 || index >= stages.size()) {
+      throw new IllegalArgumentException("run " + id + " has no stage " + index);
+    }
+    return stages.get(index);
+  }
+
+  public TaskRun task(String taskId) {
+    TaskRun task = tasksById.get(taskId);
+    if (task == null) {
+      throw new IllegalArgumentException("run " + id + " has no task " + taskId);
+    }
+    return task;
+  }
+
+  public Optional<TaskRun> findTask(String taskId) {
+    return Optional.ofNullable(tasksById.get(taskId));
+  }
+
+  /** The first stage that has not ended, if any. */
+  public Optional<StageRun> currentStage() {
+    return stages.stream().filter(s -> !s.state().ended()).findFirst();
+  }
+
+  /** Whether any task of this run still runs somewhere (a cancelled run may still be stopping). */
+  public boolean hasRunningTasks() {
+    return stages.stream()
+        .anyMatch(
+            s ->
+                s.counts().get(TaskState.RUNNING) > 0
+                    || (s.spawn() != null && s.spawn().state() == TaskState.RUNNING));
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String jobId() {
+    return plan.job().id();
+  }
+
+  public RunPlan plan() {
+    return plan;
+  }
+
+  /** The job inputs, secrets included: show them only through {@link #maskedInputs()}. */
+  public Map<String, String> inputs() {
+    return inputs;
+  }
+
+  public Set<String> secretInputs() {
+    return secretInputs;
+  }
+
+  public Map<String, String> maskedInputs() {
+    Map<String, String> masked = new java.util.LinkedHashMap<>();
+    for (String name : plan.job().inputs().keySet()) {
+      if (inputs.containsKey(name)) {
+        masked.put(name, secretInputs.contains(name) ? Secrets.MASK : inputs.get(name));
+      }
+    }
+    return masked;
+  }
+
+  public RunState state() {
+    return state;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public Instant endedAt() {
+    return endedAt;
+  }
+
+  public String error() {
+    return error;
+  }
+
+  public List<StageRun> stages() {
+    return Collections.unmodifiableList(stages);
+  }
+
+  /** Grows by one with every applied event: a cursor for change streams. */
+  public long version() {
+    return version;
+  }
+}

@@ -1,0 +1,58 @@
+package io.flowbus.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A state change of a run. The orchestrator decides on events, {@link Run#apply} carries them out,
+ * the journal keeps them, and replaying the journal rebuilds the run exactly.
+ */
+public sealed interface RunEvent {
+  Instant at();
+
+  /**
+   * @param inputs the job inputs, secrets included: the journal writes {@code ***} in their place
+   */
+  record Created(
+      Instant at, String runId, RunPlan plan, Map<String, String> inputs, Set<String> secretInputs)
+      implements RunEvent {}
+
+  record Started(Instant at) implements RunEvent {}
+
+  record StageStarted(Instant at, int stage) implements RunEvent {}
+
+  record TaskDispatched(Instant at, String taskId, int attempt, String node) implements RunEvent {}
+
+  /**
+   * @param retryAt when the task is run again; null when this attempt is its last
+   */
+  record TaskEnded(
+      Instant at,
+      String taskId,
+      int attempt,
+      AttemptState outcome,
+      Integer exitCode,
+      String error,
+      Instant retryAt)
+      implements RunEvent {}
+
+  /** A task that failed before any worker ran it, such as one missing a required input. */
+  record TaskRejected(Instant at, String taskId, String error) implements RunEvent {}
+
+  /** The worker of an attempt left or handed it back: the task is pending again. */
+  record TaskLost(Instant at, String taskId, int attempt, String reason) implements RunEvent {}
+
+  /** The spawn task of a stage succeeded and wrote these entries. */
+  record Spawned(Instant at, int stage, List<Map<String, String>> entries) implements RunEvent {}
+
+  /** A failed task stops a stage with {@code job_failed_on_error}: nothing pending starts. */
+  record StageAborted(Instant at, int stage, String reason) implements RunEvent {}
+
+  record StageEnded(Instant at, int stage, TaskState state, String error) implements RunEvent {}
+
+  record Cancelled(Instant at, String reason) implements RunEvent {}
+
+  record Ended(Instant at, RunState state, String error) implements RunEvent {}
+}

@@ -1,0 +1,145 @@
+package io.flowbus.model;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** One stage of a run with its spawn task and task instances. */
+public final class StageRun {
+  private final String runId;
+  private final int index;
+  private final StageDef def;
+  private final TaskCounts counts = new TaskCounts();
+  private final List<TaskRun> tasks = new ArrayList<>();
+  private TaskState state = TaskState.PENDING;
+  private TaskRun spawn;
+  private boolean spawned;
+  private String abortReason;
+  private String error;
+  private Instant startedAt;
+  private Instant endedAt;
+
+  StageRun(String runId, int index, StageDef def) {
+    this.runId = runId;
+    this.index = index;
+    this.def = def;
+  }
+
+  void start(Instant at) {
+    moveTo(TaskState.RUNNING);
+    startedAt = at;
+    if (def.spawns()) {
+      spawn =
+          new TaskRun(
+              runId, index, -1, TaskKind.SPAWN, def.spawnTask(), Map.of(), new TaskCounts());
+    } else {
+      addTask(Map.of());
+      spawned = true;
+    }
+  }
+
+  void spawned(List<Map<String, String>> entries) {
+    entries.forEach(this::addTask);
+    spawned = true;
+  }
+
+  private void addTask(Map<String, String> entry) {
+    tasks.add(
+        new TaskRun(runId, index, tasks.size(), TaskKind.TASK, def.taskClass(), entry, counts));
+  }
+
+  /** Stops giving out the pending tasks of this stage; the running ones are being stopped. */
+  List<TaskRun> abort(String reason) {
+    abortReason = reason;
+    return cancelPending();
+  }
+
+  List<TaskRun> cancelPending() {
+    List<TaskRun> cancelled = new ArrayList<>();
+    for (TaskRun task : allTasks()) {
+      if (task.state() == TaskState.PENDING) {
+        task.moveTo(TaskState.CANCELLED);
+        cancelled.add(task);
+      }
+    }
+    return cancelled;
+  }
+
+  void end(TaskState outcome, String error, Instant at) {
+    moveTo(outcome);
+    this.error = error;
+    this.endedAt = at;
+  }
+
+  void moveTo(TaskState next) {
+    Transitions.checkStage(state, next);
+    state = next;
+  }
+
+  /** Every task instance and, first, the spawn task if there is one. */
+  public List<TaskRun> allTasks() {
+    if (spawn == null) {
+      return Collections.unmodifiableList(tasks);
+    }
+    List<TaskRun> all = new ArrayList<>(tasks.size() + 1);
+    all.add(spawn);
+    all.addAll(tasks);
+    return all;
+  }
+
+  /** True when nothing of this stage is pending or running any more. */
+  public boolean settled() {
+    boolean spawnOpen = spawn != null && !spawn.state().ended();
+    return !spawnOpen && counts.open() == 0;
+  }
+
+  public int index() {
+    return index;
+  }
+
+  public StageDef def() {
+    return def;
+  }
+
+  public TaskState state() {
+    return state;
+  }
+
+  public TaskRun spawn() {
+    return spawn;
+  }
+
+  public boolean spawned() {
+    return spawned;
+  }
+
+  public List<TaskRun> tasks() {
+    return Collections.unmodifiableList(tasks);
+  }
+
+  public TaskCounts counts() {
+    return counts;
+  }
+
+  public boolean aborting() {
+    return abortReason != null;
+  }
+
+  public String abortReason() {
+    return abortReason;
+  }
+
+  public String error() {
+    return error;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public Instant endedAt() {
+    return endedAt;
+  }
+}

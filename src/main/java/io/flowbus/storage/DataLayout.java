@@ -1,0 +1,80 @@
+package io.flowbus.storage;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Where things live on the shared volume. A run's workspace holds only what its tasks write; what
+ * the engine keeps about a run (journal, logs, spawn entries) lives apart, under {@code meta/}.
+ */
+public final class DataLayout {
+  private static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  private static final Pattern TASK_ID = Pattern.compile("s\\d{1,6}-(t\\d{1,9}|spawn)");
+
+  private final Path root;
+
+  public DataLayout(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public static boolean isRunId(String id) {
+    return id != null && RUN_ID.matcher(id).matches();
+  }
+
+  public static boolean isTaskId(String id) {
+    return id != null && TASK_ID.matcher(id).matches();
+  }
+
+  public Path runsDir() {
+    return root.resolve("runs");
+  }
+
+  public Path metaDir() {
+    return root.resolve("meta");
+  }
+
+  public Path workspace(String runId) {
+    return runsDir().resolve(checkRunId(runId));
+  }
+
+  public Path meta(String runId) {
+    return metaDir().resolve(checkRunId(runId));
+  }
+
+  public Path journal(String runId) {
+    return meta(runId).resolve("journal.jsonl");
+  }
+
+  public Path secrets(String runId) {
+    return meta(runId).resolve("secrets.json");
+  }
+
+  public Path spawnEntries(String runId, int stage) {
+    return meta(runId).resolve("spawn-" + stage + ".json");
+  }
+
+  public Path log(String runId, String taskId, int attempt, String stream) {
+    if (!isTaskId(taskId)) {
+      throw new IllegalArgumentException("not a task id: " + taskId);
+    }
+    return meta(runId).resolve("logs").resolve(taskId + "." + attempt + "." + stream + ".log");
+  }
+
+  public Path definitions(String version) {
+    if (!version.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("not a definitions version: " + version);
+    }
+    return root.resolve("definitions").resolve(version + ".yaml");
+  }
+
+  private static String checkRunId(String runId) {
+    if (!isRunId(runId)) {
+      throw new IllegalArgumentException("not a run id: " + runId);
+    }
+    return runId;
+  }
+}

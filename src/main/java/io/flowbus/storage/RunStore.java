@@ -1,0 +1,201 @@
+package io.flowbus.storage;
+
+import io.flowbus.definitions.DefinitionsException;
+import io.flowbus.definitions.DefinitionsLoader;
+import io.flowbus.model.Definitions;
+import io.flowbus.model.JobDef;
+import io.flowbus.model.Run;
+import io.flowbus.model.RunEvent;
+import io.flowbus.model.RunPlan;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Run state on the shared volume: one journal of events per run, replayed to rebuild the run after
+ * a restart or on a new orchestrator. Secrets are kept apart from the journal, readable by the
+ * engine only, and removed when the run ends.
+ */
+public final class RunStore implements EventCodec.References {
+  private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
+
+  private final DataLayout layout;
+  private final JournalWriter writer;
+  private final Map<String, Definitions> definitionsByVersion = new ConcurrentHashMap<>();
+
+  public RunStore(DataLayout layout, JournalWriter writer) {
+    this.layout = layout;
+    this.writer = writer;
+  }
+
+  /** Journals one event; completes once it is on disk. */
+  public CompletableFuture<Void> record(Run run, RunEvent event) {
+    Path journal = layout.journal(run.id());
+    if (event instanceof RunEvent.Created created && !created.secretInputs().isEmpty()) {
+      writer.execute(null, () -> writeSecrets(run));
+    }
+    CompletableFuture<Void> written = writer.append(journal, EventCodec.encode(event).encode());
+    if (event instanceof RunEvent.Ended || event instanceof RunEvent.Cancelled) {
+      writer.closeFile(journal);
+      writer.execute(null, () -> Files.deleteIfExists(layout.secrets(run.id())));
+    }
+    return written;
+  }
+
+  private void writeSecrets(Run run) throws IOException {
+    Map<String, Object> secrets = new LinkedHashMap<>();
+    run.secretInputs().forEach(name -> secrets.put(name, run.inputs().get(name)));
+    Path file = layout.secrets(run.id());
+    Files.createDirectories(file.getParent());
+    Path tmp = file.resolveSibling("secrets.json.tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(tmp);
+    }
+    Files.writeString(tmp, new JsonObject(secrets).encode());
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Removes a run's journal, logs and workspace, in order with the journal's writes. */
+  public CompletableFuture<Void> delete(String runId) {
+    Path journal = layout.journal(runId);
+    return writer.execute(
+        journal,
+        () -> {
+          deleteTree(layout.workspace(runId));
+          deleteTree(layout.meta(runId));
+        });
+  }
+
+  /** Keeps the definitions text a run was planned from, so that it can be replayed later. */
+  public void archiveDefinitions(String version, String text) throws IOException {
+    Path file = layout.definitions(version);
+    if (!Files.exists(file)) {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling(version + ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  /** Every run on the volume, rebuilt from its journal; blocking. */
+  public List<Run> loadAll() throws IOException {
+    List<Run> runs = new ArrayList<>();
+    if (!Files.isDirectory(layout.metaDir())) {
+      return runs;
+    }
+    List<Path> dirs;
+    try (Stream<Path> list = Files.list(layout.metaDir())) {
+      dirs = list.filter(Files::isDirectory).sorted().toList();
+    }
+    for (Path dir : dirs) {
+      String runId = dir.getFileName().toString();
+      if (DataLayout.isRunId(runId) && Files.exists(layout.journal(runId))) {
+        Run run = load(runId);
+        if (run != null) {
+          runs.add(run);
+        }
+      }
+    }
+    return runs;
+  }
+
+  /** Replays one journal. A torn last line (a crash mid-write) is left out. */
+  Run load(String runId) throws IOException {
+    List<String> lines = Files.readAllLines(layout.journal(runId), StandardCharsets.UTF_8);
+    Run run = null;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        RunEvent event = EventCodec.decode(new JsonObject(line), runId, this);
+        if (run == null) {
+          run = Run.create((RunEvent.Created) event);
+        } else {
+          run.apply(event);
+        }
+      } catch (Exception e) {
+        boolean last = i == lines.size() - 1;
+        if (!last || run == null) {
+          LOG.error("journal of run {} line {} cannot be replayed: {}", runId, i + 1, e.toString());
+        }
+        if (run == null) {
+          return null;
+        }
+        break;
+      }
+    }
+    return run;
+  }
+
+  @Override
+  public RunPlan plan(String definitionsVersion, String jobId) throws IOException {
+    Definitions definitions = definitionsByVersion.get(definitionsVersion);
+    if (definitions == null) {
+      Path file = layout.definitions(definitionsVersion);
+      try {
+        definitions = DefinitionsLoader.load(file);
+      } catch (DefinitionsException e) {
+        throw new IOException("archived definitions " + file + " no longer load", e);
+      }
+      definitionsByVersion.put(definitionsVersion, definitions);
+    }
+    JobDef job =
+        definitions.job(jobId).orElseThrow(() -> new IOException("definitions lack job " + jobId));
+    return RunPlan.of(definitions, job, definitionsVersion);
+  }
+
+  @Override
+  public Map<String, String> secrets(String runId) throws IOException {
+    Path file = layout.secrets(runId);
+    Map<String, String> secrets = new LinkedHashMap<>();
+    if (Files.exists(file)) {
+      new JsonObject(Files.readString(file))
+          .forEach(e -> secrets.put(e.getKey(), (String) e.getValue()));
+    }
+    return secrets;
+  }
+
+  /** The entries a spawn task wrote, as the worker stored them after checking them; blocking. */
+  @Override
+  public List<Map<String, String>> spawnEntries(String runId, int stage) throws IOException {
+    JsonArray array = new JsonArray(Files.readString(layout.spawnEntries(runId, stage)));
+    List<Map<String, String>> entries = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      Map<String, String> entry = new LinkedHashMap<>();
+      array.getJsonObject(i).forEach(e -> entry.put(e.getKey(), (String) e.getValue()));
+      entries.add(Map.copyOf(entry));
+    }
+    return entries;
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.flowbus.worker;
+
+import io.flowbus.model.Secrets;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A task's stdout or stderr on its way to the log file: every secret replaced by {@code ***}, and
+ * nothing kept past the size limit but a marker saying how much was dropped. A secret split across
+ * two writes is still found: the last bytes that could begin one are held back until more arrive.
+ */
+final class CappedOutput extends OutputStream {
+  private static final byte[] MASK = Secrets.MASK.getBytes(StandardCharsets.UTF_8);
+
+  private final OutputStream out;
+  private final long limit;
+  private final byte[][] secrets;
+  private final int holdBack;
+  private byte[] pending = new byte[0];
+  private long written;
+  private long dropped;
+
+  CappedOutput(OutputStream out, long limit, List<String> secrets) {
+    this.out = out;
+    this.limit = limit;
+    this.secrets =
+        secrets.stream()
+            .filter(s -> s != null && !s.isEmpty())
+            .map(s -> s.getBytes(StandardCharsets.UTF_8))
+            .toArray(byte[][]::new);
+    this.holdBack = Arrays.stream(this.secrets).mapToInt(s -> s.length - 1).max().orElse(0);
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    if (secrets.length == 0) {
+      emit(b, off, len);
+      return;
+    }
+    byte[] data = Arrays.copyOf(pending, pending.length + len);
+    System.arraycopy(b, off, data, pending.length, len);
+    int done = emitMasked(data, Math.max(0, data.length - holdBack));
+    pending = Arrays.copyOfRange(data, done, data.length);
+  }
+
+  /**
+   * Emits {@code data} with secrets masked, looking for secrets that start before {@code scanEnd};
+   * returns how many bytes of {@code data} were emitted.
+   */
+  private int emitMasked(byte[] data, int scanEnd) throws IOException {
+    int start = 0;
+    int i = 0;
+    while (i < scanEnd) {
+      byte[] secret = secretAt(data, i);
+      if (secret == null) {
+        i++;
+        continue;
+      }
+      emit(data, start, i - start);
+      emit(MASK, 0, MASK.length);
+      i += secret.length;
+      start = i;
+    }
+    int done = Math.max(start, Math.min(i, data.length));
+    emit(data, start, done - start);
+    return done;
+  }
+
+  private byte[] secretAt(byte[] data, int at) {
+    for (byte[] secret : secrets) {
+      if (at + secret.length <= data.length
+          && Arrays.equals(data, at, at + secret.length, secret, 0, secret.length)) {
+        return secret;
+      }
+    }
+    return null;
+  }
+
+  private void emit(byte[] b, int off, int len) throws IOException {
+    long room = Math.max(0, limit - written);
+    int keep = (int) Math.min(room, len);
+    if (keep > 0) {
+      out.write(b, off, keep);
+      written += keep;
+    }
+    dropped += len - keep;
+  }
+
+  @Override
+  public void flush() throws IOException {
+    out.flush();
+  }
+
+  /** Writes what was held back (no secret can start there any more) and the truncation marker. */
+  @Override
+  public void close() throws IOException {
+    try {
+      emitMasked(pending, pending.length);
+      pending = new byte[0];
+      if (dropped > 0) {
+        String marker =
+            "\n[flowbus: output cut at " + limit + " bytes; " + dropped + " more bytes dropped]\n";
+        out.write(marker.getBytes(StandardCharsets.UTF_8));
+      }
+    } finally {
+      out.close();
+    }
+  }
+}

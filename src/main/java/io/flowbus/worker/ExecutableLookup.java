@@ -1,0 +1,50 @@
+package io.flowbus.worker;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the program a task names. The JVM would search its own PATH, not the task's, so the search
+ * is done here: the bin folder first, then the task's PATH. A name with a slash is taken relative
+ * to the task's working directory.
+ */
+final class ExecutableLookup {
+  private ExecutableLookup() {}
+
+  /** The executable's path, or an {@link IllegalArgumentException} saying why there is none. */
+  static String find(String command, Path workDir, String path) {
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException("the command is empty");
+    }
+    if (command.contains("/")) {
+      Path file = workDir.resolve(command);
+      check(file, command);
+      return file.toString();
+    }
+    List<String> searched = new ArrayList<>();
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      searched.add(dir);
+      Path candidate = Path.of(dir, command);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    throw new IllegalArgumentException(
+        "command '" + command + "' not found on PATH (" + String.join(":", searched) + ")");
+  }
+
+  private static void check(Path file, String command) {
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException("command '" + command + "' does not exist");
+    }
+    if (!Files.isRegularFile(file) || !Files.isExecutable(file)) {
+      throw new IllegalArgumentException("command '" + command + "' is not an executable file");
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.flowbus.worker;
+
+import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.TaskResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Results of finished attempts, sent to the orchestrator until it acknowledges them. A result is
+ * kept while no orchestrator answers (one is dying and the next taking over), so nothing a task did
+ * is lost on the way.
+ */
+final class ResultOutbox {
+  private static final Logger LOG = LoggerFactory.getLogger(ResultOutbox.class);
+  private static final long FIRST_RETRY_MS = 200;
+  private static final long MAX_RETRY_MS = 5_000;
+  private static final long SEND_TIMEOUT_MS = 15_000;
+
+  private final Vertx vertx;
+  private final Map<String, TaskResult> pending = new LinkedHashMap<>();
+  private Promise<Void> emptied;
+
+  ResultOutbox(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  void send(TaskResult result) {
+    pending.put(result.key(), result);
+    attempt(result, FIRST_RETRY_MS);
+  }
+
+  private void attempt(TaskResult result, long nextDelay) {
+    vertx
+        .eventBus()
+        .request(
+            Addresses.ORCHESTRATOR_RESULTS,
+            result.toJson(),
+            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
+        .onSuccess(reply -> acknowledged(result))
+        .onFailure(
+            e -> {
+              LOG.debug("result of {} not delivered yet: {}", result.key(), e.getMessage());
+              vertx.setTimer(
+                  nextDelay, t -> attempt(result, Math.min(MAX_RETRY_MS, nextDelay * 2)));
+            });
+  }
+
+  private void acknowledged(TaskResult result) {
+    pending.remove(result.key(), result);
+    if (pending.isEmpty() && emptied != null) {
+      emptied.tryComplete();
+    }
+  }
+
+  Collection<TaskResult> pending() {
+    return pending.values();
+  }
+
+  /** Completes when every result has been acknowledged. */
+  Future<Void> whenEmpty() {
+    if (pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (emptied == null) {
+      emptied = Promise.promise();
+    }
+    return emptied.future();
+  }
+}

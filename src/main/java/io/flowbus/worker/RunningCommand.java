@@ -1,0 +1,124 @@
+package io.flowbus.worker;
+
+import io.flowbus.model.AttemptState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A started command: its outcome, once it ends, and a way to stop it early. */
+final class RunningCommand {
+  /**
+   * How long output pipes may stay open after the process exits (a background child holds them).
+   */
+  private static final long PIPE_GRACE_MS = 2_000;
+
+  private final Process process;
+  private final CommandSpec spec;
+  private final ScheduledExecutorService timer;
+  private final CompletableFuture<CommandOutcome> outcome = new CompletableFuture<>();
+  private final ScheduledFuture<?> timeout;
+  private volatile AttemptState stopState;
+  private volatile String stopReason;
+
+  RunningCommand(
+      Process process,
+      CommandSpec spec,
+      CompletableFuture<Void> stdoutDone,
+      CompletableFuture<Void> stderrDone,
+      ScheduledExecutorService timer) {
+    this.process = process;
+    this.spec = spec;
+    this.timer = timer;
+    this.timeout =
+        spec.timeout() == null
+            ? null
+            : timer.schedule(
+                () -> stop(AttemptState.FAILED, "timed out after " + describe(spec.timeout())),
+                spec.timeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    CompletableFuture<Void> pipes = CompletableFuture.allOf(stdoutDone, stderrDone);
+    process
+        .onExit()
+        .thenRun(
+            () -> {
+              if (timeout != null) {
+                timeout.cancel(false);
+              }
+              timer.schedule(this::closePipes, PIPE_GRACE_MS, TimeUnit.MILLISECONDS);
+            });
+    process.onExit().thenCombine(pipes, (p, v) -> p).whenComplete((p, e) -> finish());
+  }
+
+  CompletableFuture<CommandOutcome> outcome() {
+    return outcome;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Stops the whole process tree; the outcome becomes {@code state} with {@code reason}. The first
+   * stop wins: a timeout after a cancel is still a cancel.
+   */
+  synchronized void stop(AttemptState state, String reason) {
+    if (stopReason != null || !process.isAlive()) {
+      return;
+    }
+    stopState = state;
+    stopReason = reason;
+    ProcessTree.stop(process.toHandle(), spec.stopGrace(), timer);
+  }
+
+  private void closePipes() {
+    closeQuietly(process.getInputStream());
+    closeQuietly(process.getErrorStream());
+  }
+
+  private void finish() {
+    int code = process.exitValue();
+    if (stopReason != null) {
+      outcome.complete(new CommandOutcome(stopState, code, stopReason));
+    } else if (code == 0) {
+      outcome.complete(new CommandOutcome(AttemptState.SUCCEEDED, 0, null));
+    } else if (code > 128 && code < 128 + 65) {
+      outcome.complete(
+          new CommandOutcome(AttemptState.FAILED, code, "killed by signal " + (code - 128)));
+    } else {
+      outcome.complete(new CommandOutcome(AttemptState.FAILED, code, "exited with code " + code));
+    }
+  }
+
+  static String describe(Duration d) {
+    return io.flowbus.model.Durations.format(d);
+  }
+
+  /** Copies one stream of the process into its sink until the process closes it. */
+  static void pump(InputStream in, OutputStream sink, CompletableFuture<Void> done) {
+    byte[] buffer = new byte[8192];
+    try (in;
+        sink) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        sink.write(buffer, 0, n);
+        sink.flush();
+      }
+    } catch (IOException e) {
+      // the stream was closed after the process exited: what was read is kept
+    } finally {
+      done.complete(null);
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+}

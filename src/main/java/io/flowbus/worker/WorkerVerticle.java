@@ -1,0 +1,295 @@
+package io.flowbus.worker;
+
+import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.TaskAssignment;
+import io.flowbus.cluster.TaskResult;
+import io.flowbus.config.NodeConfig;
+import io.flowbus.model.AttemptState;
+import io.flowbus.model.TaskKind;
+import io.flowbus.storage.DataLayout;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the tasks the orchestrator assigns to this node, never more at once than its slots. One
+ * consumer per address and node: the orchestrator picks the node, the event bus only delivers.
+ */
+public final class WorkerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+
+  private final String nodeId;
+  private final NodeConfig config;
+  private final DataLayout layout;
+  private final MeterRegistry metrics;
+  private final Map<String, RunningTask> running = new HashMap<>();
+  private boolean draining;
+  private Promise<Void> idle;
+  private ResultOutbox outbox;
+  private TaskLaunch launch;
+  private CommandRunner runner;
+  private WorkerExecutor starter;
+  private ExecutorService pumps;
+  private ScheduledExecutorService timer;
+
+  public WorkerVerticle(String nodeId, NodeConfig config, MeterRegistry metrics) {
+    this.nodeId = nodeId;
+    this.config = config;
+    this.layout = new DataLayout(config.dataDir());
+    this.metrics = metrics;
+  }
+
+  /** One assignment on this node, from acceptance until its result is handed to the outbox. */
+  private static final class RunningTask {
+    final TaskAssignment task;
+    final long startedNanos = System.nanoTime();
+    RunningCommand command;
+    AttemptState stopState;
+    String stopReason;
+
+    RunningTask(TaskAssignment task) {
+      this.task = task;
+    }
+  }
+
+  @Override
+  public Future<?> start() {
+    outbox = new ResultOutbox(vertx);
+    launch = new TaskLaunch(layout, config.binDir(), config.taskLogLimit(), System.getenv());
+    pumps = Executors.newCachedThreadPool(daemon("flowbus-output"));
+    timer = Executors.newSingleThreadScheduledExecutor(daemon("flowbus-task-timer"));
+    runner = new CommandRunner(pumps, timer);
+    starter = vertx.createSharedWorkerExecutor("flowbus-task-start", config.slots());
+    Gauge.builder("flowbus.worker.slots.busy", running, Map::size)
+        .description("Task slots of this node in use")
+        .register(metrics);
+    Gauge.builder("flowbus.worker.slots.free", running, r -> config.slots() - r.size())
+        .description("Task slots of this node free")
+        .register(metrics);
+    var tasks = vertx.eventBus().<JsonObject>consumer(Addresses.workerTasks(nodeId), this::onTask);
+    var control =
+        vertx.eventBus().<JsonObject>consumer(Addresses.workerControl(nodeId), this::onControl);
+    return Future.all(tasks.completion(), control.completion())
+        .onSuccess(v -> vertx.eventBus().publish(Addresses.WORKERS_CHANGED, nodeId));
+  }
+
+  private void onTask(Message<JsonObject> message) {
+    TaskAssignment task = TaskAssignment.fromJson(message.body());
+    RunningTask existing = running.get(task.key());
+    if (existing != null) {
+      if (existing.task.attempt() == task.attempt()) {
+        message.reply(accepted());
+      } else {
+        message.fail(409, "attempt " + existing.task.attempt() + " of this task runs here");
+      }
+    } else if (draining) {
+      message.fail(503, "node " + nodeId + " is draining");
+    } else if (running.size() >= config.slots()) {
+      message.fail(429, "all " + config.slots() + " slots of node " + nodeId + " are busy");
+    } else {
+      RunningTask r = new RunningTask(task);
+      running.put(task.key(), r);
+      message.reply(accepted());
+      launch(r);
+    }
+  }
+
+  private JsonObject accepted() {
+    return new JsonObject().put("accepted", true).put("node", nodeId);
+  }
+
+  private void launch(RunningTask r) {
+    starter
+        .executeBlocking(
+            () -> {
+              CommandSpec spec = launch.spec(r.task);
+              Files.createDirectories(spec.workDir());
+              return runner.start(spec);
+            },
+            false)
+        .onSuccess(
+            command -> {
+              r.command = command;
+              if (r.stopReason != null) {
+                command.stop(r.stopState, r.stopReason);
+              }
+              command
+                  .outcome()
+                  .whenComplete((outcome, e) -> context.runOnContext(v -> finished(r, outcome)));
+            })
+        .onFailure(e -> finished(r, new CommandOutcome(AttemptState.FAILED, null, messageOf(e))));
+  }
+
+  private void finished(RunningTask r, CommandOutcome outcome) {
+    if (r.task.kind() != TaskKind.SPAWN || outcome.state() != AttemptState.SUCCEEDED) {
+      complete(r, outcome, null);
+      return;
+    }
+    starter
+        .executeBlocking(
+            () -> {
+              var entries = SpawnFile.read(layout.workspace(r.task.runId()), config.spawnLimit());
+              SpawnFile.store(entries, layout.spawnEntries(r.task.runId(), r.task.stage()));
+              return entries.size();
+            },
+            false)
+        .onSuccess(count -> complete(r, outcome, count))
+        .onFailure(
+            e ->
+                complete(
+                    r,
+                    new CommandOutcome(AttemptState.FAILED, outcome.exitCode(), messageOf(e)),
+                    null));
+  }
+
+  private void complete(RunningTask r, CommandOutcome outcome, Integer spawnCount) {
+    running.remove(r.task.key());
+    TaskAssignment t = r.task;
+    Timer.builder("flowbus.task.duration")
+        .description("How long task attempts ran on this node")
+        .tag("outcome", outcome.state().name())
+        .register(metrics)
+        .record(Duration.ofNanos(System.nanoTime() - r.startedNanos));
+    LOG.atInfo()
+        .addKeyValue("run_id", t.runId())
+        .addKeyValue("task_id", t.taskId())
+        .log(
+            "run {} task {} attempt {} {}{}",
+            t.runId(),
+            t.taskId(),
+            t.attempt(),
+            outcome.state(),
+            outcome.error() == null ? "" : ": " + outcome.error());
+    outbox.send(
+        new TaskResult(
+            t.runId(),
+            t.taskId(),
+            t.attempt(),
+            nodeId,
+            outcome.state(),
+            outcome.exitCode(),
+            outcome.error(),
+            spawnCount));
+    if (running.isEmpty() && idle != null) {
+      idle.tryComplete();
+    }
+  }
+
+  private void onControl(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    switch (body.getString("op", "")) {
+      case "cancel" -> {
+        RunningTask r = running.get(body.getString("run_id") + "/" + body.getString("task_id"));
+        if (r != null && r.task.attempt() == body.getInteger("attempt")) {
+          stop(r, AttemptState.CANCELLED, body.getString("reason", "cancelled"));
+        }
+        message.reply(new JsonObject().put("stopping", r != null));
+      }
+      case "inventory" -> message.reply(inventory());
+      default -> message.fail(400, "unknown control operation");
+    }
+  }
+
+  private void stop(RunningTask r, AttemptState state, String reason) {
+    if (r.stopReason != null) {
+      return;
+    }
+    r.stopState = state;
+    r.stopReason = reason;
+    if (r.command != null) {
+      r.command.stop(state, reason);
+    }
+  }
+
+  /** What this node runs or has finished without an acknowledgement: none of it is to run again. */
+  private JsonObject inventory() {
+    JsonArray runningTasks = new JsonArray();
+    running
+        .values()
+        .forEach(
+            r -> runningTasks.add(attemptOf(r.task.runId(), r.task.taskId(), r.task.attempt())));
+    JsonArray finished = new JsonArray();
+    outbox.pending().forEach(t -> finished.add(attemptOf(t.runId(), t.taskId(), t.attempt())));
+    return new JsonObject()
+        .put("node", nodeId)
+        .put("slots", config.slots())
+        .put("draining", draining)
+        .put("running", runningTasks)
+        .put("finished", finished);
+  }
+
+  private static JsonObject attemptOf(String runId, String taskId, int attempt) {
+    return new JsonObject().put("run_id", runId).put("task_id", taskId).put("attempt", attempt);
+  }
+
+  /**
+   * Takes no new task, lets running ones finish for up to {@code timeout}, hands the rest back
+   * (their attempts end LOST, so the orchestrator runs them elsewhere), then waits until every
+   * result is acknowledged.
+   */
+  public Future<Void> drain(Duration timeout) {
+    draining = true;
+    vertx.eventBus().publish(Addresses.WORKERS_CHANGED, nodeId);
+    LOG.info("draining: {} tasks running, waiting up to {}", running.size(), timeout);
+    return whenIdle(timeout.toMillis())
+        .transform(
+            v -> {
+              List<RunningTask> left = new ArrayList<>(running.values());
+              left.forEach(
+                  r -> stop(r, AttemptState.LOST, "handed back: node " + nodeId + " stopped"));
+              return whenIdle(TaskLaunch.STOP_GRACE.toMillis() + 2_000);
+            })
+        .transform(v -> outbox.whenEmpty().timeout(10, java.util.concurrent.TimeUnit.SECONDS))
+        .recover(e -> Future.succeededFuture());
+  }
+
+  private Future<Void> whenIdle(long timeoutMillis) {
+    if (running.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    idle = Promise.promise();
+    return idle.future().timeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public Future<?> stop() {
+    running.values().forEach(r -> stop(r, AttemptState.LOST, "node " + nodeId + " stopped"));
+    pumps.shutdown();
+    timer.shutdown();
+    return starter.close();
+  }
+
+  private static String messageOf(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getMessage() == null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
