@@ -71,7 +71,10 @@ final class FileHandlers {
     String raw = rc.pathParam("*");
     // the wildcard arrives still percent-encoded; '+' is a plain character in a path
     String relative =
-        raw == null ? "" : java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        raw == null
+            ? ""
+            : java.net.URLDecoder.decode(
+                raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     run(runId)
         .compose(r -> vertx.executeBlocking(() -> resolve(runId, relative)))
         .onSuccess(file -> rc.response().sendFile(file.toString()).onFailure(rc::fail))

@@ -48,7 +48,8 @@ final class OrchestratorMetrics {
 
   void recorded(Run run, RunEvent event) {
     if (event instanceof RunEvent.Created) {
-      counter("flowbus.runs.created", "Runs created", "job", run.jobId()).increment();
+      counter("flowbus.runs.submitted", "Runs created through the API", "job", run.jobId())
+          .increment();
     } else if (event instanceof RunEvent.Ended || event instanceof RunEvent.Cancelled) {
       counter(
               "flowbus.runs.ended",

@@ -123,7 +123,8 @@ final class YamlReader {
       problem(node, path, "must be true or false, not '" + text + "'");
       return null;
     }
-    return Boolean.valueOf(text.equalsIgnoreCase("true") || text.equalsIgnoreCase("yes"));
+    // YAML 1.1 booleans, as the parser recognised them: true/yes/y/on and their opposites
+    return Set.of("true", "yes", "y", "on").contains(text.toLowerCase(java.util.Locale.ROOT));
   }
 
   Integer wholeNumber(Node node, String path, int min) {

@@ -8,9 +8,13 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One command-line argument with {@code {name}} placeholders, e.g. {@code --id={data_id}}. */
+/**
+ * One command-line argument with {@code {name}} placeholders, e.g. {@code --id={data_id}}. A brace
+ * right after {@code $} is left alone: {@code ${HOME}} is a shell variable, not a placeholder.
+ */
 public final class ArgTemplate {
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_.-]*)}");
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("(?<!\\$)\\{([A-Za-z_][A-Za-z0-9_.-]*)}");
 
   private final String text;
   private final List<String> literals;

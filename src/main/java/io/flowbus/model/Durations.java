@@ -26,6 +26,14 @@ public final class Durations {
     if (!WHOLE.matcher(t).matches()) {
       throw new IllegalArgumentException(invalid(text));
     }
+    try {
+      return sum(t);
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException(invalid(text) + ": too long", e);
+    }
+  }
+
+  private static Duration sum(String t) {
     Duration total = Duration.ZERO;
     Matcher m = PART.matcher(t);
     while (m.find()) {
@@ -45,7 +53,7 @@ public final class Durations {
 
   /** The shortest way to write {@code d} in the form {@link #parse} reads. */
   public static String format(Duration d) {
-    if (d.toMillisPart() != 0 || d.isZero()) {
+    if (d.toMillisPart() != 0 || d.toSeconds() == 0) {
       return d.toMillis() + "ms";
     }
     StringBuilder out = new StringBuilder();

@@ -61,7 +61,7 @@ public final class Run {
       onTaskEnded(e);
       changes.task(task(e.taskId()));
     } else if (event instanceof RunEvent.TaskRejected e) {
-      task(e.taskId()).failWithoutRunning(e.error());
+      task(e.taskId()).endWithoutRunning(TaskState.FAILED, e.error(), e.at());
       changes.task(task(e.taskId()));
     } else if (event instanceof RunEvent.TaskLost e) {
       onTaskLost(e);
@@ -70,7 +70,7 @@ public final class Run {
       onSpawned(e);
       changes.stage(e.stage());
     } else if (event instanceof RunEvent.StageAborted e) {
-      changes.tasks(stage(e.stage()).abort(e.reason()));
+      changes.tasks(stage(e.stage()).abort(e.reason(), e.at()));
       changes.stage(e.stage());
     } else if (event instanceof RunEvent.StageEnded e) {
       stage(e.stage()).end(e.state(), e.error(), e.at());
@@ -100,12 +100,11 @@ public final class Run {
     if (!task.isCurrent(e.attempt())) {
       throw new IllegalStateException(e.taskId() + " attempt " + e.attempt() + " is not running");
     }
+    TaskState next = e.retryAt() != null ? TaskState.PENDING : terminalStateOf(e.outcome());
     task.ended(e.outcome(), e.exitCode(), e.error(), e.at());
+    task.moveTo(next);
     if (e.retryAt() != null) {
-      task.moveTo(TaskState.PENDING);
       task.waitUntil(e.retryAt());
-    } else {
-      task.moveTo(terminalStateOf(e.outcome()));
     }
   }
 
@@ -141,7 +140,7 @@ public final class Run {
     error = e.reason();
     changes.run();
     for (StageRun stage : stages) {
-      changes.tasks(stage.cancelPending());
+      changes.tasks(stage.cancelPending(e.at()));
       if (!stage.state().ended()) {
         stage.end(TaskState.CANCELLED, e.reason(), e.at());
         changes.stage(stage.index());

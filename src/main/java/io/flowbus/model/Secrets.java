@@ -14,10 +14,13 @@ public final class Secrets {
       return text;
     }
     String out = text;
-    for (String secret : secrets) {
-      if (secret != null && !secret.isEmpty()) {
-        out = out.replace(secret, MASK);
-      }
+    // longest first: a secret that begins another must not leave the other's tail visible
+    for (String secret :
+        secrets.stream()
+            .filter(s -> s != null && !s.isEmpty())
+            .sorted((a, b) -> b.length() - a.length())
+            .toList()) {
+      out = out.replace(secret, MASK);
     }
     return out;
   }

@@ -41,6 +41,15 @@ public final class StageRun {
   }
 
   void spawned(List<Map<String, String>> entries) {
+    if (spawn == null || spawned || spawn.state() != TaskState.SUCCEEDED) {
+      throw new IllegalStateException(
+          "stage "
+              + index
+              + " cannot take spawn entries: "
+              + (spawn == null
+                  ? "it has no spawn task"
+                  : spawned ? "it has them already" : "its spawn task is " + spawn.state()));
+    }
     entries.forEach(this::addTask);
     spawned = true;
   }
@@ -51,16 +60,16 @@ public final class StageRun {
   }
 
   /** Stops giving out the pending tasks of this stage; the running ones are being stopped. */
-  List<TaskRun> abort(String reason) {
+  List<TaskRun> abort(String reason, Instant at) {
     abortReason = reason;
-    return cancelPending();
+    return cancelPending(at);
   }
 
-  List<TaskRun> cancelPending() {
+  List<TaskRun> cancelPending(Instant at) {
     List<TaskRun> cancelled = new ArrayList<>();
     for (TaskRun task : allTasks()) {
       if (task.state() == TaskState.PENDING) {
-        task.moveTo(TaskState.CANCELLED);
+        task.endWithoutRunning(TaskState.CANCELLED, task.error(), at);
         cancelled.add(task);
       }
     }

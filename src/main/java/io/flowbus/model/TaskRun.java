@@ -20,6 +20,7 @@ public final class TaskRun {
   private TaskState state = TaskState.PENDING;
   private String error;
   private Instant notBefore;
+  private Instant endedAt;
 
   TaskRun(
       String runId,
@@ -52,6 +53,8 @@ public final class TaskRun {
     Transitions.checkTask(state, next);
     counts.moved(state, next);
     state = next;
+    Attempt last = currentAttempt();
+    endedAt = next.ended() && last != null ? last.endedAt() : null;
   }
 
   void dispatched(int attempt, String node, Instant at) {
@@ -72,9 +75,11 @@ public final class TaskRun {
     this.notBefore = retryAt;
   }
 
-  void failWithoutRunning(String error) {
-    moveTo(TaskState.FAILED);
+  /** Ends a task that is not running: rejected (FAILED) or cancelled while it waited. */
+  void endWithoutRunning(TaskState outcome, String error, Instant at) {
+    moveTo(outcome);
     this.error = error;
+    this.endedAt = at;
   }
 
   public Attempt currentAttempt() {
@@ -136,7 +141,6 @@ public final class TaskRun {
   }
 
   public Instant endedAt() {
-    Attempt last = currentAttempt();
-    return state.ended() && last != null ? last.endedAt() : null;
+    return endedAt;
   }
 }

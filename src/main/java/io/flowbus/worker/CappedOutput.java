@@ -22,6 +22,7 @@ final class CappedOutput extends OutputStream {
   private byte[] pending = new byte[0];
   private long written;
   private long dropped;
+  private boolean closed;
 
   CappedOutput(OutputStream out, long limit, List<String> secrets) {
     this.out = out;
@@ -30,17 +31,22 @@ final class CappedOutput extends OutputStream {
         secrets.stream()
             .filter(s -> s != null && !s.isEmpty())
             .map(s -> s.getBytes(StandardCharsets.UTF_8))
+            // longest first: a secret that begins another must not leave the other's tail
+            .sorted((a, b) -> b.length - a.length)
             .toArray(byte[][]::new);
     this.holdBack = Arrays.stream(this.secrets).mapToInt(s -> s.length - 1).max().orElse(0);
   }
 
   @Override
-  public void write(int b) throws IOException {
+  public synchronized void write(int b) throws IOException {
     write(new byte[] {(byte) b}, 0, 1);
   }
 
   @Override
-  public void write(byte[] b, int off, int len) throws IOException {
+  public synchronized void write(byte[] b, int off, int len) throws IOException {
+    if (closed) {
+      throw new IOException("the log is closed");
+    }
     if (secrets.length == 0) {
       emit(b, off, len);
       return;
@@ -95,13 +101,19 @@ final class CappedOutput extends OutputStream {
   }
 
   @Override
-  public void flush() throws IOException {
-    out.flush();
+  public synchronized void flush() throws IOException {
+    if (!closed) {
+      out.flush();
+    }
   }
 
   /** Writes what was held back (no secret can start there any more) and the truncation marker. */
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       emitMasked(pending, pending.length);
       pending = new byte[0];

@@ -14,8 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Starts external commands without a shell: the argv goes to the program as it is, so no input
- * value can inject a command. Output is copied by threads of its own into size-capped, masked log
- * files; the exit is observed through {@link Process#onExit()}, so no thread waits on a process.
+ * value can inject a command. Output is copied into size-capped, masked log files, and the exit
+ * awaited, by pooled threads (three per running command, reused from one command to the next).
  */
 final class CommandRunner {
   private final ExecutorService pumps;
@@ -54,9 +54,11 @@ final class CommandRunner {
     }
     CompletableFuture<Void> stdoutDone = new CompletableFuture<>();
     CompletableFuture<Void> stderrDone = new CompletableFuture<>();
+    CompletableFuture<Integer> exited = new CompletableFuture<>();
     pumps.execute(() -> RunningCommand.pump(process.getInputStream(), stdout, stdoutDone));
     pumps.execute(() -> RunningCommand.pump(process.getErrorStream(), stderr, stderrDone));
-    return new RunningCommand(process, spec, stdoutDone, stderrDone, timer);
+    pumps.execute(() -> RunningCommand.await(process, exited));
+    return new RunningCommand(process, spec, stdoutDone, stderrDone, exited, timer, stdout, stderr);
   }
 
   private static OutputStream sink(Path file, CommandSpec spec) throws IOException {

@@ -26,8 +26,8 @@ final class ExecutableLookup {
     }
     List<String> searched = new ArrayList<>();
     for (String dir : path.split(File.pathSeparator)) {
-      if (dir.isEmpty()) {
-        continue;
+      if (dir.isEmpty() || !Path.of(dir).isAbsolute()) {
+        continue; // a relative entry would mean one folder here and another in the task's
       }
       searched.add(dir);
       Path candidate = Path.of(dir, command);

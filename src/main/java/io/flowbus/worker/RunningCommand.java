@@ -25,15 +25,20 @@ final class RunningCommand {
   private volatile AttemptState stopState;
   private volatile String stopReason;
 
+  private final OutputStream[] sinks;
+
   RunningCommand(
       Process process,
       CommandSpec spec,
       CompletableFuture<Void> stdoutDone,
       CompletableFuture<Void> stderrDone,
-      ScheduledExecutorService timer) {
+      CompletableFuture<Integer> exited,
+      ScheduledExecutorService timer,
+      OutputStream... sinks) {
     this.process = process;
     this.spec = spec;
     this.timer = timer;
+    this.sinks = sinks;
     this.timeout =
         spec.timeout() == null
             ? null
@@ -41,17 +46,18 @@ final class RunningCommand {
                 () -> stop(AttemptState.FAILED, "timed out after " + describe(spec.timeout())),
                 spec.timeout().toMillis(),
                 TimeUnit.MILLISECONDS);
-    CompletableFuture<Void> pipes = CompletableFuture.allOf(stdoutDone, stderrDone);
-    process
-        .onExit()
-        .thenRun(
-            () -> {
-              if (timeout != null) {
-                timeout.cancel(false);
-              }
-              timer.schedule(this::closePipes, PIPE_GRACE_MS, TimeUnit.MILLISECONDS);
-            });
-    process.onExit().thenCombine(pipes, (p, v) -> p).whenComplete((p, e) -> finish());
+    // A background child may keep the pipes open long after the process exits, and a blocked
+    // read cannot be woken: the outcome waits for the pipes to close, or for a grace period.
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    CompletableFuture.allOf(stdoutDone, stderrDone).thenRun(() -> drained.complete(null));
+    exited.thenRun(
+        () -> {
+          if (timeout != null) {
+            timeout.cancel(false);
+          }
+          timer.schedule(() -> drained.complete(null), PIPE_GRACE_MS, TimeUnit.MILLISECONDS);
+        });
+    exited.thenCombine(drained, (code, v) -> code).whenComplete((code, e) -> finish());
   }
 
   CompletableFuture<CommandOutcome> outcome() {
@@ -75,12 +81,16 @@ final class RunningCommand {
     ProcessTree.stop(process.toHandle(), spec.stopGrace(), timer);
   }
 
-  private void closePipes() {
+  private void finish() {
+    for (OutputStream sink : sinks) {
+      try {
+        sink.close();
+      } catch (IOException e) {
+        // the log is as complete as it could be written
+      }
+    }
     closeQuietly(process.getInputStream());
     closeQuietly(process.getErrorStream());
-  }
-
-  private void finish() {
     int code = process.exitValue();
     if (stopReason != null) {
       outcome.complete(new CommandOutcome(stopState, code, stopReason));
@@ -88,7 +98,10 @@ final class RunningCommand {
       outcome.complete(new CommandOutcome(AttemptState.SUCCEEDED, 0, null));
     } else if (code > 128 && code < 128 + 65) {
       outcome.complete(
-          new CommandOutcome(AttemptState.FAILED, code, "killed by signal " + (code - 128)));
+          new CommandOutcome(
+              AttemptState.FAILED,
+              code,
+              "exited with code " + code + ": killed by signal " + (code - 128)));
     } else {
       outcome.complete(new CommandOutcome(AttemptState.FAILED, code, "exited with code " + code));
     }
@@ -96,6 +109,25 @@ final class RunningCommand {
 
   static String describe(Duration d) {
     return io.flowbus.model.Durations.format(d);
+  }
+
+  /**
+   * Waits for the process on a pooled thread. (Process.onExit() would start a new thread for every
+   * process where the common pool has one thread, as on a 2-core machine: measured, that thread was
+   * most of the engine's CPU per task.)
+   */
+  static void await(Process process, CompletableFuture<Integer> exited) {
+    while (true) {
+      try {
+        exited.complete(process.waitFor());
+        return;
+      } catch (InterruptedException e) {
+        if (!process.isAlive()) {
+          exited.complete(process.exitValue());
+          return;
+        }
+      }
+    }
   }
 
   /** Copies one stream of the process into its sink until the process closes it. */

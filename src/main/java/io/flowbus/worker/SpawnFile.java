@@ -47,6 +47,9 @@ final class SpawnFile {
       throw new InvalidSpawnFileException(
           NAME + " is too large: " + size + " bytes, the limit is " + limit + " bytes");
     }
+    if (size == 0) {
+      throw new InvalidSpawnFileException(NAME + " is empty: it must hold a JSON array of objects");
+    }
     Object parsed;
     try {
       parsed = Json.parse(Files.readAllBytes(file));
@@ -72,7 +75,12 @@ final class SpawnFile {
     Map<String, String> entry = new LinkedHashMap<>();
     for (Map.Entry<String, Object> field : object) {
       Object v = field.getValue();
-      if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+      if (v instanceof Double || v instanceof Float) {
+        // 1e3 is the number 1000, not "1000.0"
+        entry.put(
+            field.getKey(),
+            new java.math.BigDecimal(v.toString()).stripTrailingZeros().toPlainString());
+      } else if (v instanceof String || v instanceof Number || v instanceof Boolean) {
         entry.put(field.getKey(), v.toString());
       } else if (v != null) {
         throw new InvalidSpawnFileException(
@@ -115,13 +123,18 @@ final class SpawnFile {
   }
 
   /** Jackson's message names its internal source; the line and column are what matter. */
-  private static String clean(String message) {
+  static String clean(String message) {
     String m = message.replaceFirst("^Failed to decode:\\s*", "");
-    m = m.replaceAll("\\(String\\)\"[^\"]*\"", "").replaceAll("\\[Source: [^;]*; ", "[");
     int nl = m.indexOf('\n');
-    String first = nl >= 0 ? m.substring(0, nl) : m;
-    int at = m.indexOf("line: ");
-    return at >= 0 && !first.contains("line: ") ? first + " (" + m.substring(at).strip() : first;
+    String first = (nl >= 0 ? m.substring(0, nl) : m).strip();
+    first = first.replaceAll("\\s*\\(start marker at.*$", "").replaceAll("\\s*\\[Source:.*$", "");
+    java.util.regex.Matcher at =
+        java.util.regex.Pattern.compile("line: (\\d+), column: (\\d+)").matcher(m);
+    String where = "";
+    while (at.find()) {
+      where = " (line " + at.group(1) + ", column " + at.group(2) + ")"; // the last one: the error
+    }
+    return first + where;
   }
 
   /** Vert.x's JSON parsing, kept to one place. */

@@ -1,0 +1,442 @@
+package io.flowbus.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flowbus.Node;
+import io.flowbus.config.Role;
+import io.flowbus.testing.Http;
+import io.flowbus.testing.TestNodes;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The REST API of SPEC §3 against a real node (clustered Vert.x, alone in its cluster). */
+class ApiIT {
+  @TempDir static Path data;
+  static Node node;
+  static Http http;
+
+  @BeforeAll
+  static void start() {
+    node =
+        TestNodes.start(
+            TestNodes.config(
+                Path.of("src/test/resources/it/test_jobs.yaml").toAbsolutePath(),
+                data,
+                TestNodes.uniqueClusterName(),
+                Set.of(Role.CONTROLLER, Role.WORKER),
+                4,
+                null));
+    http = TestNodes.http(node);
+  }
+
+  @AfterAll
+  static void stop() {
+    node.stopAndWait();
+  }
+
+  static JsonObject awaitEnded(String runId) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Set.of("SUCCEEDED", "FAILED", "CANCELLED")
+                    .contains(http.get("/api/runs/" + runId).json().getString("state")));
+    return http.get("/api/runs/" + runId).json();
+  }
+
+  static String create(String path) {
+    Http.Response created = http.post(path);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    return created.json().getString("id");
+  }
+
+  @Test
+  void healthReadinessAndMetricsAnswer() {
+    assertThat(http.get("/health").json().getString("status")).isEqualTo("UP");
+    assertThat(http.get("/ready").status()).isEqualTo(200);
+    awaitEnded(create("/api/jobs/single/runs"));
+    Http.Response metrics = http.get("/metrics");
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("flowbus_runs_submitted_total")
+        .contains("flowbus_runs_ended_total")
+        .contains("flowbus_task_attempts_total")
+        .contains("flowbus_worker_slots_free")
+        .contains("flowbus_tasks_queued");
+  }
+
+  @Test
+  void jobsAreListedAndShown() {
+    JsonArray items = http.get("/api/jobs").json().getJsonArray("items");
+    assertThat(items.stream().map(j -> ((JsonObject) j).getString("id")))
+        .contains("single", "fanout", "secret");
+    JsonObject fanout = http.get("/api/jobs/fanout").json();
+    assertThat(fanout.getJsonArray("stages").getJsonObject(0).getString("spawn_task"))
+        .isEqualTo("gen");
+    assertThat(fanout.getJsonObject("inputs").getJsonObject("count").getString("default"))
+        .isEqualTo("5");
+    Http.Response missing = http.get("/api/jobs/nope");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.header("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void aFanOutRunsEveryEntryThenTheNextStageAndKeepsTheFiles() {
+    Http.Response created = http.post("/api/jobs/fanout/runs?count=7");
+    assertThat(created.status()).isEqualTo(201);
+    String id = created.json().getString("id");
+    assertThat(created.header("Location")).isEqualTo("/api/runs/" + id);
+
+    JsonObject run = awaitEnded(id);
+
+    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    JsonObject fan = run.getJsonArray("stages").getJsonObject(0);
+    assertThat(fan.getJsonObject("spawn").getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(fan.getJsonObject("tasks").getInteger("total")).isEqualTo(7);
+    assertThat(fan.getJsonObject("tasks").getInteger("succeeded")).isEqualTo(7);
+    List<String> paths =
+        http.get("/api/runs/" + id + "/files").json().getJsonArray("items").stream()
+            .map(f -> ((JsonObject) f).getString("path"))
+            .toList();
+    assertThat(paths).contains("out/0-v0.txt", "out/6-v6.txt", "out/0-single.txt", "spawn.json");
+    assertThat(http.get("/api/runs/" + id + "/files/out/3-v3.txt").body()).isEqualTo("v3");
+    assertThat(http.get("/api/runs/" + id + "/tasks/s0-t3/log?stream=stdout").body())
+        .isEqualTo("wrote v3 on stage 0\n");
+  }
+
+  @Test
+  void tasksAreListedPagedAndFiltered() {
+    String id = create("/api/jobs/fanout/runs?count=5");
+    awaitEnded(id);
+    JsonObject page = http.get("/api/runs/" + id + "/tasks?stage=0&limit=4").json();
+    assertThat(page.getJsonArray("items")).hasSize(4);
+    JsonObject first = page.getJsonArray("items").getJsonObject(0);
+    assertThat(first.getString("id")).isEqualTo("s0-spawn");
+    assertThat(first.getString("kind")).isEqualTo("spawn");
+    assertThat(first.getValue("index")).isNull();
+    JsonObject task = page.getJsonArray("items").getJsonObject(1);
+    assertThat(task.fieldNames())
+        .contains(
+            "id",
+            "stage",
+            "index",
+            "kind",
+            "task_class",
+            "state",
+            "attempts",
+            "node",
+            "exit_code",
+            "started_at",
+            "ended_at",
+            "inputs",
+            "error");
+    assertThat(task.getJsonObject("inputs").getString("item")).isEqualTo("v0");
+    JsonObject rest =
+        http.get("/api/runs/" + id + "/tasks?stage=0&limit=4&after=" + page.getString("next"))
+            .json();
+    assertThat(rest.getJsonArray("items"))
+        .extracting(t -> ((JsonObject) t).getString("id"))
+        .containsExactly("s0-t3", "s0-t4");
+    assertThat(rest.getValue("next")).isNull();
+    assertThat(http.get("/api/runs/" + id + "/tasks?state=FAILED").json().getJsonArray("items"))
+        .isEmpty();
+    assertThat(http.get("/api/runs/" + id + "/tasks?state=BOGUS").status()).isEqualTo(400);
+  }
+
+  @Test
+  void runsAreListedNewestFirstInPages() {
+    String a = create("/api/jobs/single/runs?item=a");
+    String b = create("/api/jobs/single/runs?item=b");
+    String c = create("/api/jobs/single/runs?item=c");
+    JsonObject page = http.get("/api/runs?job=single&limit=2").json();
+    List<String> ids =
+        page.getJsonArray("items").stream().map(r -> ((JsonObject) r).getString("id")).toList();
+    assertThat(ids).containsExactly(c, b);
+    JsonObject next =
+        http.get("/api/runs?job=single&limit=2&after=" + page.getString("next")).json();
+    assertThat(next.getJsonArray("items").getJsonObject(0).getString("id")).isEqualTo(a);
+    assertThat(http.get("/api/runs?limit=0").status()).isEqualTo(400);
+    assertThat(http.get("/api/runs?state=NOPE").status()).isEqualTo(400);
+  }
+
+  @Test
+  void missingAndUnknownInputsAre400AndCreateNothing() {
+    int before = http.get("/api/runs?job=secret&limit=1000").json().getJsonArray("items").size();
+    Http.Response missing = http.post("/api/jobs/secret/runs");
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(missing.json().getJsonArray("missing_inputs")).containsExactly("token");
+    Http.Response unknown = http.post("/api/jobs/single/runs?itme=x");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().getJsonArray("unknown_inputs")).containsExactly("itme");
+    assertThat(http.get("/api/runs?job=secret&limit=1000").json().getJsonArray("items"))
+        .hasSize(before);
+    assertThat(http.post("/api/jobs/nope/runs").status()).isEqualTo(404);
+    assertThat(http.get("/api/runs/20990101-000000-000-zzzz").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aBodyAddsInputsAndCanAskNotToStart() {
+    Http.Response created =
+        http.post(
+            "/api/jobs/single/runs",
+            new JsonObject()
+                .put("inputs", new JsonObject().put("item", "from-body"))
+                .put("start", false));
+    assertThat(created.status()).isEqualTo(201);
+    String id = created.json().getString("id");
+    assertThat(created.json().getString("state")).isEqualTo("CREATED");
+    assertThat(http.post("/api/runs/" + id + "/start").json().getString("state"))
+        .isEqualTo("RUNNING");
+    assertThat(http.post("/api/runs/" + id + "/start").status()).isEqualTo(409);
+    assertThat(awaitEnded(id).getJsonObject("inputs").getString("item")).isEqualTo("from-body");
+    assertThat(
+            http.send("POST", "/api/jobs/single/runs", "{not json", "application/json", Map.of())
+                .status())
+        .isEqualTo(400);
+    assertThat(http.post("/api/jobs/single/runs", new JsonObject().put("start", "yes")).status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void aBodyOverTheLimitIs413() {
+    String big = "{\"inputs\": {\"item\": \"" + "x".repeat(100_000) + "\"}}";
+    Http.Response response =
+        http.send("POST", "/api/jobs/single/runs", big, "application/json", Map.of());
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void cancelStopsTheRunningProcessAndDeleteRemovesAnEndedRun() throws Exception {
+    String id = create("/api/jobs/slow/runs?seconds=120");
+    await()
+        .until(
+            () ->
+                "RUNNING"
+                    .equals(
+                        http.get("/api/runs/" + id + "/tasks/s0-t0").json().getString("state")));
+    assertThat(http.delete("/api/runs/" + id).status()).isEqualTo(409);
+
+    JsonObject cancelled = http.post("/api/runs/" + id + "/cancel").json();
+
+    assertThat(cancelled.getString("state")).isEqualTo("CANCELLED");
+    await()
+        .until(
+            () ->
+                "CANCELLED"
+                    .equals(
+                        http.get("/api/runs/" + id + "/tasks/s0-t0").json().getString("state")));
+    assertThat(http.post("/api/runs/" + id + "/cancel").status()).isEqualTo(409);
+    assertThat(noProcessRuns("sleep 120")).isTrue();
+    assertThat(http.delete("/api/runs/" + id).status()).isEqualTo(204);
+    assertThat(http.get("/api/runs/" + id).status()).isEqualTo(404);
+    assertThat(data.resolve("runs").resolve(id)).doesNotExist();
+  }
+
+  @Test
+  void aFailingStageFailsTheRunAndLaterStagesNeverStart() {
+    JsonObject run = awaitEnded(create("/api/jobs/failing/runs"));
+    assertThat(run.getString("state")).isEqualTo("FAILED");
+    assertThat(run.getString("error"))
+        .contains("stage 0 'fails' failed")
+        .contains("exited with code 3");
+    assertThat(run.getJsonArray("stages").getJsonObject(1).getString("state"))
+        .isIn("PENDING", "CANCELLED");
+    String id = run.getString("id");
+    assertThat(http.get("/api/runs/" + id + "/tasks/s0-t0/log?stream=stderr").body())
+        .contains("failing on purpose");
+    assertThat(http.get("/api/runs/" + id + "/tasks/s0-t0").json().getInteger("exit_code"))
+        .isEqualTo(3);
+  }
+
+  @Test
+  void aTimeoutKillsTheWholeProcessTree() throws Exception {
+    String id = create("/api/jobs/tree/runs");
+    JsonObject run = awaitEnded(id);
+    assertThat(run.getString("state")).isEqualTo("FAILED");
+    assertThat(http.get("/api/runs/" + id + "/tasks/s0-t0").json().getString("error"))
+        .contains("timed out after 1s");
+    long child = Long.parseLong(Files.readString(data.resolve("runs/" + id + "/child.pid")).trim());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  @Test
+  void aMissingBinaryFailsAtOnceWithTheReason() {
+    JsonObject run = awaitEnded(create("/api/jobs/missing/runs"));
+    assertThat(run.getString("state")).isEqualTo("FAILED");
+    String error =
+        http.get("/api/runs/" + run.getString("id") + "/tasks/s0-t0").json().getString("error");
+    assertThat(error).contains("definitely-not-installed-flowbus-test").contains("not found");
+  }
+
+  @Test
+  void aMalformedSpawnFileFailsTheStageSayingWhy() {
+    JsonObject run = awaitEnded(create("/api/jobs/badspawn/runs"));
+    assertThat(run.getString("state")).isEqualTo("FAILED");
+    JsonObject stage = run.getJsonArray("stages").getJsonObject(0);
+    assertThat(stage.getString("state")).isEqualTo("FAILED");
+    assertThat(stage.getJsonObject("spawn").getString("error")).contains("spawn.json is malformed");
+    assertThat(run.getString("error")).contains("spawn.json is malformed");
+  }
+
+  @Test
+  void aFailedTaskIsRetriedWhenItsClassAsks() {
+    JsonObject run = awaitEnded(create("/api/jobs/retry/runs"));
+    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    JsonObject task = http.get("/api/runs/" + run.getString("id") + "/tasks/s0-t0").json();
+    assertThat(task.getInteger("attempts")).isEqualTo(2);
+    assertThat(task.getJsonArray("history").getJsonObject(0).getString("state"))
+        .isEqualTo("FAILED");
+    String id = run.getString("id");
+    assertThat(http.get("/api/runs/" + id + "/tasks/s0-t0/log?stream=stderr&attempt=1").body())
+        .contains("first try fails");
+    assertThat(http.get("/api/runs/" + id + "/tasks/s0-t0/log?stream=stdout").body())
+        .contains("second try");
+  }
+
+  @Test
+  void secretsReachTheCommandButNeverAnAnswerLogOrJournal() throws Exception {
+    String secret = "s3cr3t-" + System.nanoTime();
+    Http.Response created = http.post("/api/jobs/secret/runs", Map.of("X-Token", secret));
+    assertThat(created.status()).isEqualTo(201);
+    String id = created.json().getString("id");
+    JsonObject run = awaitEnded(id);
+    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(run.getJsonObject("inputs").getString("token")).isEqualTo("***");
+    assertThat(http.get("/api/runs/" + id + "/files/token.txt").body()).isEqualTo(secret + "\n");
+    assertThat(http.get("/api/runs/" + id + "/tasks/s0-t0/log?stream=stdout").body())
+        .isEqualTo("token=***\n");
+    assertThat(http.get("/api/runs/" + id + "/tasks/s0-t0/log?stream=stderr").body())
+        .isEqualTo("token=***\n");
+    assertThat(http.get("/api/runs/" + id + "/tasks").body()).doesNotContain(secret);
+    assertThat(http.get("/api/runs/" + id + "/events").body()).doesNotContain(secret);
+    try (Stream<Path> files = Files.walk(data.resolve("meta").resolve(id))) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(file)).as(file.toString()).doesNotContain(secret);
+      }
+    }
+  }
+
+  @Test
+  void theEnvironmentOfATaskHasTheRunVariablesAndEnvironmentInputs() throws Exception {
+    JsonObject run = awaitEnded(create("/api/jobs/env/runs"));
+    String id = run.getString("id");
+    String env = http.get("/api/runs/" + id + "/files/env.txt").body();
+    assertThat(env)
+        .contains("FLOWBUS_RUN_ID=" + id)
+        .contains("FLOWBUS_RUN_DIR=" + data.resolve("runs").resolve(id))
+        .contains("FLOWBUS_STAGE_INDEX=0")
+        .contains("FLOWBUS_TASK_INDEX=0");
+    assertThat(http.get("/api/runs/" + id + "/files/endpoint.txt").body())
+        .isEqualTo("http://default.example\n");
+  }
+
+  @Test
+  void maxParallelIsHonoured() {
+    JsonObject run = awaitEnded(create("/api/jobs/limited/runs?count=5"));
+    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(http.get("/api/runs/" + run.getString("id") + "/files/overlap.txt").status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void theEventStreamCarriesEveryChangeUntilTheRunEnds() {
+    Http.Response created =
+        http.post(
+            "/api/jobs/fanout/runs",
+            new JsonObject().put("inputs", new JsonObject().put("count", 3)).put("start", false));
+    String id = created.json().getString("id");
+    var streamed =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> http.events("/api/runs/" + id + "/events"));
+    await().until(() -> http.post("/api/runs/" + id + "/start").status() == 200);
+
+    List<JsonObject> events = streamed.join();
+
+    assertThat(events.get(0).getString("type")).isEqualTo("run");
+    JsonObject last = events.get(events.size() - 1);
+    assertThat(last.getString("type")).isEqualTo("run");
+    assertThat(last.getJsonObject("data").getString("state")).isEqualTo("SUCCEEDED");
+    List<String> taskStates =
+        events.stream()
+            .filter(
+                e ->
+                    e.getString("type").equals("task")
+                        && e.getJsonObject("data").getString("id").equals("s0-t1"))
+            .map(e -> e.getJsonObject("data").getString("state"))
+            .toList();
+    assertThat(taskStates).containsExactly("RUNNING", "SUCCEEDED");
+    assertThat(events).anyMatch(e -> e.getString("type").equals("stage"));
+  }
+
+  @Test
+  void filesCannotBeReadOutsideTheWorkspace() {
+    String id = create("/api/jobs/single/runs");
+    awaitEnded(id);
+    assertThat(
+            http.get("/api/runs/" + id + "/files/..%2F..%2Fmeta%2F" + id + "%2Fjournal.jsonl")
+                .status())
+        .isEqualTo(400);
+    assertThat(http.get("/api/runs/" + id + "/files/%2Fetc%2Fpasswd").status()).isEqualTo(400);
+    assertThat(http.get("/api/runs/" + id + "/files/nothing-here.txt").status()).isEqualTo(404);
+    assertThat(http.get("/api/runs/" + id + "/files/out").status()).isEqualTo(404);
+  }
+
+  @Test
+  void theClusterEndpointShowsThisNodeAsLeaderWithItsSlots() {
+    JsonObject cluster = http.get("/api/cluster").json();
+    assertThat(cluster.getString("self")).isEqualTo(node.nodeId());
+    assertThat(cluster.getString("leader")).isEqualTo(node.nodeId());
+    JsonObject self = cluster.getJsonArray("nodes").getJsonObject(0);
+    assertThat(self.getInteger("slots")).isEqualTo(4);
+    assertThat(self.getJsonArray("roles")).containsExactly("controller", "worker");
+  }
+
+  @Test
+  void definitionsAreReplacedAllOrNothing() {
+    String before = http.get("/api/definitions").body();
+    Http.Response invalid =
+        http.put(
+            "/api/definitions",
+            "tasks:\n  a: {exec_command: a}\njobs:\n  j:\n    stages: [{name: s, task_class: nope}]\n",
+            "application/yaml");
+    assertThat(invalid.status()).isEqualTo(400);
+    JsonObject error = invalid.json().getJsonArray("errors").getJsonObject(0);
+    assertThat(error.getString("path")).isEqualTo("jobs.j.stages[0].task_class");
+    assertThat(error.getInteger("line")).isEqualTo(5);
+    assertThat(http.get("/api/definitions").body()).isEqualTo(before);
+
+    String next = before + "\n# a comment changes the version\n";
+    Http.Response replaced = http.put("/api/definitions", next, "application/yaml");
+    assertThat(replaced.status()).isEqualTo(200);
+    assertThat(replaced.json().getJsonArray("jobs")).contains("single");
+    assertThat(http.get("/api/definitions").body()).isEqualTo(next);
+  }
+
+  private static boolean noProcessRuns(String commandLine) {
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ProcessHandle.allProcesses()
+                    .noneMatch(
+                        p ->
+                            p.info().commandLine().map(c -> c.contains(commandLine)).orElse(false)),
+            ok -> ok);
+  }
+}

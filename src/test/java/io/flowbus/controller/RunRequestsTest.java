@@ -1,0 +1,73 @@
+package io.flowbus.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flowbus.definitions.DefinitionsLoader;
+import io.flowbus.model.JobDef;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RunRequestsTest {
+  private static JobDef job() throws Exception {
+    return DefinitionsLoader.parse(
+            """
+            tasks: {t: {exec_command: t}}
+            jobs:
+              j:
+                input:
+                  data_id: {source: parameter}
+                  level: {source: parameter, default: info}
+                  optional: {source: parameter, required: false}
+                  basic_auth: {source: http-header, key: Authorization}
+                  HOME: {source: environment}
+                stages: [{name: s, task_class: t}]
+            """,
+            "t.yaml")
+        .jobs()
+        .get("j");
+  }
+
+  @Test
+  void takesParametersHeadersAndDefaults() throws Exception {
+    var inputs =
+        RunRequests.resolve(job(), Map.of("data_id", "42"), Map.of("authorization", "Basic x"));
+
+    assertThat(inputs.values())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("data_id", "42", "level", "info", "basic_auth", "Basic x"));
+    assertThat(inputs.secrets()).containsExactly("basic_auth");
+  }
+
+  @Test
+  void namesEveryMissingInputAtOnce() {
+    assertThatThrownBy(() -> RunRequests.resolve(job(), Map.of(), Map.of()))
+        .isInstanceOfSatisfying(
+            RunRequests.RejectedException.class,
+            e -> {
+              assertThat(e.problem.getInteger("status")).isEqualTo(400);
+              assertThat(e.problem.getJsonArray("missing_inputs"))
+                  .containsExactly("data_id", "basic_auth");
+              assertThat(e.getMessage())
+                  .contains("data_id")
+                  .contains("basic_auth (header Authorization)");
+            });
+  }
+
+  @Test
+  void refusesUnknownAndMisplacedInputs() {
+    assertThatThrownBy(
+            () ->
+                RunRequests.resolve(
+                    job(),
+                    Map.of("data_id", "1", "dataid", "2", "basic_auth", "x"),
+                    Map.of("authorization", "y")))
+        .isInstanceOfSatisfying(
+            RunRequests.RejectedException.class,
+            e -> {
+              assertThat(e.problem.getJsonArray("unknown_inputs")).containsExactly("dataid");
+              assertThat(e.getMessage())
+                  .contains("basic_auth (read from the Authorization header)");
+            });
+  }
+}

@@ -1,0 +1,134 @@
+package io.flowbus.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flowbus.testing.Http;
+import io.flowbus.testing.JarNode;
+import io.flowbus.testing.TestNodes;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Both examples through REST on the jar a user runs, started as the README says. */
+class ExamplesIT {
+  @TempDir static Path work;
+  static JarNode node;
+  static Http http;
+
+  @BeforeAll
+  static void start() {
+    int port = TestNodes.freePort();
+    node =
+        JarNode.start(
+                work,
+                port,
+                List.of(
+                    "--config",
+                    JarNode.pathOf(Path.of("example/task_job_config.yaml")),
+                    "--data-dir",
+                    JarNode.pathOf(work.resolve("data")),
+                    "--cluster-name",
+                    TestNodes.uniqueClusterName()),
+                Map.of())
+            .awaitReady();
+    http = node.http();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.terminate();
+    assertThat(node.waitFor(Duration.ofSeconds(60))).isNotEqualTo(137);
+  }
+
+  static JsonObject awaitEnded(String id) {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () ->
+                Set.of("SUCCEEDED", "FAILED", "CANCELLED")
+                    .contains(http.get("/api/runs/" + id).json().getString("state")));
+    return http.get("/api/runs/" + id).json();
+  }
+
+  @Test
+  void theSeedsRequestDataJobRunsWithTheAuthorizationHeaderAsASecret() {
+    Http.Response created =
+        http.post(
+            "/api/jobs/request-data/runs?data_id=42",
+            Map.of("Authorization", "Basic dXNlcjpwYXNz"));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().getString("id");
+
+    JsonObject run = awaitEnded(id);
+
+    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(run.getJsonObject("inputs").getString("basic_auth")).isEqualTo("***");
+    // data id 42: (42 mod 5) + 2 = 4 files to download
+    assertThat(
+            run.getJsonArray("stages")
+                .getJsonObject(1)
+                .getJsonObject("tasks")
+                .getInteger("succeeded"))
+        .isEqualTo(4);
+    assertThat(http.get("/api/runs/" + id + "/files/downloaded_files/part-4.csv").body())
+        .startsWith("# downloaded from https://data.example.com/42/part-4.csv");
+    String debug = http.get("/api/runs/" + id + "/tasks/s1-t0/log?stream=stderr").body();
+    assertThat(debug).contains("Authorization: ***").doesNotContain("dXNlcjpwYXNz");
+  }
+
+  @Test
+  void theRequestDataJobNeedsItsInputs() {
+    Http.Response refused = http.post("/api/jobs/request-data/runs");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().getJsonArray("missing_inputs"))
+        .containsExactly("data_id", "basic_auth");
+  }
+
+  @Test
+  void theWordCountMatchesACountOfTheWholeBook() throws Exception {
+    String id = http.post("/api/jobs/word-count/runs?lines_per_section=25").json().getString("id");
+
+    JsonObject run = awaitEnded(id);
+
+    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    Map<String, Long> expected = countWords(Files.readString(Path.of("example/books/alice.txt")));
+    assertThat(http.get("/api/runs/" + id + "/files/result/summary.txt").body())
+        .isEqualTo(
+            "total_words="
+                + expected.values().stream().mapToLong(Long::longValue).sum()
+                + "\ndistinct_words="
+                + expected.size()
+                + "\n");
+    Map<String, Long> counted = new TreeMap<>();
+    for (String line :
+        http.get("/api/runs/" + id + "/files/result/word_counts.tsv").body().split("\n")) {
+      String[] parts = line.split("\t");
+      counted.put(parts[0], Long.parseLong(parts[1]));
+    }
+    assertThat(counted).isEqualTo(expected);
+    int sections =
+        run.getJsonArray("stages").getJsonObject(0).getJsonObject("tasks").getInteger("total");
+    assertThat(sections)
+        .isEqualTo(
+            (int) Math.ceil(Files.readAllLines(Path.of("example/books/alice.txt")).size() / 25.0));
+  }
+
+  /** The rule the example's scripts follow: lower-case ASCII letters, runs of a-z are words. */
+  private static Map<String, Long> countWords(String text) {
+    return java.util.Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^a-z]+"))
+        .filter(w -> !w.isEmpty())
+        .collect(Collectors.groupingBy(w -> w, TreeMap::new, Collectors.counting()));
+  }
+}

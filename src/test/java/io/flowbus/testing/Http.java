@@ -1,0 +1,133 @@
+package io.flowbus.testing;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A small HTTP client for tests: requests against one base URL, answers as text or JSON. */
+public final class Http {
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String base;
+  private final Map<String, String> defaultHeaders;
+
+  public Http(String base) {
+    this(base, Map.of());
+  }
+
+  public Http(String base, Map<String, String> defaultHeaders) {
+    this.base = base;
+    this.defaultHeaders = defaultHeaders;
+  }
+
+  public Http withHeaders(Map<String, String> headers) {
+    return new Http(base, headers);
+  }
+
+  /** One answer. */
+  public record Response(int status, Map<String, List<String>> headers, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  public Response get(String path) {
+    return send("GET", path, null, null, Map.of());
+  }
+
+  public Response post(String path) {
+    return send("POST", path, null, null, Map.of());
+  }
+
+  public Response post(String path, JsonObject body) {
+    return send("POST", path, body.encode(), "application/json", Map.of());
+  }
+
+  public Response post(String path, Map<String, String> headers) {
+    return send("POST", path, null, null, headers);
+  }
+
+  public Response put(String path, String body, String contentType) {
+    return send("PUT", path, body, contentType, Map.of());
+  }
+
+  public Response delete(String path) {
+    return send("DELETE", path, null, null, Map.of());
+  }
+
+  public Response send(
+      String method, String path, String body, String contentType, Map<String, String> headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    defaultHeaders.forEach(request::header);
+    headers.forEach(request::header);
+    try {
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.headers().map(), response.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads a Server-Sent Events stream until the server ends it; returns the events in order. */
+  public List<JsonObject> events(String path) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(120))
+            .GET()
+            .build();
+    List<JsonObject> events = new ArrayList<>();
+    try {
+      HttpResponse<java.util.stream.Stream<String>> response =
+          CLIENT.send(request, HttpResponse.BodyHandlers.ofLines());
+      String type = null;
+      for (String line : (Iterable<String>) response.body()::iterator) {
+        if (line.startsWith("event: ")) {
+          type = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          events.add(
+              new JsonObject().put("type", type).put("data", new JsonObject(line.substring(6))));
+        }
+      }
+      return events;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String base() {
+    return base;
+  }
+}

@@ -1,0 +1,154 @@
+package io.flowbus.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/** {@code java -jar target/flowbus.jar} as a separate process, as a user starts it. */
+public final class JarNode implements AutoCloseable {
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private JarNode(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  public static Path jar() {
+    return Path.of(System.getProperty("flowbus.jar", "target/flowbus.jar")).toAbsolutePath();
+  }
+
+  /** Starts a node; {@code args} are flags after the jar, {@code env} adds variables. */
+  public static JarNode start(Path workDir, int port, List<String> args, Map<String, String> env) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                javaBin(), "-Xmx256m", "-jar", jar().toString(), "--port", Integer.toString(port)));
+    command.addAll(args);
+    try {
+      Files.createDirectories(workDir);
+      Path log = Files.createTempFile(workDir, "node-" + port + "-", ".log");
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      Map<String, String> environment = new HashMap<>(env);
+      builder.environment().putAll(environment);
+      return new JarNode(builder.start(), port, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs the jar to its end (for --help or bad settings) and returns exit code and output. */
+  public static Result run(Path workDir, List<String> args) {
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
+    command.addAll(args);
+    try {
+      Files.createDirectories(workDir);
+      Process p =
+          new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("the jar did not exit: " + out);
+      }
+      return new Result(p.exitValue(), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** How a finished process ended. */
+  public record Result(int exitCode, String output) {}
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  public JarNode awaitReady() {
+    Http http = http();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .failFast("the node exited: " + output(), () -> !process.isAlive())
+        .until(() -> http.get("/ready").status() == 200);
+    return this;
+  }
+
+  public Http http() {
+    return new Http("http://127.0.0.1:" + port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** kill -9: no drain, no goodbye. */
+  public void kill() {
+    process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    waitFor(Duration.ofSeconds(30));
+  }
+
+  /** SIGTERM, as docker stop and Kubernetes send. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  public int waitFor(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("node on port " + port + " did not exit");
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  public static String pathOf(Path p) {
+    return p.toAbsolutePath().toString().replace(File.separatorChar, '/');
+  }
+}
