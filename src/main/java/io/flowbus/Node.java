@@ -99,7 +99,7 @@ public final class Node {
         config.isController() ? new DefinitionsStore(vertx, definitions, text) : null;
     Future<?> chain = store == null ? Future.succeededFuture() : store.join();
     if (config.isWorker()) {
-      worker = new WorkerVerticle(nodeId, config, registry);
+      worker = new WorkerVerticle(nodeId, config, registry, membership);
       chain = chain.compose(x -> vertx.deployVerticle(worker));
     }
     if (config.isController()) {

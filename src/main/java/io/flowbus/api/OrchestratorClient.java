@@ -17,9 +17,13 @@ import io.vertx.core.json.JsonObject;
  * error.
  */
 final class OrchestratorClient {
-  private static final long TIMEOUT_MS = 30_000;
-  private static final long FAILOVER_WAIT_MS = 20_000;
+  private static final long TIMEOUT_MS = 10_000;
+  private static final long READ_TIMEOUT_MS = 4_000;
+  private static final long FAILOVER_WAIT_MS = 30_000;
   private static final long RETRY_MS = 250;
+
+  private static final java.util.Set<String> READS =
+      java.util.Set.of("get", "snapshot", "list", "tasks", "task", "cluster");
 
   private final Vertx vertx;
 
@@ -37,14 +41,23 @@ final class OrchestratorClient {
     vertx
         .eventBus()
         .<JsonObject>request(
-            Addresses.ORCHESTRATOR_API, operation, new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+            Addresses.ORCHESTRATOR_API,
+            operation,
+            new DeliveryOptions()
+                .setSendTimeout(
+                    READS.contains(operation.getString("op")) ? READ_TIMEOUT_MS : TIMEOUT_MS))
         .map(Message::body)
         .onSuccess(promise::complete)
         .onFailure(
             e -> {
               boolean noOne =
                   e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
-              if (noOne && System.currentTimeMillis() < giveUpAt) {
+              // a read that timed out (its orchestrator died on the way) is safe to ask again
+              boolean lostRead =
+                  e instanceof ReplyException r
+                      && r.failureType() == ReplyFailure.TIMEOUT
+                      && READS.contains(operation.getString("op"));
+              if ((noOne || lostRead) && System.currentTimeMillis() < giveUpAt) {
                 vertx.setTimer(RETRY_MS, t -> attempt(operation, giveUpAt, promise));
               } else {
                 promise.fail(new ApiException(Problems.of(e)));

@@ -75,8 +75,13 @@ final class Dispatcher {
     return queue.size() + queue.delayedSize();
   }
 
+  /** A task to start; one that ran before (its worker was lost) goes first in its run's queue. */
   void ready(TaskRun task) {
-    queue.add(task, clock.instant());
+    if (!task.attempts().isEmpty() && task.notBefore() == null) {
+      queue.addFirst(task);
+    } else {
+      queue.add(task, clock.instant());
+    }
     schedulePump();
   }
 
@@ -158,7 +163,9 @@ final class Dispatcher {
             new DeliveryOptions().setSendTimeout(ASSIGN_TIMEOUT_MS))
         .onComplete(
             ar -> {
-              starting.remove(ReadyQueue.key(task));
+              if (!worker.id.equals(starting.remove(ReadyQueue.key(task)))) {
+                return; // the node left while the request was on its way: handled then
+              }
               startingPerStage.merge(stageKey(task), -1, Integer::sum);
               if (ar.succeeded()) {
                 taken(task, attempt, worker.id);
@@ -228,11 +235,35 @@ final class Dispatcher {
             e -> LOG.warn("cannot stop {}/{} on {}: {}", runId, taskId, node, e.getMessage()));
   }
 
-  /** Takes in the members; returns the workers that left with the attempts they held. */
+  /**
+   * Takes in the members; returns the workers that left with the attempts they held. Tasks on their
+   * way to a node that left go back to the queue at once, not at their request's timeout.
+   */
   List<WorkerPool.Worker> syncWorkers(List<NodeInfo> nodes) {
     List<WorkerPool.Worker> gone = pool.sync(nodes);
+    for (WorkerPool.Worker worker : gone) {
+      starting
+          .entrySet()
+          .removeIf(e -> e.getValue().equals(worker.id) && requeueStarting(e.getKey()));
+    }
     schedulePump();
     return gone;
+  }
+
+  private boolean requeueStarting(String taskKey) {
+    int slash = taskKey.indexOf('/');
+    Run run = outcomes.run(taskKey.substring(0, slash));
+    if (run != null) {
+      run.findTask(taskKey.substring(slash + 1))
+          .ifPresent(
+              task -> {
+                startingPerStage.merge(stageKey(task), -1, Integer::sum);
+                if (stillWaiting(task)) {
+                  queue.addFirst(task);
+                }
+              });
+    }
+    return true;
   }
 
   void confirmed(String node, boolean draining) {

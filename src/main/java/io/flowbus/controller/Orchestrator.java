@@ -16,6 +16,7 @@ import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
+import io.flowbus.storage.OrchestratorLock;
 import io.flowbus.storage.RunStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -46,6 +47,7 @@ public final class Orchestrator extends VerticleBase
   private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
   private static final long INVENTORY_TIMEOUT_MS = 3_000;
   private static final long SWEEP_MS = 5_000;
+  private static final long LOCK_RETRY_MS = 500;
 
   private final NodeConfig config;
   private final Membership membership;
@@ -62,6 +64,7 @@ public final class Orchestrator extends VerticleBase
   private List<Message<JsonObject>> early = new ArrayList<>();
   private Runnable unsubscribe = () -> {};
   private long sweepTimer = -1;
+  private OrchestratorLock lock;
 
   public Orchestrator(
       NodeConfig config,
@@ -78,8 +81,32 @@ public final class Orchestrator extends VerticleBase
 
   @Override
   public Future<?> start() {
+    DataLayout layout = new DataLayout(config.dataDir());
+    lock = new OrchestratorLock(layout);
+    return acquireLock().compose(v -> startOrchestrating(layout));
+  }
+
+  /** Waits until no other orchestrator (a predecessor still alive, a split cluster) holds it. */
+  private Future<Void> acquireLock() {
+    return vertx
+        .executeBlocking(lock::tryAcquire)
+        .compose(
+            held -> {
+              if (held) {
+                return Future.succeededFuture();
+              }
+              if (!membership.isLeader()) {
+                return Future.failedFuture("no longer the oldest controller: not orchestrating");
+              }
+              LOG.warn("another orchestrator holds the lock on the data directory; waiting");
+              return io.vertx.core.Future.<Void>future(
+                  p -> vertx.setTimer(LOCK_RETRY_MS, t -> acquireLock().onComplete(p)));
+            });
+  }
+
+  private Future<?> startOrchestrating(DataLayout layout) {
     journal = new JournalWriter(config.fsync());
-    store = new RunStore(new DataLayout(config.dataDir()), journal);
+    store = new RunStore(layout, journal);
     coordinator = new RunCoordinator(clock, this);
     dispatcher = new Dispatcher(vertx, clock, this);
     ids = new RunIds(clock);
@@ -121,9 +148,19 @@ public final class Orchestrator extends VerticleBase
     unsubscribe.run();
     vertx.cancelTimer(sweepTimer);
     metrics.unregister();
+    if (dispatcher == null) {
+      return vertx.executeBlocking(
+          () -> {
+            lock.close();
+            return null;
+          });
+    }
     return vertx.executeBlocking(
         () -> {
-          journal.close();
+          if (journal != null) {
+            journal.close();
+          }
+          lock.close();
           return null;
         });
   }

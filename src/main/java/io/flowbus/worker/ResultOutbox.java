@@ -6,8 +6,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,7 @@ final class ResultOutbox {
   private static final Logger LOG = LoggerFactory.getLogger(ResultOutbox.class);
   private static final long FIRST_RETRY_MS = 200;
   private static final long MAX_RETRY_MS = 5_000;
-  private static final long SEND_TIMEOUT_MS = 15_000;
+  private static final long SEND_TIMEOUT_MS = 5_000;
 
   private final Vertx vertx;
   private final Map<String, TaskResult> pending = new LinkedHashMap<>();
@@ -36,7 +39,18 @@ final class ResultOutbox {
     attempt(result, FIRST_RETRY_MS);
   }
 
+  /**
+   * Sends every unacknowledged result again now, e.g. when the orchestrator may have moved: a
+   * request to a node that died would only end at its timeout.
+   */
+  void resendAll() {
+    List.copyOf(pending.values()).forEach(r -> attempt(r, FIRST_RETRY_MS));
+  }
+
   private void attempt(TaskResult result, long nextDelay) {
+    if (pending.get(result.key()) != result) {
+      return; // acknowledged meanwhile, or replaced by a later attempt's result
+    }
     vertx
         .eventBus()
         .request(
@@ -47,8 +61,11 @@ final class ResultOutbox {
         .onFailure(
             e -> {
               LOG.debug("result of {} not delivered yet: {}", result.key(), e.getMessage());
-              vertx.setTimer(
-                  nextDelay, t -> attempt(result, Math.min(MAX_RETRY_MS, nextDelay * 2)));
+              // nobody orchestrates for a moment (a takeover): ask again soon, it costs nothing
+              boolean noOne =
+                  e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
+              long delay = noOne ? FIRST_RETRY_MS : nextDelay;
+              vertx.setTimer(delay, t -> attempt(result, Math.min(MAX_RETRY_MS, nextDelay * 2)));
             });
   }
 

@@ -1,6 +1,7 @@
 package io.flowbus.worker;
 
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.Membership;
 import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.config.NodeConfig;
@@ -40,6 +41,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final NodeConfig config;
   private final DataLayout layout;
   private final MeterRegistry metrics;
+  private final Membership membership;
   private final Map<String, RunningTask> running = new HashMap<>();
   private boolean draining;
   private Promise<Void> idle;
@@ -50,8 +52,10 @@ public final class WorkerVerticle extends VerticleBase {
   private ExecutorService pumps;
   private ScheduledExecutorService timer;
 
-  public WorkerVerticle(String nodeId, NodeConfig config, MeterRegistry metrics) {
+  public WorkerVerticle(
+      String nodeId, NodeConfig config, MeterRegistry metrics, Membership membership) {
     this.nodeId = nodeId;
+    this.membership = membership;
     this.config = config;
     this.layout = new DataLayout(config.dataDir());
     this.metrics = metrics;
@@ -84,6 +88,7 @@ public final class WorkerVerticle extends VerticleBase {
     Gauge.builder("flowbus.worker.slots.free", running, r -> config.slots() - r.size())
         .description("Task slots of this node free")
         .register(metrics);
+    membership.onChange(context, outbox::resendAll);
     var tasks = vertx.eventBus().<JsonObject>consumer(Addresses.workerTasks(nodeId), this::onTask);
     var control =
         vertx.eventBus().<JsonObject>consumer(Addresses.workerControl(nodeId), this::onControl);

@@ -1,0 +1,111 @@
+package io.flowbus.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+
+/** Several {@code java -jar flowbus.jar} processes on loopback, one cluster, one data directory. */
+public final class JarCluster implements AutoCloseable {
+  private final Path work;
+  private final Path definitions;
+  private final String name = TestNodes.uniqueClusterName();
+  private final List<JarNode> nodes = new ArrayList<>();
+
+  public JarCluster(Path work, Path definitions) {
+    this.work = work;
+    this.definitions = definitions;
+  }
+
+  /** Starts nodes with these roles at once and waits until each is ready. */
+  public List<JarNode> start(String... roles) {
+    List<JarNode> started = new ArrayList<>();
+    for (String role : roles) {
+      started.add(JarNode.start(work, TestNodes.freePort(), args(role), Map.of()));
+    }
+    CompletableFuture.allOf(
+            started.stream()
+                .map(n -> CompletableFuture.runAsync(n::awaitReady))
+                .toArray(CompletableFuture[]::new))
+        .join();
+    nodes.addAll(started);
+    return started;
+  }
+
+  /** Starts one node after the others, so that it is younger than them. */
+  public JarNode startOne(String role) {
+    JarNode node = JarNode.start(work, TestNodes.freePort(), args(role), Map.of()).awaitReady();
+    nodes.add(node);
+    return node;
+  }
+
+  private List<String> args(String roles) {
+    return List.of(
+        "--config",
+        definitions.toString(),
+        "--data-dir",
+        work.resolve("data").toString(),
+        "--cluster-name",
+        name,
+        "--roles",
+        roles,
+        "--slots",
+        "2",
+        "--drain-timeout",
+        "20s");
+  }
+
+  /** Waits until {@code via} sees {@code count} nodes, every worker among them accepting tasks. */
+  public void awaitFormed(JarNode via, int count) {
+    Http http = via.http();
+    try {
+      awaitFormed(http, count);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      StringBuilder logs = new StringBuilder("cluster not formed; last answer: ");
+      try {
+        logs.append(http.get("/api/cluster").body());
+      } catch (RuntimeException ignored) {
+        logs.append("none");
+      }
+      for (JarNode node : nodes) {
+        String out = node.output();
+        logs.append("\n--- node ")
+            .append(node.port())
+            .append(" ---\n")
+            .append(out.substring(Math.max(0, out.length() - 4000)));
+      }
+      throw new AssertionError(logs.toString(), e);
+    }
+  }
+
+  private static void awaitFormed(Http http, int count) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              var all = http.get("/api/cluster").json().getJsonArray("nodes");
+              return all.size() == count
+                  && all.stream()
+                      .map(n -> (io.vertx.core.json.JsonObject) n)
+                      .filter(n -> n.getJsonArray("roles").contains("worker"))
+                      .allMatch(n -> n.getBoolean("accepting"));
+            });
+  }
+
+  public String nodeIdOf(JarNode node) {
+    return node.http().get("/health").json().getString("node");
+  }
+
+  public Path data() {
+    return work.resolve("data");
+  }
+
+  @Override
+  public void close() {
+    nodes.forEach(JarNode::close);
+  }
+}
