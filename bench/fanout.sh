@@ -28,6 +28,9 @@ tasks:
   nap:
     exec_command: sleep
     exec_args: ["0.05"]
+  half:
+    exec_command: sleep
+    exec_args: ["0.5"]
 jobs:
   noop:
     input: {count: {source: parameter}}
@@ -35,6 +38,9 @@ jobs:
   nap:
     input: {count: {source: parameter}}
     stages: [{name: fan, spawn_task: gen, task_class: nap, job_failed_on_error: true}]
+  half:
+    input: {count: {source: parameter}}
+    stages: [{name: fan, spawn_task: gen, task_class: half, job_failed_on_error: true}]
 YAML
 
 PIDS=""
@@ -84,6 +90,7 @@ t_noop=$(run_job noop "$NOOP")
 COUNT=$NOOP; b_noop=$(baseline true)
 t_nap=$(run_job nap "$SLEEPS")
 COUNT=$SLEEPS; b_nap=$(baseline sleep 0.05)
+t_half=$(run_job half 60)
 rss=$(for p in $PIDS; do awk '/VmHWM/ {print $2}' "/proc/$p/status"; done | sort -n | tail -1)
 
 echo "flowbus fan-out, $NODES node(s) x $SLOTS slots, $(nproc) cores, $(java -version 2>&1 | head -1)"
@@ -92,4 +99,5 @@ printf '%-28s %10s %12s %12s\n' "flowbus $NOOP x true" "$t_noop" "$(rate "$NOOP"
 printf '%-28s %10s %12s %12s\n' "xargs -P$TOTAL $NOOP x true" "$b_noop" "$(rate "$NOOP" "$b_noop")" "-"
 printf '%-28s %10s %12s %12s\n' "flowbus $SLEEPS x sleep 0.05" "$t_nap" "$(rate "$SLEEPS" "$t_nap")" "$(python3 -c "print(f'{$SLEEPS * 0.05 / $TOTAL:.2f}')")"
 printf '%-28s %10s %12s %12s\n' "xargs -P$TOTAL $SLEEPS x sleep 0.05" "$b_nap" "$(rate "$SLEEPS" "$b_nap")" "-"
+printf '%-28s %10s %12s %12s\n' "flowbus 60 x sleep 0.5" "$t_half" "$(rate 60 "$t_half")" "$(python3 -c "print(f'{60 * 0.5 / $TOTAL:.2f}')")"
 echo "peak RSS of the largest node: $((rss / 1024)) MiB"

@@ -159,6 +159,27 @@ class ClusterIT {
     assertThat(http.get("/api/cluster").json().getJsonArray("nodes")).hasSize(3);
   }
 
+  @Test
+  void aNodeWithAnotherClusterNameStaysApart(@TempDir Path otherData) {
+    Node stranger =
+        TestNodes.start(
+            TestNodes.config(
+                Path.of("src/test/resources/it/cluster_jobs.yaml").toAbsolutePath(),
+                otherData,
+                TestNodes.uniqueClusterName(),
+                BOTH,
+                1,
+                null));
+    try {
+      JsonObject alone = TestNodes.http(stranger).get("/api/cluster").json();
+      assertThat(alone.getJsonArray("nodes")).hasSize(1);
+      assertThat(alone.getString("leader")).isEqualTo(stranger.nodeId());
+      assertThat(http.get("/api/cluster").json().getJsonArray("nodes")).hasSize(3);
+    } finally {
+      stranger.stopAndWait();
+    }
+  }
+
   private static boolean runsOn(String runId, String nodeId) {
     return http
         .get("/api/runs/" + runId + "/tasks?stage=0&state=RUNNING&limit=1000")

@@ -16,11 +16,13 @@ import org.awaitility.Awaitility;
 /** {@code java -jar target/flowbus.jar} as a separate process, as a user starts it. */
 public final class JarNode implements AutoCloseable {
   private final Process process;
+  private final String host;
   private final int port;
   private final Path log;
 
-  private JarNode(Process process, int port, Path log) {
+  private JarNode(Process process, String host, int port, Path log) {
     this.process = process;
+    this.host = host;
     this.port = port;
     this.log = log;
   }
@@ -31,14 +33,27 @@ public final class JarNode implements AutoCloseable {
 
   /** Starts a node; {@code args} are flags after the jar, {@code env} adds variables. */
   public static JarNode start(Path workDir, int port, List<String> args, Map<String, String> env) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                javaBin(), "-Xmx256m", "-jar", jar().toString(), "--port", Integer.toString(port)));
+    return start(workDir, List.of(), "127.0.0.1", port, args, env);
+  }
+
+  /**
+   * Starts a node behind {@code prefix} (such as {@code ip netns exec ns}), reachable at {@code
+   * host}.
+   */
+  public static JarNode start(
+      Path workDir,
+      List<String> prefix,
+      String host,
+      int port,
+      List<String> args,
+      Map<String, String> env) {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(
+        List.of(javaBin(), "-Xmx256m", "-jar", jar().toString(), "--port", Integer.toString(port)));
     command.addAll(args);
     try {
       Files.createDirectories(workDir);
-      Path log = Files.createTempFile(workDir, "node-" + port + "-", ".log");
+      Path log = Files.createTempFile(workDir, "node-" + host + "-" + port + "-", ".log");
       ProcessBuilder builder =
           new ProcessBuilder(command)
               .directory(workDir.toFile())
@@ -46,7 +61,7 @@ public final class JarNode implements AutoCloseable {
               .redirectOutput(log.toFile());
       Map<String, String> environment = new HashMap<>(env);
       builder.environment().putAll(environment);
-      return new JarNode(builder.start(), port, log);
+      return new JarNode(builder.start(), host, port, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -94,7 +109,7 @@ public final class JarNode implements AutoCloseable {
   }
 
   public Http http() {
-    return new Http("http://127.0.0.1:" + port);
+    return new Http("http://" + host + ":" + port);
   }
 
   public int port() {
