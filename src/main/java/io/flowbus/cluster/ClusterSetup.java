@@ -60,14 +60,18 @@ public final class ClusterSetup {
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(members(node));
     }
-    if (node.loopbackCluster()) {
-      network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    } else if (node.clusterInterface() != null) {
-      network.getInterfaces().setEnabled(true).addInterface(node.clusterInterface());
-    } else if (node.clusterHost() != null) {
-      network.getInterfaces().setEnabled(true).addInterface(ipOf(node.clusterHost()));
-    }
-    if (node.clusterPublicHost() != null) {
+    String host = bindAddress(node);
+    if (host != null) {
+      // Bind to this address and announce it as the member's address: a member list of host
+      // names (compose services) would otherwise make a scaled service's members all announce
+      // the same name.
+      // the pattern, not just this address: the joiner keeps only member addresses it matches
+      network
+          .getInterfaces()
+          .setEnabled(true)
+          .addInterface(node.clusterInterface() != null ? node.clusterInterface() : host);
+      network.setPublicAddress(node.clusterPublicHost() != null ? node.clusterPublicHost() : host);
+    } else if (node.clusterPublicHost() != null) {
       network.setPublicAddress(node.clusterPublicHost());
     }
     return hz;
@@ -92,15 +96,32 @@ public final class ClusterSetup {
 
   public static VertxOptions vertx(NodeConfig node) {
     EventBusOptions bus = new EventBusOptions().setPort(node.eventBusPort());
-    if (node.loopbackCluster()) {
-      bus.setHost("127.0.0.1");
-    } else if (node.clusterHost() != null) {
-      bus.setHost(node.clusterHost());
+    String host = bindAddress(node);
+    if (host != null) {
+      bus.setHost(host);
     }
     if (node.clusterPublicHost() != null) {
       bus.setClusterPublicHost(node.clusterPublicHost());
     }
     return new VertxOptions().setEventBusOptions(bus);
+  }
+
+  /**
+   * The address cluster and event-bus traffic bind to: loopback for a one-host cluster, the address
+   * of {@code --cluster-host}, or this machine's address that {@code --cluster-interface} matches;
+   * null to let Hazelcast pick.
+   */
+  static String bindAddress(NodeConfig node) {
+    if (node.loopbackCluster()) {
+      return "127.0.0.1";
+    }
+    if (node.clusterHost() != null) {
+      return ipOf(node.clusterHost());
+    }
+    if (node.clusterInterface() != null) {
+      return InterfacePattern.localAddress(node.clusterInterface());
+    }
+    return null;
   }
 
   private static String ipOf(String host) {

@@ -393,6 +393,26 @@ public final class Orchestrator extends VerticleBase
         });
     RunEventPublisher.publish(vertx, run, event, changes);
     metrics.recorded(run, event);
+    logRunChange(run, event);
+  }
+
+  private static void logRunChange(Run run, RunEvent event) {
+    String what;
+    if (event instanceof RunEvent.Created) {
+      what = "created";
+    } else if (event instanceof RunEvent.Started) {
+      what = "started";
+    } else if (event instanceof RunEvent.StageEnded e) {
+      what = "stage " + e.stage() + " " + e.state() + (e.error() == null ? "" : ": " + e.error());
+    } else if (event instanceof RunEvent.Cancelled || event instanceof RunEvent.Ended) {
+      what = run.state() + (run.error() == null ? "" : ": " + run.error());
+    } else {
+      return;
+    }
+    LOG.atInfo()
+        .addKeyValue("run_id", run.id())
+        .addKeyValue("job", run.jobId())
+        .log("run {} of job {}: {}", run.id(), run.jobId(), what);
   }
 
   @Override
