@@ -9,6 +9,7 @@ import io.flowbus.controller.LeaderElection;
 import io.flowbus.definitions.DefinitionsException;
 import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.Definitions;
+import io.flowbus.storage.DataLayout;
 import io.flowbus.worker.WorkerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,6 +22,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,22 @@ public final class Node {
     } catch (DefinitionsException | IOException e) {
       return Future.failedFuture(e);
     }
+    Path stored = new DataLayout(config.dataDir()).currentDefinitions();
+    if (isNewer(stored, config.definitions())) {
+      try {
+        String storedText = Files.readString(stored, StandardCharsets.UTF_8);
+        definitions = DefinitionsLoader.parse(storedText, stored.toString());
+        text = storedText;
+        LOG.info(
+            "definitions put in force over REST ({}) are newer than {}: using them",
+            stored,
+            config.definitions());
+      } catch (DefinitionsException | IOException e) {
+        LOG.warn("ignoring {}: {}", stored, e.getMessage());
+      }
+    }
+    Definitions inForce = definitions;
+    String inForceText = text;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HazelcastClusterManager cluster = new HazelcastClusterManager(ClusterSetup.hazelcast(config));
     return Vertx.builder()
@@ -73,7 +91,7 @@ public final class Node {
             v -> {
               vertx = v;
               nodeId = cluster.getNodeId();
-              return deploy(cluster, registry, definitions, text);
+              return deploy(cluster, registry, inForce, inForceText);
             })
         .map(
             x -> {
@@ -96,7 +114,10 @@ public final class Node {
       String text) {
     Membership membership = new Membership(cluster.getHazelcastInstance(), nodeId);
     DefinitionsStore store =
-        config.isController() ? new DefinitionsStore(vertx, definitions, text) : null;
+        config.isController()
+            ? new DefinitionsStore(
+                vertx, definitions, text, new DataLayout(config.dataDir()).currentDefinitions())
+            : null;
     Future<?> chain = store == null ? Future.succeededFuture() : store.join();
     if (config.isWorker()) {
       worker = new WorkerVerticle(nodeId, config, registry, membership);
@@ -116,6 +137,16 @@ public final class Node {
         .put("joined", vertx != null)
         .put("definitions_loaded", true)
         .put("stopping", stopping);
+  }
+
+  /** Whether {@code a} exists and was written after {@code b}. */
+  private static boolean isNewer(Path a, Path b) {
+    try {
+      return Files.exists(a)
+          && Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b)) > 0;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   public String nodeId() {

@@ -45,12 +45,35 @@ final class DefinitionHandlers {
         .end(current.text());
   }
 
-  void put(RoutingContext rc) {
-    var body = rc.body().buffer();
-    if (body == null || body.length() == 0) {
-      throw ApiException.badRequest("the body must hold the definitions as YAML");
+  /** Reads the raw body (not decoded as a form, whatever its declared type) up to {@code limit}. */
+  void put(RoutingContext rc, long limit) {
+    String length = rc.request().getHeader("Content-Length");
+    if (length != null && length.matches("\\d+") && Long.parseLong(length) > limit) {
+      rc.fail(
+          new ApiException(
+              413, "Request too large", "the definitions are larger than " + limit + " bytes"));
+      return;
     }
-    String text = body.toString(StandardCharsets.UTF_8);
+    rc.request()
+        .body()
+        .onSuccess(
+            body -> {
+              if (body.length() > limit) {
+                rc.fail(
+                    new ApiException(
+                        413,
+                        "Request too large",
+                        "the definitions are larger than " + limit + " bytes"));
+              } else if (body.length() == 0) {
+                rc.fail(ApiException.badRequest("the body must hold the definitions as YAML"));
+              } else {
+                replace(rc, body.toString(StandardCharsets.UTF_8));
+              }
+            })
+        .onFailure(rc::fail);
+  }
+
+  private void replace(RoutingContext rc, String text) {
     definitions
         .replace(text, "PUT /api/definitions")
         .onSuccess(v -> RunHandlers.json(rc, 200, summary(v)))
@@ -80,6 +103,7 @@ final class DefinitionHandlers {
     for (Problem p : e.problems()) {
       errors.add(
           new JsonObject()
+              .put("file", p.file())
               .put("line", p.line())
               .put("column", p.column())
               .put("path", p.path())

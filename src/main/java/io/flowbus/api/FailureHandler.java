@@ -43,16 +43,18 @@ final class FailureHandler implements Handler<RoutingContext> {
             Problems.problem(413, "Request too large", "the request body is larger than the limit");
         case 400 ->
             Problems.problem(
-                400, "Bad request", failure == null ? "bad request" : failure.getMessage());
+                400, "Bad request", failure == null ? "bad request" : messageOf(failure));
         case 401 -> Problems.problem(401, "Unauthorized", "this API needs the X-API-Key header");
         default ->
             Problems.problem(
-                status > 0 ? status : 500,
-                "Error",
-                failure == null ? "error" : failure.getMessage());
+                status > 0 ? status : 500, "Error", failure == null ? "error" : messageOf(failure));
       };
     }
     LOG.error("{} {} failed", rc.request().method(), rc.request().path(), failure);
     return Problems.problem(500, "Internal error", failure.toString());
+  }
+
+  private static String messageOf(Throwable failure) {
+    return failure.getMessage() != null ? failure.getMessage() : failure.toString();
   }
 }

@@ -77,6 +77,8 @@ public final class HttpVerticle extends VerticleBase {
     EventStreamHandler events = new EventStreamHandler(vertx, orchestrator);
 
     router.route("/api/*").handler(this::checkApiKey);
+    // before the body handler: YAML must reach the loader as sent, whatever type curl declares
+    router.put("/api/definitions").handler(rc -> defs.put(rc, config.bodyLimit()));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
     router.get("/api/jobs").handler(defs::jobs);
     router.get("/api/jobs/:job").handler(defs::job);
@@ -93,7 +95,6 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/runs/:id/files").handler(files::list);
     router.get("/api/runs/:id/files/*").handler(files::download);
     router.get("/api/definitions").handler(defs::get);
-    router.put("/api/definitions").handler(defs::put);
     router.get("/api/cluster").handler(rc -> runs.cluster(rc, nodeId));
   }
 

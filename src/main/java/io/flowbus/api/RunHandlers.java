@@ -34,7 +34,8 @@ final class RunHandlers {
     String job = rc.pathParam("job");
     JsonObject params = new JsonObject();
     for (String name : rc.queryParams().names()) {
-      params.put(name, Params.single(rc, name));
+      String value = Params.single(rc, name);
+      params.put(name, value == null ? "" : value); // ?x= gives x the empty string
     }
     JsonObject body = body(rc.body().buffer());
     boolean start = true;

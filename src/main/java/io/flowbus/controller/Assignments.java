@@ -7,7 +7,6 @@ import io.flowbus.model.TaskClass;
 import io.flowbus.model.TaskInputs;
 import io.flowbus.model.TaskRun;
 import java.util.List;
-import java.util.Objects;
 
 /** Builds what a worker gets for one attempt of a task. */
 final class Assignments {
@@ -34,8 +33,7 @@ final class Assignments {
     if (!inputs.missing().isEmpty()) {
       throw new MissingInputsException(inputs.missing());
     }
-    List<String> secrets =
-        run.secretInputs().stream().map(run.inputs()::get).filter(Objects::nonNull).toList();
+    List<String> secrets = run.secretValues();
     return new TaskAssignment(
         run.id(),
         task.id(),

@@ -29,11 +29,17 @@ public final class DefinitionsStore {
   public record Version(Definitions definitions, String text, String version) {}
 
   private final Vertx vertx;
+  private final java.nio.file.Path keepAt;
   private volatile Version current;
   private AsyncMap<String, JsonObject> map;
 
-  public DefinitionsStore(Vertx vertx, Definitions local, String localText) {
+  /**
+   * @param keepAt where a replacement is written, so that a restart of the whole cluster keeps it
+   */
+  public DefinitionsStore(
+      Vertx vertx, Definitions local, String localText, java.nio.file.Path keepAt) {
     this.vertx = vertx;
+    this.keepAt = keepAt;
     this.current = new Version(local, localText, versionOf(localText));
   }
 
@@ -43,13 +49,13 @@ public final class DefinitionsStore {
 
   /** Joins the cluster's definitions, offering this node's own if the cluster has none yet. */
   public Future<Void> join() {
-    vertx.eventBus().<String>consumer(Addresses.DEFINITIONS_CHANGED, m -> refresh());
     return vertx
         .sharedData()
         .<String, JsonObject>getAsyncMap(MAP)
         .compose(
             m -> {
               map = m;
+              vertx.eventBus().<String>consumer(Addresses.DEFINITIONS_CHANGED, msg -> refresh());
               return m.putIfAbsent(KEY, toJson(current));
             })
         .map(
@@ -92,6 +98,7 @@ public final class DefinitionsStore {
       return Future.failedFuture(e);
     }
     return map.put(KEY, toJson(next))
+        .compose(v -> vertx.executeBlocking(() -> keep(next.text())))
         .map(
             v -> {
               current = next;
@@ -99,6 +106,18 @@ public final class DefinitionsStore {
               LOG.info("definitions {} put in force", next.version().substring(0, 12));
               return next;
             });
+  }
+
+  private Void keep(String text) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(keepAt.getParent());
+    java.nio.file.Path tmp = keepAt.resolveSibling(keepAt.getFileName() + ".tmp");
+    java.nio.file.Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    java.nio.file.Files.move(
+        tmp,
+        keepAt,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return null;
   }
 
   private static JsonObject toJson(Version v) {

@@ -47,18 +47,25 @@ final class Dispatcher {
   }
 
   private final Vertx vertx;
+  private final io.vertx.core.Context context;
   private final Clock clock;
   private final Outcomes outcomes;
   private final WorkerPool pool = new WorkerPool();
   private final ReadyQueue queue = new ReadyQueue();
   private final Map<String, Integer> startingPerStage = new HashMap<>();
-  private final Map<String, String> starting = new HashMap<>();
+
+  /** Tasks on their way to a node, by task key: the node and the attempt's key. */
+  private final Map<String, Starting> starting = new HashMap<>();
+
+  private record Starting(String node, String attemptKey) {}
+
   private boolean pumpScheduled;
   private long wakeUpTimer = -1;
   private Instant wakeUpAt;
 
   Dispatcher(Vertx vertx, Clock clock, Outcomes outcomes) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.clock = clock;
     this.outcomes = outcomes;
   }
@@ -93,7 +100,7 @@ final class Dispatcher {
   void schedulePump() {
     if (!pumpScheduled) {
       pumpScheduled = true;
-      vertx.runOnContext(
+      context.runOnContext(
           v -> {
             pumpScheduled = false;
             pump();
@@ -153,7 +160,8 @@ final class Dispatcher {
     }
     String key = attemptKey(run.id(), task.id(), attempt);
     pool.assign(worker.id, key);
-    starting.put(ReadyQueue.key(task), worker.id);
+    Starting sent = new Starting(worker.id, key);
+    starting.put(ReadyQueue.key(task), sent);
     startingPerStage.merge(stageKey(task), 1, Integer::sum);
     vertx
         .eventBus()
@@ -163,7 +171,7 @@ final class Dispatcher {
             new DeliveryOptions().setSendTimeout(ASSIGN_TIMEOUT_MS))
         .onComplete(
             ar -> {
-              if (!worker.id.equals(starting.remove(ReadyQueue.key(task)))) {
+              if (!starting.remove(ReadyQueue.key(task), sent)) {
                 return; // the node left while the request was on its way: handled then
               }
               startingPerStage.merge(stageKey(task), -1, Integer::sum);
@@ -191,8 +199,12 @@ final class Dispatcher {
     if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
       LOG.warn("node {} did not answer for task {}/{}", node, task.runId(), task.id());
       pool.refused(node, true, now);
-      if (task.state() == TaskState.PENDING) {
+      // the slot is counted again if the node's inventory shows the attempt does run there
+      pool.release(node, attemptKey(task.runId(), task.id(), attempt));
+      if (stillWaiting(task)) {
         outcomes.unanswered(task, attempt, node, "node " + node + " did not answer the assignment");
+      } else {
+        cancel(node, task.runId(), task.id(), attempt, "the run no longer needs it");
       }
       return;
     }
@@ -242,15 +254,19 @@ final class Dispatcher {
   List<WorkerPool.Worker> syncWorkers(List<NodeInfo> nodes) {
     List<WorkerPool.Worker> gone = pool.sync(nodes);
     for (WorkerPool.Worker worker : gone) {
-      starting
-          .entrySet()
-          .removeIf(e -> e.getValue().equals(worker.id) && requeueStarting(e.getKey()));
+      List<String> onTheirWay =
+          starting.entrySet().stream()
+              .filter(e -> e.getValue().node().equals(worker.id))
+              .map(Map.Entry::getKey)
+              .toList();
+      onTheirWay.forEach(starting::remove);
+      onTheirWay.forEach(this::requeueStarting);
     }
     schedulePump();
     return gone;
   }
 
-  private boolean requeueStarting(String taskKey) {
+  private void requeueStarting(String taskKey) {
     int slash = taskKey.indexOf('/');
     Run run = outcomes.run(taskKey.substring(0, slash));
     if (run != null) {
@@ -263,10 +279,19 @@ final class Dispatcher {
                 }
               });
     }
-    return true;
   }
 
-  void confirmed(String node, boolean draining) {
+  /**
+   * The node answered its inventory: it listens, and takes work unless it drains. What it holds is
+   * what it says it runs or has finished, plus what is on its way to it: slots counted from a
+   * request that timed out, or a result that never came, are corrected here.
+   */
+  void confirmed(String node, boolean draining, java.util.Set<String> attempts) {
+    java.util.Set<String> held = new java.util.HashSet<>(attempts);
+    starting.values().stream()
+        .filter(s -> s.node().equals(node))
+        .forEach(s -> held.add(s.attemptKey()));
+    pool.reconcile(node, held);
     pool.confirmed(node, draining);
     schedulePump();
   }

@@ -1,6 +1,7 @@
 package io.flowbus.controller;
 
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.DurableConsumers;
 import io.flowbus.cluster.Membership;
 import io.flowbus.cluster.NodeInfo;
 import io.flowbus.cluster.TaskResult;
@@ -27,6 +28,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,7 @@ public final class Orchestrator extends VerticleBase
   private static final long INVENTORY_TIMEOUT_MS = 3_000;
   private static final long SWEEP_MS = 5_000;
   private static final long LOCK_RETRY_MS = 500;
+  private static final long METRICS_MS = 1_000;
 
   private final NodeConfig config;
   private final Membership membership;
@@ -64,6 +67,7 @@ public final class Orchestrator extends VerticleBase
   private List<Message<JsonObject>> early = new ArrayList<>();
   private Runnable unsubscribe = () -> {};
   private long sweepTimer = -1;
+  private long metricsTimer = -1;
   private OrchestratorLock lock;
 
   public Orchestrator(
@@ -83,7 +87,22 @@ public final class Orchestrator extends VerticleBase
   public Future<?> start() {
     DataLayout layout = new DataLayout(config.dataDir());
     lock = new OrchestratorLock(layout);
-    return acquireLock().compose(v -> startOrchestrating(layout));
+    return acquireLock()
+        .compose(v -> startOrchestrating(layout))
+        .onFailure(e -> releaseAfterFailedStart());
+  }
+
+  /** Vert.x does not stop a verticle whose start failed: free what start took here. */
+  private void releaseAfterFailedStart() {
+    LOG.error("the orchestrator could not start; releasing the data directory");
+    vertx.executeBlocking(
+        () -> {
+          if (journal != null) {
+            journal.close();
+          }
+          lock.close();
+          return null;
+        });
   }
 
   /** Waits until no other orchestrator (a predecessor still alive, a split cluster) holds it. */
@@ -110,23 +129,23 @@ public final class Orchestrator extends VerticleBase
     coordinator = new RunCoordinator(clock, this);
     dispatcher = new Dispatcher(vertx, clock, this);
     ids = new RunIds(clock);
-    metrics.register(runs, dispatcher);
-    var results =
-        vertx.eventBus().<JsonObject>consumer(Addresses.ORCHESTRATOR_RESULTS, this::onResult);
+    metrics.register();
     OrchestratorApi api = new OrchestratorApi(this);
-    return results
-        .completion()
+    DurableConsumers consumers = new DurableConsumers(vertx);
+    return consumers
+        .<JsonObject>add(Addresses.ORCHESTRATOR_RESULTS, this::onResult)
         .compose(v -> vertx.executeBlocking(store::loadAll))
         .compose(this::recover)
         .compose(
             v ->
                 Future.all(
-                    vertx.eventBus().consumer(Addresses.ORCHESTRATOR_API, api::handle).completion(),
-                    vertx
-                        .eventBus()
-                        .<String>consumer(Addresses.WORKERS_CHANGED, m -> inventory(m.body()))
-                        .completion()))
-        .onSuccess(v -> started());
+                    consumers.<JsonObject>add(Addresses.ORCHESTRATOR_API, api::handle),
+                    consumers.<String>add(Addresses.WORKERS_CHANGED, m -> inventory(m.body()))))
+        .onSuccess(
+            v -> {
+              consumers.watch();
+              started();
+            });
   }
 
   private void started() {
@@ -135,6 +154,7 @@ public final class Orchestrator extends VerticleBase
     waiting.forEach(this::onResult);
     unsubscribe = membership.onChange(context, this::membershipChanged);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> sweep());
+    metricsTimer = vertx.setPeriodic(METRICS_MS, t -> metrics.refresh(runs, dispatcher));
     long active = runs.values().stream().filter(r -> !r.state().ended()).count();
     LOG.info(
         "orchestrating on node {}: {} runs, {} not ended",
@@ -147,6 +167,7 @@ public final class Orchestrator extends VerticleBase
   public Future<?> stop() {
     unsubscribe.run();
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(metricsTimer);
     metrics.unregister();
     if (dispatcher == null) {
       return vertx.executeBlocking(
@@ -183,11 +204,17 @@ public final class Orchestrator extends VerticleBase
     return Future.join(inventories)
         .transform(
             ar -> {
-              Set<String> alive = new HashSet<>();
+              Map<String, String> alive = new HashMap<>();
               for (Future<JsonObject> f : inventories) {
                 if (f.succeeded()) {
-                  alive.addAll(attemptsOf(f.result()));
+                  String node = f.result().getString("node");
+                  attemptsOf(f.result()).forEach(key -> alive.put(key, node));
                 }
+              }
+              // results that reached this node while it took over will be applied: not lost
+              for (Message<JsonObject> m : early) {
+                TaskResult r = TaskResult.fromJson(m.body());
+                alive.put(Dispatcher.attemptKey(r.runId(), r.taskId(), r.attempt()), r.node());
               }
               return resume(alive);
             });
@@ -206,21 +233,26 @@ public final class Orchestrator extends VerticleBase
     return keys;
   }
 
-  private Future<Void> resume(Set<String> alive) {
+  /**
+   * Puts every task where it belongs after a takeover: attempts that workers still hold are adopted
+   * (also one accepted just before the predecessor could journal it), the others are lost and run
+   * again, pending ones are queued. A cancelled run may still have tasks to account for.
+   */
+  private Future<Void> resume(Map<String, String> alive) {
     List<Future<Void>> spawns = new ArrayList<>();
     for (Run run : List.copyOf(runs.values())) {
-      if (run.state() != RunState.RUNNING) {
+      if (run.state() != RunState.RUNNING && !run.hasRunningTasks()) {
         continue;
       }
       for (StageRun stage : run.stages()) {
-        if (stage.state() != TaskState.RUNNING) {
-          continue;
-        }
         for (TaskRun task : stage.allTasks()) {
           resume(run, task, alive);
         }
         TaskRun spawn = stage.spawn();
-        if (spawn != null && spawn.state() == TaskState.SUCCEEDED && !stage.spawned()) {
+        if (stage.state() == TaskState.RUNNING
+            && spawn != null
+            && spawn.state() == TaskState.SUCCEEDED
+            && !stage.spawned()) {
           spawns.add(loadSpawn(run, stage));
         }
       }
@@ -229,13 +261,20 @@ public final class Orchestrator extends VerticleBase
     return Future.join(spawns).mapEmpty();
   }
 
-  private void resume(Run run, TaskRun task, Set<String> alive) {
-    if (task.state() == TaskState.PENDING) {
-      dispatcher.ready(task);
+  private void resume(Run run, TaskRun task, Map<String, String> alive) {
+    if (task.state() == TaskState.PENDING && run.state() == RunState.RUNNING) {
+      int next = task.attempts().size() + 1;
+      String node = alive.get(Dispatcher.attemptKey(run.id(), task.id(), next));
+      if (node != null) {
+        coordinator.dispatched(run, task, next, node);
+        dispatcher.pool().assign(node, Dispatcher.attemptKey(run.id(), task.id(), next));
+      } else {
+        dispatcher.ready(task);
+      }
     } else if (task.state() == TaskState.RUNNING) {
       var attempt = task.currentAttempt();
       String key = Dispatcher.attemptKey(run.id(), task.id(), attempt.number());
-      if (alive.contains(key)) {
+      if (attempt.node().equals(alive.get(key))) {
         dispatcher.pool().assign(attempt.node(), key);
       } else {
         coordinator.ended(
@@ -274,7 +313,16 @@ public final class Orchestrator extends VerticleBase
             new JsonObject().put("op", "inventory"),
             new DeliveryOptions().setSendTimeout(INVENTORY_TIMEOUT_MS))
         .map(Message::body)
-        .onSuccess(inv -> dispatcher.confirmed(nodeId, inv.getBoolean("draining", false)));
+        .onFailure(
+            e -> {
+              WorkerPool.Worker w = dispatcher.pool().get(nodeId);
+              if (w != null && !w.available) {
+                LOG.warn("worker {} does not answer its inventory yet: {}", nodeId, e.getMessage());
+              }
+            })
+        .onSuccess(
+            inv ->
+                dispatcher.confirmed(nodeId, inv.getBoolean("draining", false), attemptsOf(inv)));
   }
 
   private void membershipChanged() {
@@ -310,12 +358,13 @@ public final class Orchestrator extends VerticleBase
                     null));
   }
 
-  /** Asks the workers not (yet) taking tasks whether they do now. */
+  /**
+   * Asks every worker what it holds: a node not (yet) taking tasks may do so now, and the slots
+   * counted for each node are corrected from its answer.
+   */
   private void sweep() {
     for (WorkerPool.Worker w : List.copyOf(dispatcher.pool().workers())) {
-      if (!w.available) {
-        inventory(w.id);
-      }
+      inventory(w.id);
     }
   }
 
@@ -330,7 +379,9 @@ public final class Orchestrator extends VerticleBase
     dispatcher.released(result.node(), result.runId(), result.taskId(), result.attempt());
     Run run = runs.get(result.runId());
     TaskRun task = run == null ? null : run.findTask(result.taskId()).orElse(null);
-    if (task == null || !task.isCurrent(result.attempt())) {
+    if (task == null
+        || !task.isCurrent(result.attempt())
+        || !task.currentAttempt().node().equals(result.node())) {
       message.reply(new JsonObject().put("applied", false));
       return;
     }
@@ -368,8 +419,8 @@ public final class Orchestrator extends VerticleBase
   void acknowledgeWhenWritten(Message<?> message) {
     lastWrite.whenComplete(
         (v, e) ->
-            context.runOnContext(
-                x -> {
+            onContext(
+                () -> {
                   if (e == null) {
                     message.reply(new JsonObject().put("applied", true));
                   } else {
@@ -451,6 +502,11 @@ public final class Orchestrator extends VerticleBase
 
   io.vertx.core.Vertx vertx() {
     return vertx;
+  }
+
+  /** Runs {@code action} on this verticle's event loop, where all run state is touched. */
+  void onContext(Runnable action) {
+    context.runOnContext(v -> action.run());
   }
 
   NavigableMap<String, Run> runs() {

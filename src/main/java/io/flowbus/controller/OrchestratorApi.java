@@ -35,8 +35,8 @@ final class OrchestratorApi {
     try {
       switch (body.getString("op", "")) {
         case "create" -> create(message, body);
-        case "start" -> message.reply(start(run(body)));
-        case "cancel" -> message.reply(cancel(run(body)));
+        case "start" -> replyWhenWritten(message, orchestrator.lastWrite(), start(run(body)));
+        case "cancel" -> replyWhenWritten(message, orchestrator.lastWrite(), cancel(run(body)));
         case "get" -> message.reply(RunViews.run(run(body)));
         case "snapshot" -> message.reply(snapshot(run(body)));
         case "list" -> message.reply(list(body));
@@ -108,8 +108,7 @@ final class OrchestratorApi {
               if (body.getBoolean("start", true)) {
                 orchestrator.coordinator().start(run);
               }
-              JsonObject view = RunViews.run(run);
-              orchestrator.lastWrite().whenComplete((x, e) -> reply(message, view, e));
+              replyWhenWritten(message, orchestrator.lastWrite(), RunViews.run(run));
             })
         .onFailure(
             e ->
@@ -118,15 +117,26 @@ final class OrchestratorApi {
                     Problems.problem(500, "Internal error", "cannot keep the definitions: " + e)));
   }
 
-  private void reply(Message<JsonObject> message, JsonObject view, Throwable failure) {
-    if (failure == null) {
-      message.reply(view);
-    } else {
-      Problems.fail(
-          message,
-          Problems.problem(
-              500, "Internal error", "the journal cannot be written: " + failure.getMessage()));
-    }
+  /** Answers once what the operation changed is in the journal, on the orchestrator's loop. */
+  private void replyWhenWritten(
+      Message<JsonObject> message,
+      java.util.concurrent.CompletableFuture<?> written,
+      JsonObject view) {
+    written.whenComplete(
+        (x, failure) ->
+            orchestrator.onContext(
+                () -> {
+                  if (failure == null) {
+                    message.reply(view);
+                  } else {
+                    Problems.fail(
+                        message,
+                        Problems.problem(
+                            500,
+                            "Internal error",
+                            "the journal cannot be written: " + failure.getMessage()));
+                  }
+                }));
   }
 
   /** The definitions a run was planned from are kept beside the journals, once per version. */
@@ -181,10 +191,8 @@ final class OrchestratorApi {
     }
     orchestrator.runs().remove(run.id());
     orchestrator.dispatcher().forget(run.id());
-    orchestrator
-        .store()
-        .delete(run.id())
-        .whenComplete((v, e) -> reply(message, new JsonObject().put("deleted", run.id()), e));
+    replyWhenWritten(
+        message, orchestrator.store().delete(run.id()), new JsonObject().put("deleted", run.id()));
   }
 
   private JsonObject list(JsonObject body) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Run and task counters and cluster-wide gauges, kept by the orchestrating node. */
 final class OrchestratorMetrics {
@@ -19,26 +20,33 @@ final class OrchestratorMetrics {
     this.registry = registry;
   }
 
-  void register(Map<String, Run> runs, Dispatcher dispatcher) {
+  // Read by the scrape thread, written on the orchestrator's loop by refresh().
+  private final AtomicLong activeRuns = new AtomicLong();
+  private final AtomicLong queued = new AtomicLong();
+  private final AtomicLong busy = new AtomicLong();
+  private final AtomicLong free = new AtomicLong();
+
+  void register() {
+    gauges.add(gauge("flowbus.runs.active", "Runs created or running", activeRuns));
     gauges.add(
-        Gauge.builder(
-                "flowbus.runs.active",
-                runs,
-                r -> r.values().stream().filter(x -> !x.state().ended()).count())
-            .description("Runs created or running")
-            .register(registry));
-    gauges.add(
-        Gauge.builder("flowbus.tasks.queued", dispatcher, Dispatcher::queued)
-            .description("Task instances waiting for a worker slot (queue depth)")
-            .register(registry));
-    gauges.add(
-        Gauge.builder("flowbus.cluster.slots.busy", dispatcher, d -> d.pool().busySlots())
-            .description("Worker slots in use across the cluster")
-            .register(registry));
-    gauges.add(
-        Gauge.builder("flowbus.cluster.slots.free", dispatcher, d -> d.pool().freeSlots())
-            .description("Worker slots free across the cluster")
-            .register(registry));
+        gauge(
+            "flowbus.tasks.queued",
+            "Task instances waiting for a worker slot (queue depth)",
+            queued));
+    gauges.add(gauge("flowbus.cluster.slots.busy", "Worker slots in use across the cluster", busy));
+    gauges.add(gauge("flowbus.cluster.slots.free", "Worker slots free across the cluster", free));
+  }
+
+  private Meter gauge(String name, String description, AtomicLong value) {
+    return Gauge.builder(name, value, AtomicLong::get).description(description).register(registry);
+  }
+
+  /** Takes the current figures; called on the orchestrator's event loop. */
+  void refresh(Map<String, Run> runs, Dispatcher dispatcher) {
+    activeRuns.set(runs.values().stream().filter(r -> !r.state().ended()).count());
+    queued.set(dispatcher.queued());
+    busy.set(dispatcher.pool().busySlots());
+    free.set(dispatcher.pool().freeSlots());
   }
 
   void unregister() {

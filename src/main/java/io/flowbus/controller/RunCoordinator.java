@@ -33,6 +33,9 @@ public final class RunCoordinator {
     void stop(TaskRun task, String reason);
   }
 
+  /** A task that took its worker down this often is not given another: it is failed. */
+  static final int MAX_LOST = 5;
+
   private final Clock clock;
   private final Effects effects;
 
@@ -75,7 +78,14 @@ public final class RunCoordinator {
     if (!task.isCurrent(attempt)) {
       return false;
     }
-    if (outcome == AttemptState.LOST) {
+    if (outcome == AttemptState.LOST && lostTooOften(task)) {
+      String reason = error + "; it lost its worker " + MAX_LOST + " times, so it is not run again";
+      emit(
+          run,
+          new RunEvent.TaskEnded(
+              clock.instant(), task.id(), attempt, outcome, exitCode, reason, null));
+      failed(run, task, reason);
+    } else if (outcome == AttemptState.LOST) {
       emit(run, new RunEvent.TaskLost(clock.instant(), task.id(), attempt, error));
       if (task.state() == TaskState.PENDING) {
         effects.ready(task);
@@ -194,6 +204,11 @@ public final class RunCoordinator {
         return;
       }
     }
+  }
+
+  private static boolean lostTooOften(TaskRun task) {
+    long lost = task.attempts().stream().filter(a -> a.state() == AttemptState.LOST).count();
+    return lost + 1 >= MAX_LOST;
   }
 
   private static boolean isSucceeded(TaskRun task) {

@@ -7,6 +7,8 @@ import io.flowbus.model.RunEvent;
 import io.flowbus.model.TaskRun;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Publishes every state change of a run on its event address, where each node serving the run's
@@ -16,16 +18,23 @@ final class RunEventPublisher {
   private RunEventPublisher() {}
 
   static void publish(Vertx vertx, Run run, RunEvent event, Changes changes) {
-    String address = Addresses.runEvents(run.id());
+    List<JsonObject> messages = new ArrayList<>();
     for (TaskRun task : changes.tasks()) {
-      vertx.eventBus().publish(address, message(run, "task", RunViews.task(run, task)));
+      messages.add(message(run, "task", RunViews.task(run, task)));
     }
     for (int stage : changes.stages()) {
-      vertx.eventBus().publish(address, message(run, "stage", RunViews.stage(run.stage(stage))));
+      messages.add(message(run, "stage", RunViews.stage(run.stage(stage))));
     }
     if (changes.runChanged() || event instanceof RunEvent.Created) {
-      vertx.eventBus().publish(address, message(run, "run", RunViews.run(run)));
+      messages.add(message(run, "run", RunViews.run(run)));
     }
+    if (messages.isEmpty()) {
+      return;
+    }
+    // only the last message of the last event says the stream may end
+    messages.get(messages.size() - 1).put("ended", run.state().ended() && !run.hasRunningTasks());
+    String address = Addresses.runEvents(run.id());
+    messages.forEach(m -> vertx.eventBus().publish(address, m));
   }
 
   private static JsonObject message(Run run, String type, JsonObject data) {
@@ -33,7 +42,7 @@ final class RunEventPublisher {
         .put("type", type)
         .put("run_id", run.id())
         .put("version", run.version())
-        .put("ended", run.state().ended() && !run.hasRunningTasks())
+        .put("ended", false)
         .put("data", data);
   }
 }

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /** The REST shapes of jobs, runs, stages and tasks (snake_case, secrets as {@code ***}). */
 public final class RunViews {
@@ -107,8 +106,7 @@ public final class RunViews {
   /** The instance's resolved inputs, without environment ones (they resolve on the worker). */
   private static Map<String, Object> inputsOf(Run run, TaskRun task) {
     TaskClass taskClass = run.plan().taskClass(task.taskClass());
-    List<String> secrets =
-        run.secretInputs().stream().map(run.inputs()::get).filter(Objects::nonNull).toList();
+    List<String> secrets = run.secretValues();
     Map<String, Object> shown = new LinkedHashMap<>();
     TaskInputs.resolve(taskClass, run.inputs(), task.entry())
         .values()

@@ -96,6 +96,14 @@ final class WorkerPool {
     }
   }
 
+  void reconcile(String nodeId, Set<String> attemptKeys) {
+    Worker w = workers.get(nodeId);
+    if (w != null) {
+      w.attempts.clear();
+      w.attempts.addAll(attemptKeys);
+    }
+  }
+
   void release(String nodeId, String attemptKey) {
     Worker w = workers.get(nodeId);
     if (w != null) {

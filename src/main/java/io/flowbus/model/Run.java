@@ -211,6 +211,11 @@ public final class Run {
     return secretInputs;
   }
 
+  /** The values of the secret inputs, to be shown as {@code ***} wherever they appear. */
+  public List<String> secretValues() {
+    return secretInputs.stream().map(inputs::get).filter(java.util.Objects::nonNull).toList();
+  }
+
   public Map<String, String> maskedInputs() {
     Map<String, String> masked = new java.util.LinkedHashMap<>();
     for (String name : plan.job().inputs().keySet()) {

@@ -64,6 +64,11 @@ public final class DataLayout {
     return meta(runId).resolve("logs").resolve(taskId + "." + attempt + "." + stream + ".log");
   }
 
+  /** The definitions last put in force over REST, kept for the next start of the cluster. */
+  public Path currentDefinitions() {
+    return root.resolve("definitions").resolve("current.yaml");
+  }
+
   public Path definitions(String version) {
     if (!version.matches("[0-9a-f]{64}")) {
       throw new IllegalArgumentException("not a definitions version: " + version);

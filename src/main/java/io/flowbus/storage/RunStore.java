@@ -50,8 +50,10 @@ public final class RunStore implements EventCodec.References {
     }
     CompletableFuture<Void> written = writer.append(journal, EventCodec.encode(event).encode());
     if (event instanceof RunEvent.Ended || event instanceof RunEvent.Cancelled) {
-      writer.closeFile(journal);
       writer.execute(null, () -> Files.deleteIfExists(layout.secrets(run.id())));
+    }
+    if (run.state().ended() && !run.hasRunningTasks()) {
+      writer.closeFile(journal); // nothing more to write, unless a late result reopens it
     }
     return written;
   }
@@ -108,9 +110,14 @@ public final class RunStore implements EventCodec.References {
     for (Path dir : dirs) {
       String runId = dir.getFileName().toString();
       if (DataLayout.isRunId(runId) && Files.exists(layout.journal(runId))) {
-        Run run = load(runId);
-        if (run != null) {
-          runs.add(run);
+        try {
+          Run run = load(runId);
+          if (run != null) {
+            runs.add(run);
+          }
+        } catch (IOException | RuntimeException e) {
+          // one unreadable journal must not keep every other run from resuming
+          LOG.error("run {} cannot be loaded and is left out: {}", runId, e.toString());
         }
       }
     }
@@ -119,7 +126,11 @@ public final class RunStore implements EventCodec.References {
 
   /** Replays one journal. A torn last line (a crash mid-write) is left out. */
   Run load(String runId) throws IOException {
-    List<String> lines = Files.readAllLines(layout.journal(runId), StandardCharsets.UTF_8);
+    // decoded leniently: a line torn inside a multi-byte character is only that line's problem
+    List<String> lines =
+        new String(Files.readAllBytes(layout.journal(runId)), StandardCharsets.UTF_8)
+            .lines()
+            .toList();
     Run run = null;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);

@@ -28,6 +28,7 @@ final class ResultOutbox {
 
   private final Vertx vertx;
   private final Map<String, TaskResult> pending = new LinkedHashMap<>();
+  private final Map<String, Integer> chains = new java.util.HashMap<>();
   private Promise<Void> emptied;
 
   ResultOutbox(Vertx vertx) {
@@ -36,7 +37,7 @@ final class ResultOutbox {
 
   void send(TaskResult result) {
     pending.put(result.key(), result);
-    attempt(result, FIRST_RETRY_MS);
+    attempt(result, FIRST_RETRY_MS, chains.merge(result.key(), 1, Integer::sum));
   }
 
   /**
@@ -44,12 +45,14 @@ final class ResultOutbox {
    * request to a node that died would only end at its timeout.
    */
   void resendAll() {
-    List.copyOf(pending.values()).forEach(r -> attempt(r, FIRST_RETRY_MS));
+    // a new chain of tries per result; the old chain stops at its next step
+    List.copyOf(pending.values())
+        .forEach(r -> attempt(r, FIRST_RETRY_MS, chains.merge(r.key(), 1, Integer::sum)));
   }
 
-  private void attempt(TaskResult result, long nextDelay) {
-    if (pending.get(result.key()) != result) {
-      return; // acknowledged meanwhile, or replaced by a later attempt's result
+  private void attempt(TaskResult result, long nextDelay, int chain) {
+    if (pending.get(result.key()) != result || chains.getOrDefault(result.key(), 0) != chain) {
+      return; // acknowledged meanwhile, replaced by a later attempt's result, or sent anew
     }
     vertx
         .eventBus()
@@ -65,12 +68,15 @@ final class ResultOutbox {
               boolean noOne =
                   e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
               long delay = noOne ? FIRST_RETRY_MS : nextDelay;
-              vertx.setTimer(delay, t -> attempt(result, Math.min(MAX_RETRY_MS, nextDelay * 2)));
+              vertx.setTimer(
+                  delay, t -> attempt(result, Math.min(MAX_RETRY_MS, nextDelay * 2), chain));
             });
   }
 
   private void acknowledged(TaskResult result) {
-    pending.remove(result.key(), result);
+    if (pending.remove(result.key(), result)) {
+      chains.remove(result.key());
+    }
     if (pending.isEmpty() && emptied != null) {
       emptied.tryComplete();
     }

@@ -60,6 +60,8 @@ final class TaskLaunch {
 
   private Map<String, String> environmentOf(TaskAssignment task, Path workspace) {
     Map<String, String> env = new HashMap<>(environment);
+    // the node's own settings (an API key among them) are not the task's business
+    env.keySet().removeIf(name -> name.startsWith("FLOWBUS_"));
     String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     if (binDir != null) {
       path = binDir + File.pathSeparator + path;

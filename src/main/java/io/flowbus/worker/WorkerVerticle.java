@@ -1,6 +1,7 @@
 package io.flowbus.worker;
 
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.DurableConsumers;
 import io.flowbus.cluster.Membership;
 import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.cluster.TaskResult;
@@ -89,11 +90,15 @@ public final class WorkerVerticle extends VerticleBase {
         .description("Task slots of this node free")
         .register(metrics);
     membership.onChange(context, outbox::resendAll);
-    var tasks = vertx.eventBus().<JsonObject>consumer(Addresses.workerTasks(nodeId), this::onTask);
-    var control =
-        vertx.eventBus().<JsonObject>consumer(Addresses.workerControl(nodeId), this::onControl);
-    return Future.all(tasks.completion(), control.completion())
-        .onSuccess(v -> vertx.eventBus().publish(Addresses.WORKERS_CHANGED, nodeId));
+    DurableConsumers consumers = new DurableConsumers(vertx);
+    return Future.all(
+            consumers.<JsonObject>add(Addresses.workerTasks(nodeId), this::onTask),
+            consumers.<JsonObject>add(Addresses.workerControl(nodeId), this::onControl))
+        .onSuccess(
+            v -> {
+              consumers.watch();
+              vertx.eventBus().publish(Addresses.WORKERS_CHANGED, nodeId);
+            });
   }
 
   private void onTask(Message<JsonObject> message) {
@@ -127,6 +132,10 @@ public final class WorkerVerticle extends VerticleBase {
             () -> {
               CommandSpec spec = launch.spec(r.task);
               Files.createDirectories(spec.workDir());
+              if (r.task.kind() == TaskKind.SPAWN) {
+                // a spawn.json left by an earlier stage or attempt must not pass for this one's
+                Files.deleteIfExists(spec.workDir().resolve(SpawnFile.NAME));
+              }
               return runner.start(spec);
             },
             false)
@@ -166,6 +175,8 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void complete(RunningTask r, CommandOutcome outcome, Integer spawnCount) {
+    // an error may quote the command line, which may hold a secret
+    String error = io.flowbus.model.Secrets.mask(outcome.error(), r.task.secrets());
     running.remove(r.task.key());
     TaskAssignment t = r.task;
     Timer.builder("flowbus.task.duration")
@@ -182,7 +193,7 @@ public final class WorkerVerticle extends VerticleBase {
             t.taskId(),
             t.attempt(),
             outcome.state(),
-            outcome.error() == null ? "" : ": " + outcome.error());
+            error == null ? "" : ": " + error);
     outbox.send(
         new TaskResult(
             t.runId(),
@@ -191,7 +202,7 @@ public final class WorkerVerticle extends VerticleBase {
             nodeId,
             outcome.state(),
             outcome.exitCode(),
-            outcome.error(),
+            error,
             spawnCount));
     if (running.isEmpty() && idle != null) {
       idle.tryComplete();

@@ -385,6 +385,69 @@ class ApiIT {
   }
 
   @Test
+  void aSpawnTaskThatWritesNothingFailsItsStageEvenIfAnEarlierStageLeftASpawnFile() {
+    JsonObject run = awaitEnded(create("/api/jobs/twospawns/runs"));
+    assertThat(run.getString("state")).isEqualTo("FAILED");
+    assertThat(run.getJsonArray("stages").getJsonObject(0).getString("state"))
+        .isEqualTo("SUCCEEDED");
+    assertThat(
+            run.getJsonArray("stages").getJsonObject(1).getJsonObject("spawn").getString("error"))
+        .contains("spawn.json is missing");
+  }
+
+  @Test
+  void aSecretInTheCommandLineIsMaskedInTheErrorToo() throws Exception {
+    String secret = "tok-" + System.nanoTime();
+    Http.Response created =
+        http.post("/api/jobs/secret-in-command/runs", Map.of("X-Token", secret));
+    String id = created.json().getString("id");
+    JsonObject run = awaitEnded(id);
+    assertThat(run.getString("state")).isEqualTo("FAILED");
+    String task = http.get("/api/runs/" + id + "/tasks/s0-t0").body();
+    assertThat(task).contains("/opt/***").doesNotContain(secret);
+    assertThat(run.encode()).doesNotContain(secret);
+    assertThat(Files.readString(data.resolve("meta").resolve(id).resolve("journal.jsonl")))
+        .doesNotContain(secret);
+  }
+
+  @Test
+  void anEmptyQueryParameterIsTheEmptyString() {
+    JsonObject run = awaitEnded(create("/api/jobs/single/runs?item="));
+    assertThat(run.getJsonObject("inputs").getString("item")).isEmpty();
+  }
+
+  @Test
+  void theEventStreamOfACancelledRunEndsWithTheRun() {
+    String id =
+        http.post("/api/jobs/single/runs", new JsonObject().put("start", false))
+            .json()
+            .getString("id");
+    var streamed =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> http.events("/api/runs/" + id + "/events"));
+    await().until(() -> http.post("/api/runs/" + id + "/cancel").status() == 200);
+
+    List<JsonObject> events = streamed.join();
+
+    JsonObject last = events.get(events.size() - 1);
+    assertThat(last.getString("type")).isEqualTo("run");
+    assertThat(last.getJsonObject("data").getString("state")).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void definitionsArriveIntactWhateverContentTypeCurlDeclares() {
+    String current = http.get("/api/definitions").body();
+    String next = current + "\n# 100%zz sure\n";
+    Http.Response replaced =
+        http.put("/api/definitions", next, "application/x-www-form-urlencoded");
+    assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+    assertThat(http.get("/api/definitions").body()).isEqualTo(next);
+    Http.Response invalid = http.put("/api/definitions", "tasks: [", "application/yaml");
+    assertThat(invalid.json().getJsonArray("errors").getJsonObject(0).getString("file"))
+        .isEqualTo("PUT /api/definitions");
+  }
+
+  @Test
   void filesCannotBeReadOutsideTheWorkspace() {
     String id = create("/api/jobs/single/runs");
     awaitEnded(id);

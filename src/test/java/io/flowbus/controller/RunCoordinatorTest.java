@@ -188,6 +188,20 @@ class RunCoordinatorTest {
   }
 
   @Test
+  void aTaskThatKeepsLosingItsWorkerFailsInTheEnd() {
+    Run run = started("strict");
+    spawn(run, 0, entries(1));
+    TaskRun task = run.task("s0-t0");
+    for (int attempt = 1; attempt <= RunCoordinator.MAX_LOST; attempt++) {
+      dispatch(run, task);
+      coordinator.ended(run, task, attempt, AttemptState.LOST, null, "node left", null);
+    }
+    assertThat(task.state()).isEqualTo(TaskState.FAILED);
+    assertThat(task.error()).contains("lost its worker " + RunCoordinator.MAX_LOST + " times");
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+  }
+
+  @Test
   void aResultOfAnAttemptGivenUpIsNotAppliedTwice() {
     Run run = started("strict");
     spawn(run, 0, entries(1));

@@ -59,6 +59,8 @@ class RestartIT {
     try (JarNode first = JarNode.start(work, port, args, Map.of()).awaitReady()) {
       Http http = first.http();
       id = http.post("/api/jobs/steps/runs").json().getString("id");
+      String more = JOBS + "  extra:\n    stages: [{name: one, task_class: gen}]\n";
+      assertThat(http.put("/api/definitions", more, "application/yaml").status()).isEqualTo(200);
       await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(http, id).size() >= 5);
       first.kill();
       finishedBeforeKill =
@@ -69,6 +71,9 @@ class RestartIT {
     try (JarNode second = JarNode.start(work, port, args, Map.of()).awaitReady()) {
       Http http = second.http();
       assertThat(http.get("/api/runs/" + id).status()).isEqualTo(200);
+      assertThat(http.get("/api/jobs/extra").status())
+          .as("definitions put over REST survive")
+          .isEqualTo(200);
       await()
           .atMost(Duration.ofSeconds(90))
           .until(() -> "SUCCEEDED".equals(http.get("/api/runs/" + id).json().getString("state")));

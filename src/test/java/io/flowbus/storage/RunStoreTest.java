@@ -86,6 +86,23 @@ class RunStoreTest {
   }
 
   @Test
+  void anUnreadableJournalDoesNotKeepTheOthersFromLoading() throws Exception {
+    DataLayout layout = new DataLayout(data);
+    RunStore store = new RunStore(layout, writer);
+    store.archiveDefinitions(version(), YAML);
+    record(store, layout);
+    writer.execute(null, () -> {}).get();
+    String other = "20261126-100000-001-efgh";
+    Files.createDirectories(layout.meta(other));
+    Files.write(
+        layout.journal(other), new byte[] {'{', (byte) 0xC3, '\n', (byte) 0xFF, (byte) 0xFE, '\n'});
+
+    List<Run> loaded = new RunStore(layout, writer).loadAll();
+
+    assertThat(loaded).extracting(Run::id).containsExactly(RUN);
+  }
+
+  @Test
   void theSecretsFileGoesWhenTheRunEnds() throws Exception {
     DataLayout layout = new DataLayout(data);
     RunStore store = new RunStore(layout, writer);
