@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.Node;
-import io.flowbus.config.Role;
 import io.flowbus.testing.Http;
 import io.flowbus.testing.TestNodes;
 import io.vertx.core.json.JsonArray;
@@ -29,15 +28,7 @@ class ApiIT {
 
   @BeforeAll
   static void start() {
-    node =
-        TestNodes.start(
-            TestNodes.config(
-                Path.of("src/test/resources/it/test_jobs.yaml").toAbsolutePath(),
-                data,
-                TestNodes.uniqueClusterName(),
-                Set.of(Role.CONTROLLER, Role.WORKER),
-                4,
-                null));
+    node = TestNodes.startAlone("src/test/resources/it/test_jobs.yaml", data, 4, null);
     http = TestNodes.http(node);
   }
 

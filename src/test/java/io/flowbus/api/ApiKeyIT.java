@@ -3,12 +3,10 @@ package io.flowbus.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbus.Node;
-import io.flowbus.config.Role;
 import io.flowbus.testing.Http;
 import io.flowbus.testing.TestNodes;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,15 +18,7 @@ class ApiKeyIT {
 
   @Test
   void everyApiRequestNeedsTheKey() {
-    Node node =
-        TestNodes.start(
-            TestNodes.config(
-                Path.of("src/test/resources/it/test_jobs.yaml").toAbsolutePath(),
-                data,
-                TestNodes.uniqueClusterName(),
-                Set.of(Role.CONTROLLER, Role.WORKER),
-                2,
-                "k3y"));
+    Node node = TestNodes.startAlone("src/test/resources/it/test_jobs.yaml", data, 2, "k3y");
     try {
       Http http = TestNodes.http(node);
       Http.Response without = http.get("/api/jobs");

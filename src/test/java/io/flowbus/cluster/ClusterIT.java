@@ -162,14 +162,7 @@ class ClusterIT {
   @Test
   void aNodeWithAnotherClusterNameStaysApart(@TempDir Path otherData) {
     Node stranger =
-        TestNodes.start(
-            TestNodes.config(
-                Path.of("src/test/resources/it/cluster_jobs.yaml").toAbsolutePath(),
-                otherData,
-                TestNodes.uniqueClusterName(),
-                BOTH,
-                1,
-                null));
+        TestNodes.startAlone("src/test/resources/it/cluster_jobs.yaml", otherData, 1, null);
     try {
       JsonObject alone = TestNodes.http(stranger).get("/api/cluster").json();
       assertThat(alone.getJsonArray("nodes")).hasSize(1);

@@ -61,6 +61,18 @@ public final class TestNodes {
         false);
   }
 
+  /** A node with both roles, alone in a cluster of its own. */
+  public static Node startAlone(String definitions, Path dataDir, int slots, String apiKey) {
+    return start(
+        config(
+            Path.of(definitions).toAbsolutePath(),
+            dataDir,
+            uniqueClusterName(),
+            Set.of(Role.CONTROLLER, Role.WORKER),
+            slots,
+            apiKey));
+  }
+
   public static Node start(NodeConfig config) {
     try {
       return new Node(config)
