@@ -153,7 +153,7 @@ public final class Orchestrator extends VerticleBase
     early = null;
     waiting.forEach(this::onResult);
     unsubscribe = membership.onChange(context, this::membershipChanged);
-    sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> sweep());
+    sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> membershipChanged());
     metricsTimer = vertx.setPeriodic(METRICS_MS, t -> metrics.refresh(runs, dispatcher));
     long active = runs.values().stream().filter(r -> !r.state().ended()).count();
     LOG.info(
@@ -325,6 +325,11 @@ public final class Orchestrator extends VerticleBase
                 dispatcher.confirmed(nodeId, inv.getBoolean("draining", false), attemptsOf(inv)));
   }
 
+  /**
+   * Takes in who is in the cluster now: workers that left lose their attempts, new ones are asked
+   * for their inventory. Runs on every membership change and, in case one was missed (a member that
+   * joined while this orchestrator was starting), with every sweep.
+   */
   private void membershipChanged() {
     for (WorkerPool.Worker gone : dispatcher.syncWorkers(membership.nodes())) {
       LOG.warn(
@@ -335,7 +340,9 @@ public final class Orchestrator extends VerticleBase
         lost(key, "node " + gone.id + " left the cluster");
       }
     }
-    sweep();
+    for (WorkerPool.Worker w : List.copyOf(dispatcher.pool().workers())) {
+      inventory(w.id);
+    }
   }
 
   private void lost(String attemptKey, String reason) {
@@ -356,16 +363,6 @@ public final class Orchestrator extends VerticleBase
                     null,
                     reason,
                     null));
-  }
-
-  /**
-   * Asks every worker what it holds: a node not (yet) taking tasks may do so now, and the slots
-   * counted for each node are corrected from its answer.
-   */
-  private void sweep() {
-    for (WorkerPool.Worker w : List.copyOf(dispatcher.pool().workers())) {
-      inventory(w.id);
-    }
   }
 
   // ---- results -----------------------------------------------------------------------------
