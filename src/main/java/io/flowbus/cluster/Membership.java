@@ -87,8 +87,4 @@ public final class Membership {
   public boolean isLeader() {
     return leader().map(n -> n.id().equals(selfId)).orElse(false);
   }
-
-  public boolean contains(String nodeId) {
-    return nodes().stream().anyMatch(n -> n.id().equals(nodeId));
-  }
 }

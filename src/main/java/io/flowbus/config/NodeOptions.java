@@ -225,10 +225,6 @@ public final class NodeOptions {
         fsync);
   }
 
-  public boolean jsonLogs() {
-    return "json".equalsIgnoreCase(logFormat == null ? "" : logFormat.trim());
-  }
-
   /** The example beside the working directory, else the one inside the jar, copied out. */
   private static Path defaultDefinitions(Path dataDir) {
     Path local = Path.of("example", EmbeddedExample.DEFINITIONS);

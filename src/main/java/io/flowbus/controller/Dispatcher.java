@@ -74,6 +74,18 @@ final class Dispatcher {
     return runId + "/" + taskId + "#" + attempt;
   }
 
+  /** The run id, task id and attempt number of an {@link #attemptKey}. */
+  record Attempt(String runId, String taskId, int number) {
+    static Attempt parse(String attemptKey) {
+      int slash = attemptKey.indexOf('/');
+      int hash = attemptKey.lastIndexOf('#');
+      return new Attempt(
+          attemptKey.substring(0, slash),
+          attemptKey.substring(slash + 1, hash),
+          Integer.parseInt(attemptKey.substring(hash + 1)));
+    }
+  }
+
   WorkerPool pool() {
     return pool;
   }

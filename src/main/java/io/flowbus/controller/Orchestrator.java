@@ -346,23 +346,15 @@ public final class Orchestrator extends VerticleBase
   }
 
   private void lost(String attemptKey, String reason) {
-    int slash = attemptKey.indexOf('/');
-    int hash = attemptKey.lastIndexOf('#');
-    Run run = runs.get(attemptKey.substring(0, slash));
-    if (run == null) {
-      return;
+    Dispatcher.Attempt attempt = Dispatcher.Attempt.parse(attemptKey);
+    Run run = runs.get(attempt.runId());
+    if (run != null) {
+      run.findTask(attempt.taskId())
+          .ifPresent(
+              t ->
+                  coordinator.ended(
+                      run, t, attempt.number(), AttemptState.LOST, null, reason, null));
     }
-    run.findTask(attemptKey.substring(slash + 1, hash))
-        .ifPresent(
-            t ->
-                coordinator.ended(
-                    run,
-                    t,
-                    Integer.parseInt(attemptKey.substring(hash + 1)),
-                    AttemptState.LOST,
-                    null,
-                    reason,
-                    null));
   }
 
   // ---- results -----------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 package io.flowbus.worker;
 
 import io.flowbus.model.AttemptState;
+import io.flowbus.model.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -43,7 +43,9 @@ final class RunningCommand {
         spec.timeout() == null
             ? null
             : timer.schedule(
-                () -> stop(AttemptState.FAILED, "timed out after " + describe(spec.timeout())),
+                () ->
+                    stop(
+                        AttemptState.FAILED, "timed out after " + Durations.format(spec.timeout())),
                 spec.timeout().toMillis(),
                 TimeUnit.MILLISECONDS);
     // A background child may keep the pipes open long after the process exits, and a blocked
@@ -105,10 +107,6 @@ final class RunningCommand {
     } else {
       outcome.complete(new CommandOutcome(AttemptState.FAILED, code, "exited with code " + code));
     }
-  }
-
-  static String describe(Duration d) {
-    return io.flowbus.model.Durations.format(d);
   }
 
   /**
