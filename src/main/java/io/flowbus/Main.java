@@ -1,53 +1,76 @@
 package io.flowbus;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.core.joran.spi.JoranException;
+import io.flowbus.config.NodeCommandLine;
 import io.flowbus.config.NodeConfig;
-import io.flowbus.config.NodeOptions;
 import io.flowbus.definitions.DefinitionsException;
 import java.io.PrintWriter;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * {@code java -jar flowbus.jar [options]}: flags and environment become one {@link NodeConfig}, and
- * a node starts with it. Exit codes: 0 after a clean stop, 2 for bad options or definitions, 1 when
- * the node cannot start.
+ * {@code java -jar flowbus.jar [options]}: flags, environment and settings file become one {@link
+ * NodeConfig}, and a node starts with it. Exit codes: 0 after a clean stop, 2 for bad options or
+ * definitions, 1 when the node cannot start.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    NodeOptions options = new NodeOptions();
-    CommandLine cli = new CommandLine(options);
-    PrintWriter err = cli.getErr();
-    try {
-      cli.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      err.println("flowbus: " + e.getMessage());
-      cli.usage(err);
-      System.exit(2);
-    }
-    if (cli.isUsageHelpRequested()) {
-      cli.usage(cli.getOut());
-      return;
-    }
-    if (cli.isVersionHelpRequested()) {
-      cli.printVersionHelp(cli.getOut());
-      return;
-    }
-    NodeConfig config;
-    try {
-      config = options.toConfig();
-    } catch (IllegalArgumentException e) {
-      err.println("flowbus: " + e.getMessage());
-      System.exit(2);
+    PrintWriter err = new PrintWriter(System.err, true);
+    NodeConfig config = readConfig(args, err);
+    if (config == null) {
       return;
     }
     preferFastSpawning();
-    // Chosen before the first logger exists, so that every line has the same format.
-    if (config.jsonLogs()) {
-      System.setProperty("logback.configurationFile", "logback-json.xml");
-    }
+    chooseLogFormat(config.jsonLogs());
     System.setProperty("hazelcast.logging.type", "slf4j");
     start(config, err);
+  }
+
+  /** The settings, or null after printing help or version; exits 2 on a bad one. */
+  private static NodeConfig readConfig(String[] args, PrintWriter err) {
+    try {
+      NodeCommandLine command = NodeCommandLine.parse(args, System.getenv());
+      CommandLine cli = command.cli();
+      if (cli.isUsageHelpRequested()) {
+        cli.usage(cli.getOut());
+        return null;
+      }
+      if (cli.isVersionHelpRequested()) {
+        cli.printVersionHelp(cli.getOut());
+        return null;
+      }
+      return command.toConfig();
+    } catch (CommandLine.ParameterException e) {
+      err.println("flowbus: " + e.getMessage());
+      e.getCommandLine().usage(err);
+    } catch (IllegalArgumentException e) {
+      err.println("flowbus: " + e.getMessage());
+    }
+    System.exit(2);
+    return null;
+  }
+
+  /**
+   * Chosen before the node logs, so that every line has the same format. Reading a settings file
+   * may have started logging already, so logback is configured again.
+   */
+  private static void chooseLogFormat(boolean json) {
+    if (!json) {
+      return;
+    }
+    System.setProperty("logback.configurationFile", "logback-json.xml");
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.reset();
+      try {
+        new ContextInitializer(context).autoConfig();
+      } catch (JoranException e) {
+        throw new IllegalStateException("logback-json.xml cannot be read", e);
+      }
+    }
   }
 
   private static void start(NodeConfig config, PrintWriter err) {

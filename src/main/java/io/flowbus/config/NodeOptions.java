@@ -5,12 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The command line. Every option also reads an environment variable, so that containers are
- * configured with environment alone; a flag given wins over the variable.
+ * configured with environment alone, and a key of the settings file ({@link SettingsFile}); a flag
+ * given wins over the variable, and the variable over the file.
  */
 @Command(
     name = "flowbus",
@@ -20,9 +22,19 @@ import picocli.CommandLine.Option;
     usageHelpAutoWidth = true,
     description = {
       "Starts a flowbus node. Nodes started with the same settings form one cluster by themselves.",
-      "Each option also reads the environment variable named in brackets."
+      "Each option also reads the environment variable named in brackets, and the key of the"
+          + " same name in the --settings file."
     })
 public final class NodeOptions {
+  @Option(
+      names = "--settings",
+      paramLabel = "FILE",
+      defaultValue = "${env:FLOWBUS_SETTINGS}",
+      description =
+          "[FLOWBUS_SETTINGS] YAML file of these options, keyed by their long names (port: 8081);"
+              + " flags and environment win over it")
+  String settings;
+
   @Option(
       names = "--config",
       paramLabel = "FILE",
@@ -203,7 +215,7 @@ public final class NodeOptions {
             : Path.of(config).toAbsolutePath();
     return new NodeConfig(
         definitions,
-        Role.parseList(roles),
+        named("--roles", roles, Role::parseList),
         checkPort("--port", port),
         data,
         slots == null ? Runtime.getRuntime().availableProcessors() : slots,
@@ -218,10 +230,10 @@ public final class NodeOptions {
         blankToNull(apiKey),
         binDir(definitions),
         format.equals("json"),
-        Durations.parse(drainTimeout),
-        Sizes.parse(taskLogLimit),
-        Sizes.parse(spawnLimit),
-        Sizes.parse(bodyLimit),
+        named("--drain-timeout", drainTimeout, Durations::parse),
+        named("--task-log-limit", taskLogLimit, Sizes::parse),
+        named("--spawn-limit", spawnLimit, Sizes::parse),
+        named("--body-limit", bodyLimit, Sizes::parse),
         fsync);
   }
 
@@ -248,6 +260,15 @@ public final class NodeOptions {
     }
     Path beside = definitions.toAbsolutePath().normalize().resolveSibling("bin");
     return Files.isDirectory(beside) ? beside : null;
+  }
+
+  /** Parses an option's text, naming the option when it is bad. */
+  private static <T> T named(String option, String text, Function<String, T> parser) {
+    try {
+      return parser.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
   }
 
   private static int checkPort(String option, int port) {

@@ -47,9 +47,26 @@ public final class JarNode implements AutoCloseable {
       int port,
       List<String> args,
       Map<String, String> env) {
+    List<String> flags = new ArrayList<>(List.of("--port", Integer.toString(port)));
+    flags.addAll(args);
+    return launch(workDir, prefix, host, port, flags, env);
+  }
+
+  /** Starts a node whose port is not a flag but set by {@code args} or {@code env} otherwise. */
+  public static JarNode startWithPortElsewhere(
+      Path workDir, int port, List<String> args, Map<String, String> env) {
+    return launch(workDir, List.of(), "127.0.0.1", port, args, env);
+  }
+
+  private static JarNode launch(
+      Path workDir,
+      List<String> prefix,
+      String host,
+      int port,
+      List<String> args,
+      Map<String, String> env) {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(
-        List.of(javaBin(), "-Xmx256m", "-jar", jar().toString(), "--port", Integer.toString(port)));
+    command.addAll(List.of(javaBin(), "-Xmx256m", "-jar", jar().toString()));
     command.addAll(args);
     try {
       Files.createDirectories(workDir);

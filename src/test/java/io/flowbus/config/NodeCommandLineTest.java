@@ -1,0 +1,153 @@
+package io.flowbus.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** Flags, environment and settings file become one NodeConfig, in that order of precedence. */
+class NodeCommandLineTest {
+  private static final String DEFINITIONS = "example/task_job_config.yaml";
+
+  @TempDir Path dir;
+
+  @Test
+  void aFlagBeatsItsVariableWhichBeatsTheFileWhichBeatsTheDefault() throws IOException {
+    String settings =
+        settings(
+            "port: 8081",
+            "slots: 3",
+            "cluster-name: from-file",
+            "data-dir: " + dir.resolve("file-data"));
+    Map<String, String> env = Map.of("FLOWBUS_PORT", "8082", "FLOWBUS_SLOTS", "5");
+
+    NodeConfig config = config(env, "--settings", settings, "--port", "8083");
+
+    assertThat(config.port()).as("flag over variable and file").isEqualTo(8083);
+    assertThat(config.slots()).as("variable over file").isEqualTo(5);
+    assertThat(config.clusterName()).as("file over default").isEqualTo("from-file");
+    assertThat(config.dataDir()).isEqualTo(dir.resolve("file-data"));
+    assertThat(config.clusterPort()).as("default").isEqualTo(5701);
+    assertThat(config.bodyLimit()).as("default").isEqualTo(1024 * 1024);
+  }
+
+  @Test
+  void theFileIsNamedByItsVariableTooAndListsMayBeWrittenEitherWay() throws IOException {
+    String settings =
+        settings(
+            "roles: [worker]",
+            "cluster-members: [a, 'b:5702']",
+            "fsync: false",
+            "drain-timeout: 5s",
+            "api-key:");
+
+    NodeConfig config = config(Map.of("FLOWBUS_SETTINGS", settings));
+
+    assertThat(config.roles()).containsExactly(Role.WORKER);
+    assertThat(config.clusterMembers()).containsExactly("a", "b:5702");
+    assertThat(config.fsync()).isFalse();
+    assertThat(config.drainTimeout()).hasSeconds(5);
+    assertThat(config.apiKey()).as("an empty value is no value").isNull();
+    assertThat(config(Map.of(), "--settings", settings("roles: controller")).roles())
+        .containsExactly(Role.CONTROLLER);
+  }
+
+  @Test
+  void valuesAreTakenAsWritten() throws IOException {
+    NodeConfig config = config(Map.of(), "--settings", settings("api-key: '${env:HOME}x'"));
+
+    assertThat(config.apiKey()).isEqualTo("${env:HOME}x");
+  }
+
+  @Test
+  void anUnknownKeyIsRefusedByNameWithTheFile() throws IOException {
+    String settings = settings("prot: 8081");
+
+    assertThatThrownBy(() -> config(Map.of(), "--settings", settings))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(settings)
+        .hasMessageContaining("unknown key 'prot'")
+        .hasMessageContaining("port, ");
+    String nested = settings("settings: other.yaml");
+    assertThatThrownBy(() -> config(Map.of(), "--settings", nested))
+        .hasMessageContaining("unknown key 'settings'");
+  }
+
+  @Test
+  void aValueOfTheWrongTypeIsRefusedByKeyAndFile() throws IOException {
+    assertRefused("port: abc", "key 'port' of settings file", "'abc' is not an int");
+    assertRefused("fsync: maybe", "key 'fsync' of settings file", "'maybe' is not a boolean");
+    assertRefused("slots: -1", "--slots must be at least 1", "key 'slots' of settings file");
+    assertRefused("port: 70000", "--port must be a port", "key 'port' of settings file");
+    assertRefused("drain-timeout: soon", "--drain-timeout: 'soon' is not a duration", "key 'drain");
+    assertRefused("roles: [boss]", "--roles: unknown role 'boss'", "key 'roles' of settings file");
+    assertRefused("cluster-name: {a: b}", "key 'cluster-name' must be a value or a list");
+    assertRefused("- port", "is not a YAML map of options");
+  }
+
+  @Test
+  void aBadValueFromAFlagOrVariableIsNotBlamedOnTheFile() throws IOException {
+    String settings = settings("slots: 2");
+
+    assertThatThrownBy(() -> config(Map.of(), "--settings", settings, "--slots", "0"))
+        .hasMessage("--slots must be at least 1");
+    assertThatThrownBy(() -> config(Map.of("FLOWBUS_PORT", "abc"), "--settings", settings))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageNotContaining("settings file");
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    Path missing = dir.resolve("nowhere.yaml");
+
+    assertThatThrownBy(() -> config(Map.of(), "--settings", missing.toString()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("settings file " + missing + " does not exist");
+  }
+
+  @Test
+  void everyOptionWithAVariableIsAKeyWithNoCodeOfItsOwn() {
+    CommandLine cli = new CommandLine(new NodeOptions());
+    Set<String> options =
+        cli.getCommandSpec().options().stream()
+            .filter(o -> !o.usageHelp() && !o.versionHelp())
+            .map(OptionSpec::longestName)
+            .map(name -> name.substring(2))
+            .filter(name -> !name.equals("settings"))
+            .collect(Collectors.toSet());
+
+    assertThat(OptionDefaults.keys(cli.getCommandSpec())).isEqualTo(options).contains("data-dir");
+  }
+
+  private void assertRefused(String line, String... parts) throws IOException {
+    String settings = settings(line);
+    assertThatThrownBy(() -> config(Map.of(), "--settings", settings))
+        .as(line)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(settings)
+        .hasMessageContainingAll(parts);
+  }
+
+  private static NodeConfig config(Map<String, String> env, String... flags) {
+    List<String> args = new ArrayList<>(List.of("--config", DEFINITIONS));
+    args.addAll(List.of(flags));
+    return NodeCommandLine.parse(args.toArray(String[]::new), env).toConfig();
+  }
+
+  private String settings(String... lines) throws IOException {
+    Path file = Files.createTempFile(dir, "settings-", ".yaml");
+    Files.writeString(file, String.join("\n", lines) + "\n");
+    return file.toString();
+  }
+}
