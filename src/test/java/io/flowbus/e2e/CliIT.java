@@ -19,6 +19,7 @@ class CliIT {
     assertThat(help.exitCode()).isZero();
     for (String option :
         List.of(
+            "--settings",
             "--config",
             "--roles",
             "--port",
@@ -35,7 +36,8 @@ class CliIT {
     assertThat(help.output())
         .contains("FLOWBUS_CLUSTER_MEMBERS")
         .contains("FLOWBUS_API_KEY")
-        .contains("FLOWBUS_SLOTS");
+        .contains("FLOWBUS_SLOTS")
+        .contains("FLOWBUS_SETTINGS");
   }
 
   @Test
