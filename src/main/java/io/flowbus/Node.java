@@ -10,6 +10,7 @@ import io.flowbus.definitions.DefinitionsException;
 import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.Definitions;
 import io.flowbus.storage.DataLayout;
+import io.flowbus.storage.PrivateFiles;
 import io.flowbus.worker.WorkerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,6 +59,8 @@ public final class Node {
       definitions = loadDefinitions(config);
       text = Files.readString(config.definitions(), StandardCharsets.UTF_8);
       Files.createDirectories(config.dataDir());
+      // what the engine keeps (journals, logs, spawn entries) is none of a task's business
+      PrivateFiles.restrict(new DataLayout(config.dataDir()).metaDir());
     } catch (DefinitionsException | IOException e) {
       return Future.failedFuture(e);
     }
