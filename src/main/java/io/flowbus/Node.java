@@ -59,8 +59,7 @@ public final class Node {
       definitions = loadDefinitions(config);
       text = Files.readString(config.definitions(), StandardCharsets.UTF_8);
       Files.createDirectories(config.dataDir());
-      // what the engine keeps (journals, logs, spawn entries) is none of a task's business
-      PrivateFiles.restrict(new DataLayout(config.dataDir()).metaDir());
+      restrictMeta();
     } catch (DefinitionsException | IOException e) {
       return Future.failedFuture(e);
     }
@@ -108,6 +107,16 @@ public final class Node {
                   config.dataDir());
               return this;
             });
+  }
+
+  /** What the engine keeps (journals, logs, spawn entries) is none of a task's business. */
+  private void restrictMeta() {
+    Path meta = new DataLayout(config.dataDir()).metaDir();
+    try {
+      PrivateFiles.restrict(meta);
+    } catch (IOException e) {
+      LOG.warn("cannot make {} readable by this node's user only: {}", meta, e.toString());
+    }
   }
 
   private Future<Void> deploy(
