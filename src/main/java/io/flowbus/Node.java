@@ -10,6 +10,7 @@ import io.flowbus.definitions.DefinitionsException;
 import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.Definitions;
 import io.flowbus.storage.DataLayout;
+import io.flowbus.storage.PrivateFiles;
 import io.flowbus.worker.WorkerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,6 +59,7 @@ public final class Node {
       definitions = loadDefinitions(config);
       text = Files.readString(config.definitions(), StandardCharsets.UTF_8);
       Files.createDirectories(config.dataDir());
+      restrictMeta();
     } catch (DefinitionsException | IOException e) {
       return Future.failedFuture(e);
     }
@@ -105,6 +107,16 @@ public final class Node {
                   config.dataDir());
               return this;
             });
+  }
+
+  /** What the engine keeps (journals, logs, spawn entries) is none of a task's business. */
+  private void restrictMeta() {
+    Path meta = new DataLayout(config.dataDir()).metaDir();
+    try {
+      PrivateFiles.restrict(meta);
+    } catch (IOException e) {
+      LOG.warn("cannot make {} readable by this node's user only: {}", meta, e.toString());
+    }
   }
 
   private Future<Void> deploy(

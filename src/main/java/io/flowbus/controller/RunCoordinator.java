@@ -6,6 +6,7 @@ import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunPlan;
 import io.flowbus.model.RunState;
+import io.flowbus.model.Secrets;
 import io.flowbus.model.StageRun;
 import io.flowbus.model.TaskKind;
 import io.flowbus.model.TaskRun;
@@ -78,6 +79,7 @@ public final class RunCoordinator {
     if (!task.isCurrent(attempt)) {
       return false;
     }
+    error = Secrets.mask(error, run.secretValues()); // whatever the worker quoted, cut or whole
     if (outcome == AttemptState.LOST && lostTooOften(task)) {
       String reason = error + "; it lost its worker " + MAX_LOST + " times, so it is not run again";
       emit(
@@ -139,7 +141,8 @@ public final class RunCoordinator {
   }
 
   /** A task that cannot run at all, such as one missing a required input, fails at once. */
-  public void rejected(Run run, TaskRun task, String error) {
+  public void rejected(Run run, TaskRun task, String reason) {
+    String error = Secrets.mask(reason, run.secretValues());
     emit(run, new RunEvent.TaskRejected(clock.instant(), task.id(), error));
     failed(run, task, error);
     advance(run);

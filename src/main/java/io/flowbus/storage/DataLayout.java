@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Where things live on the shared volume. A run's workspace holds only what its tasks write; what
- * the engine keeps about a run (journal, logs, spawn entries) lives apart, under {@code meta/}.
+ * the engine keeps about a run (journal, logs, spawn entries) lives apart, under {@code meta/}, and
+ * its keys under {@code keys/}; both readable by the engine's user only.
  */
 public final class DataLayout {
   private static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
@@ -49,8 +50,24 @@ public final class DataLayout {
     return meta(runId).resolve("journal.jsonl");
   }
 
+  /** A run's secret input values, encrypted with {@link #secretsKey()}. */
   public Path secrets(String runId) {
+    return meta(runId).resolve("secrets.enc");
+  }
+
+  /** Where versions before encryption at rest kept a run's secrets in clear. */
+  public Path clearSecrets(String runId) {
     return meta(runId).resolve("secrets.json");
+  }
+
+  /** The engine's keys, readable by the engine's user only. */
+  public Path keysDir() {
+    return root.resolve("keys");
+  }
+
+  /** The key that encrypts secrets at rest, made by the first node that needs it. */
+  public Path secretsKey() {
+    return keysDir().resolve("secrets.key");
   }
 
   public Path spawnEntries(String runId, int stage) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -154,7 +153,7 @@ public final class JournalWriter implements AutoCloseable {
   private FileChannel channel(Path file) throws IOException {
     FileChannel channel = open.get(file);
     if (channel == null) {
-      Files.createDirectories(file.getParent());
+      PrivateFiles.createDirectories(file.getParent());
       channel =
           FileChannel.open(
               file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);

@@ -7,6 +7,7 @@ import io.flowbus.model.JobDef;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunPlan;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,19 +27,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Run state on the shared volume: one journal of events per run, replayed to rebuild the run after
- * a restart or on a new orchestrator. Secrets are kept apart from the journal, readable by the
- * engine only, and removed when the run ends.
+ * a restart or on a new orchestrator. Secrets are kept apart from the journal, encrypted (see
+ * {@link SecretBox}), and removed when the run ends.
  */
 public final class RunStore implements EventCodec.References {
   private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
 
   private final DataLayout layout;
   private final JournalWriter writer;
+  private final SecretBox box;
   private final Map<String, Definitions> definitionsByVersion = new ConcurrentHashMap<>();
 
   public RunStore(DataLayout layout, JournalWriter writer) {
+    this(layout, writer, new SecretBox(layout.secretsKey()));
+  }
+
+  public RunStore(DataLayout layout, JournalWriter writer, SecretBox box) {
     this.layout = layout;
     this.writer = writer;
+    this.box = box;
   }
 
   /** Journals one event; completes once it is on disk. */
@@ -61,18 +67,7 @@ public final class RunStore implements EventCodec.References {
   private void writeSecrets(Run run) throws IOException {
     Map<String, Object> secrets = new LinkedHashMap<>();
     run.secretInputs().forEach(name -> secrets.put(name, run.inputs().get(name)));
-    Path file = layout.secrets(run.id());
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling("secrets.json.tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(
-          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
-    }
-    Files.writeString(tmp, new JsonObject(secrets).encode());
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    box.write(layout.secrets(run.id()), new JsonObject(secrets).toBuffer().getBytes());
   }
 
   /** Removes a run's journal, logs and workspace, in order with the journal's writes. */
@@ -175,21 +170,43 @@ public final class RunStore implements EventCodec.References {
     return RunPlan.of(definitions, job, definitionsVersion);
   }
 
+  /**
+   * A run's secret input values; none once it ended. An {@link IOException} saying why when they
+   * are kept but cannot be decrypted: the run must not go on without them.
+   */
   @Override
   public Map<String, String> secrets(String runId) throws IOException {
     Path file = layout.secrets(runId);
-    Map<String, String> secrets = new LinkedHashMap<>();
+    Path clear = layout.clearSecrets(runId);
+    byte[] json;
     if (Files.exists(file)) {
-      new JsonObject(Files.readString(file))
-          .forEach(e -> secrets.put(e.getKey(), (String) e.getValue()));
+      json = box.read(file);
+    } else if (Files.exists(clear)) {
+      // kept in clear by an earlier version: encrypted now, and the clear copy removed
+      json = Files.readAllBytes(clear);
+      box.write(file, json);
+      Files.delete(clear);
+    } else {
+      return new LinkedHashMap<>();
     }
+    Map<String, String> secrets = new LinkedHashMap<>();
+    new JsonObject(Buffer.buffer(json))
+        .forEach(e -> secrets.put(e.getKey(), (String) e.getValue()));
     return secrets;
   }
 
-  /** The entries a spawn task wrote, as the worker stored them after checking them; blocking. */
+  /**
+   * The entries a spawn task wrote, as the worker stored them after checking them (encrypted when
+   * the run has secrets); blocking.
+   */
   @Override
   public List<Map<String, String>> spawnEntries(String runId, int stage) throws IOException {
-    JsonArray array = new JsonArray(Files.readString(layout.spawnEntries(runId, stage)));
+    Path file = layout.spawnEntries(runId, stage);
+    byte[] bytes = Files.readAllBytes(file);
+    if (SecretBox.isSealed(bytes)) {
+      bytes = box.open(bytes, file);
+    }
+    JsonArray array = new JsonArray(Buffer.buffer(bytes));
     List<Map<String, String>> entries = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       Map<String, String> entry = new LinkedHashMap<>();

@@ -8,16 +8,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A task's stdout or stderr on its way to the log file: every secret replaced by {@code ***}, and
- * nothing kept past the size limit but a marker saying how much was dropped. A secret split across
- * two writes is still found: the last bytes that could begin one are held back until more arrive.
+ * A task's stdout or stderr on its way to the log file: every secret and long enough prefix of one
+ * replaced by {@code ***} (see {@link Secrets}), and nothing kept past the size limit but a marker
+ * saying how much was dropped. A secret split across two writes is still found: the last bytes that
+ * could begin one are held back until more arrive, and a prefix at the very end of the output is
+ * masked when the stream closes.
  */
 final class CappedOutput extends OutputStream {
-  private static final byte[] MASK = Secrets.MASK.getBytes(StandardCharsets.UTF_8);
-
   private final OutputStream out;
   private final long limit;
-  private final byte[][] secrets;
+  private final Secrets secrets;
   private final int holdBack;
   private byte[] pending = new byte[0];
   private long written;
@@ -27,14 +27,8 @@ final class CappedOutput extends OutputStream {
   CappedOutput(OutputStream out, long limit, List<String> secrets) {
     this.out = out;
     this.limit = limit;
-    this.secrets =
-        secrets.stream()
-            .filter(s -> s != null && !s.isEmpty())
-            .map(s -> s.getBytes(StandardCharsets.UTF_8))
-            // longest first: a secret that begins another must not leave the other's tail
-            .sorted((a, b) -> b.length - a.length)
-            .toArray(byte[][]::new);
-    this.holdBack = Arrays.stream(this.secrets).mapToInt(s -> s.length - 1).max().orElse(0);
+    this.secrets = Secrets.of(secrets);
+    this.holdBack = Math.max(0, this.secrets.longest() - 1);
   }
 
   @Override
@@ -47,47 +41,14 @@ final class CappedOutput extends OutputStream {
     if (closed) {
       throw new IOException("the log is closed");
     }
-    if (secrets.length == 0) {
+    if (secrets.isEmpty()) {
       emit(b, off, len);
       return;
     }
     byte[] data = Arrays.copyOf(pending, pending.length + len);
     System.arraycopy(b, off, data, pending.length, len);
-    int done = emitMasked(data, Math.max(0, data.length - holdBack));
+    int done = secrets.mask(data, Math.max(0, data.length - holdBack), data.length, this::emit);
     pending = Arrays.copyOfRange(data, done, data.length);
-  }
-
-  /**
-   * Emits {@code data} with secrets masked, looking for secrets that start before {@code scanEnd};
-   * returns how many bytes of {@code data} were emitted.
-   */
-  private int emitMasked(byte[] data, int scanEnd) throws IOException {
-    int start = 0;
-    int i = 0;
-    while (i < scanEnd) {
-      byte[] secret = secretAt(data, i);
-      if (secret == null) {
-        i++;
-        continue;
-      }
-      emit(data, start, i - start);
-      emit(MASK, 0, MASK.length);
-      i += secret.length;
-      start = i;
-    }
-    int done = Math.max(start, Math.min(i, data.length));
-    emit(data, start, done - start);
-    return done;
-  }
-
-  private byte[] secretAt(byte[] data, int at) {
-    for (byte[] secret : secrets) {
-      if (at + secret.length <= data.length
-          && Arrays.equals(data, at, at + secret.length, secret, 0, secret.length)) {
-        return secret;
-      }
-    }
-    return null;
   }
 
   private void emit(byte[] b, int off, int len) throws IOException {
@@ -115,7 +76,7 @@ final class CappedOutput extends OutputStream {
     }
     closed = true;
     try {
-      emitMasked(pending, pending.length);
+      secrets.mask(pending, pending.length, pending.length, this::emit);
       pending = new byte[0];
       if (dropped > 0) {
         String marker =

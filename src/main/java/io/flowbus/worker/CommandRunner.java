@@ -1,5 +1,6 @@
 package io.flowbus.worker;
 
+import io.flowbus.storage.PrivateFiles;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class CommandRunner {
     String path = spec.environment().getOrDefault("PATH", "");
     List<String> argv = new ArrayList<>(spec.argv());
     argv.set(0, ExecutableLookup.find(argv.get(0), spec.workDir(), path));
-    Files.createDirectories(spec.stdout().getParent());
+    PrivateFiles.createDirectories(spec.stdout().getParent());
     ProcessBuilder builder =
         new ProcessBuilder(argv)
             .directory(spec.workDir().toFile())

@@ -1,5 +1,7 @@
 package io.flowbus.worker;
 
+import io.flowbus.storage.PrivateFiles;
+import io.flowbus.storage.SecretBox;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -8,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,14 +97,21 @@ final class SpawnFile {
     return entry;
   }
 
-  /** Stores the checked entries where the orchestrator reads them, atomically. */
-  static void store(List<Map<String, String>> entries, Path target) throws IOException {
+  /**
+   * Stores the checked entries where the orchestrator reads them, atomically and private to the
+   * engine: encrypted with {@code box} when the run has secrets (an entry may hold one), else in
+   * clear.
+   */
+  static void store(List<Map<String, String>> entries, Path target, SecretBox box, boolean seal)
+      throws IOException {
     JsonArray array = new JsonArray();
     entries.forEach(e -> array.add(new JsonObject(new LinkedHashMap<>(e))));
-    Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    Files.write(tmp, array.toBuffer().getBytes());
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    byte[] json = array.toBuffer().getBytes();
+    if (seal) {
+      box.write(target, json);
+    } else {
+      PrivateFiles.write(target, json);
+    }
   }
 
   private static String kind(Object value) {

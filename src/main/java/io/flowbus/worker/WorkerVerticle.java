@@ -7,8 +7,10 @@ import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.config.NodeConfig;
 import io.flowbus.model.AttemptState;
+import io.flowbus.model.Secrets;
 import io.flowbus.model.TaskKind;
 import io.flowbus.storage.DataLayout;
+import io.flowbus.storage.SecretBox;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -41,6 +43,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final String nodeId;
   private final NodeConfig config;
   private final DataLayout layout;
+  private final SecretBox secretBox;
   private final MeterRegistry metrics;
   private final Membership membership;
   private final Map<String, RunningTask> running = new HashMap<>();
@@ -59,6 +62,7 @@ public final class WorkerVerticle extends VerticleBase {
     this.membership = membership;
     this.config = config;
     this.layout = new DataLayout(config.dataDir());
+    this.secretBox = new SecretBox(layout.secretsKey());
     this.metrics = metrics;
   }
 
@@ -161,7 +165,11 @@ public final class WorkerVerticle extends VerticleBase {
         .executeBlocking(
             () -> {
               var entries = SpawnFile.read(layout.workspace(r.task.runId()), config.spawnLimit());
-              SpawnFile.store(entries, layout.spawnEntries(r.task.runId(), r.task.stage()));
+              SpawnFile.store(
+                  entries,
+                  layout.spawnEntries(r.task.runId(), r.task.stage()),
+                  secretBox,
+                  !r.task.secrets().isEmpty());
               return entries.size();
             },
             false)
@@ -176,7 +184,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void complete(RunningTask r, CommandOutcome outcome, Integer spawnCount) {
     // an error may quote the command line, which may hold a secret
-    String error = io.flowbus.model.Secrets.mask(outcome.error(), r.task.secrets());
+    String error = Secrets.mask(outcome.error(), r.task.secrets());
     running.remove(r.task.key());
     TaskAssignment t = r.task;
     Timer.builder("flowbus.task.duration")

@@ -258,6 +258,41 @@ class RunCoordinatorTest {
   }
 
   @Test
+  void anErrorQuotingASecretCutShortIsMaskedInTheRunAndItsEvents() {
+    String secret = "Bearer " + "k".repeat(329);
+    Run run = coordinator.create("r1", plan("fanout"), Map.of("auth", secret), Set.of("auth"));
+    coordinator.start(run);
+    succeed(run, "s0-t0");
+    TaskRun spawn = run.task("s1-spawn");
+    dispatch(run, spawn);
+
+    String quoted =
+        "spawn.json is malformed: Unrecognized token '" + secret.substring(0, 256) + "'";
+    coordinator.ended(run, spawn, 1, AttemptState.FAILED, 0, quoted, null);
+
+    String head = secret.substring(0, 8);
+    assertThat(run.error()).contains("Unrecognized token '***'").doesNotContain(head);
+    assertThat(spawn.error()).doesNotContain(head);
+    // the created event holds the inputs themselves: the journal masks those by name
+    assertThat(effects.events.subList(1, effects.events.size()))
+        .extracting(Object::toString)
+        .noneMatch(e -> e.contains(head));
+  }
+
+  @Test
+  void aRejectionQuotingASecretIsMasked() {
+    String secret = "Bearer 0123456789";
+    Run run = coordinator.create("r1", plan("strict"), Map.of("auth", secret), Set.of("auth"));
+    coordinator.start(run);
+    spawn(run, 0, entries(1));
+
+    coordinator.rejected(run, run.task("s0-t0"), "bad input " + secret.substring(0, 9));
+
+    assertThat(run.task("s0-t0").error()).isEqualTo("bad input ***");
+    assertThat(run.error()).doesNotContain(secret.substring(0, 8));
+  }
+
+  @Test
   void everyEventIsRecordedInOrderSoThatReplayingThemRebuildsTheRun() {
     Run run = started("fanout");
     succeed(run, "s0-t0");

@@ -62,12 +62,47 @@ class CappedOutputTest {
   }
 
   @Test
-  void partialSecretIsKeptAsWritten() throws IOException {
-    String prefix = SECRET.substring(0, SECRET.length() - 1);
+  void prefixShorterThanEightCharactersIsKeptAsWritten() throws IOException {
+    String prefix = SECRET.substring(0, 7);
     assertThat(write(List.of(SECRET), NO_LIMIT, "x " + prefix)).isEqualTo("x " + prefix);
     assertThat(write(List.of(SECRET), NO_LIMIT, prefix + "!" + prefix))
         .isEqualTo(prefix + "!" + prefix);
     assertThat(write(List.of(SECRET), NO_LIMIT, "a", "b")).isEqualTo("ab");
+  }
+
+  @Test
+  void prefixOfEightCharactersOrMoreIsMaskedAtEverySplitPoint() throws IOException {
+    for (int n = 8; n < SECRET.length(); n++) {
+      byte[] text = ("[" + SECRET.substring(0, n) + "]").getBytes(UTF_8);
+      for (int i = 0; i <= text.length; i++) {
+        assertThat(write(List.of(SECRET), NO_LIMIT, split(text, i)))
+            .as("prefix of %d split at %d", n, i)
+            .isEqualTo("[***]");
+      }
+    }
+  }
+
+  @Test
+  void prefixAtTheVeryEndOfTheStreamIsMasked() throws IOException {
+    String cut = SECRET.substring(0, 9);
+    assertThat(write(List.of(SECRET), NO_LIMIT, "tail: " + cut)).isEqualTo("tail: ***");
+    assertThat(write(List.of(SECRET), NO_LIMIT, "tail: ", cut.substring(0, 4), cut.substring(4)))
+        .isEqualTo("tail: ***");
+  }
+
+  @Test
+  void longSecretCutShortByAnErrorMessageIsMaskedWhateverTheChunks() throws IOException {
+    String secret = "Bearer " + "x1y2z3".repeat(54) + "abcde";
+    byte[] text = ("Unrecognized token '" + secret.substring(0, 256) + "': was").getBytes(UTF_8);
+    for (int chunk : new int[] {1, 7, 64, 255, 4096}) {
+      List<byte[]> chunks = new ArrayList<>();
+      for (int at = 0; at < text.length; at += chunk) {
+        chunks.add(Arrays.copyOfRange(text, at, Math.min(text.length, at + chunk)));
+      }
+      assertThat(write(List.of(secret), NO_LIMIT, chunks))
+          .as("chunks of %d", chunk)
+          .isEqualTo("Unrecognized token '***': was");
+    }
   }
 
   @Test

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.flowbus.storage.SecretBox;
 import io.flowbus.worker.SpawnFile.InvalidSpawnFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,7 +209,7 @@ class SpawnFileTest {
     List<Map<String, String>> entries = List.of(first, Map.of(), Map.of("n", "3"));
     Path target = workspace.resolve("meta").resolve("run").resolve(SpawnFile.NAME);
 
-    SpawnFile.store(entries, target);
+    SpawnFile.store(entries, target, box(), false);
 
     assertThat(SpawnFile.read(target.getParent(), LIMIT)).isEqualTo(entries);
     assertThat(SpawnFile.read(target.getParent(), LIMIT).get(0).keySet())
@@ -220,11 +222,46 @@ class SpawnFileTest {
   @Test
   void storeReplacesAnEarlierFile() throws Exception {
     Path target = workspace.resolve("spawn-1.json");
-    SpawnFile.store(List.of(Map.of("a", "1"), Map.of("a", "2")), target);
+    SpawnFile.store(List.of(Map.of("a", "1"), Map.of("a", "2")), target, box(), false);
 
-    SpawnFile.store(List.of(), target);
+    SpawnFile.store(List.of(), target, box(), false);
 
     assertThat(Files.readString(target, UTF_8)).isEqualTo("[]");
+  }
+
+  @Test
+  void storedEntriesArePrivateToTheEngine() throws Exception {
+    Path target = workspace.resolve("meta").resolve("run").resolve("spawn-0.json");
+
+    SpawnFile.store(List.of(Map.of("a", "1")), target, box(), false);
+
+    assertThat(Files.getPosixFilePermissions(target))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(target.getParent()))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+  }
+
+  @Test
+  void entriesOfARunWithSecretsAreStoredEncrypted() throws Exception {
+    String secret = "Bearer sk-0123456789abcdef";
+    List<Map<String, String>> entries = List.of(Map.of("token", secret), Map.of("n", "2"));
+    Path target = workspace.resolve("meta").resolve("run").resolve("spawn-0.json");
+
+    SpawnFile.store(entries, target, box(), true);
+
+    byte[] stored = Files.readAllBytes(target);
+    assertThat(new String(stored, UTF_8))
+        .doesNotContain(secret.substring(0, 8))
+        .doesNotContain("token");
+    assertThat(SecretBox.isSealed(stored)).isTrue();
+    assertThat(new String(box().read(target), UTF_8))
+        .isEqualTo("[{\"token\":\"" + secret + "\"},{\"n\":\"2\"}]");
+    assertThat(Files.getPosixFilePermissions(target))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+  }
+
+  private SecretBox box() {
+    return new SecretBox(workspace.resolve("keys").resolve("secrets.key"));
   }
 
   private void write(String content) throws IOException {
