@@ -11,7 +11,6 @@ import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunState;
 import io.flowbus.model.StageRun;
-import io.flowbus.model.TaskKind;
 import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
 import io.flowbus.storage.DataLayout;
@@ -60,6 +59,7 @@ public final class Orchestrator extends VerticleBase
   private RunStore store;
   private RunCoordinator coordinator;
   private DurableEffects durable;
+  private Results results;
   private Dispatcher dispatcher;
   private RunIds ids;
   private List<Message<JsonObject>> early = new ArrayList<>();
@@ -127,6 +127,7 @@ public final class Orchestrator extends VerticleBase
     durable = new DurableEffects(context, DurableEffects.Store.of(store), this);
     coordinator = new RunCoordinator(clock, durable);
     dispatcher = new Dispatcher(vertx, clock, this);
+    results = new Results(vertx, runs::get, store, durable, coordinator, dispatcher);
     ids = new RunIds(clock);
     metrics.register();
     OrchestratorApi api = new OrchestratorApi(this);
@@ -372,91 +373,9 @@ public final class Orchestrator extends VerticleBase
   private void onResult(Message<JsonObject> message) {
     if (early != null) {
       early.add(message);
-      return;
+    } else {
+      results.handle(message);
     }
-    TaskResult result = TaskResult.fromJson(message.body());
-    TaskRun task = current(result);
-    if (task == null) {
-      // not (or no longer) the current attempt: unless changes on their way are undone
-      durable
-          .settled(result.runId())
-          .onComplete(
-              v -> {
-                if (current(result) != null) {
-                  onResult(message);
-                } else {
-                  dispatcher.released(
-                      result.node(), result.runId(), result.taskId(), result.attempt());
-                  message.reply(new JsonObject().put("applied", false));
-                }
-              });
-      return;
-    }
-    if (task.kind() == TaskKind.SPAWN && result.outcome() == AttemptState.SUCCEEDED) {
-      vertx
-          .executeBlocking(() -> store.spawnEntries(result.runId(), task.stage()))
-          .onComplete(ar -> apply(message, result, ar.result(), ar.cause()));
-      return;
-    }
-    apply(message, result, null, null);
-  }
-
-  /** The task the result is for, if the result is of its current attempt; null otherwise. */
-  private TaskRun current(TaskResult result) {
-    Run run = runs.get(result.runId());
-    TaskRun task = run == null ? null : run.findTask(result.taskId()).orElse(null);
-    boolean current =
-        task != null
-            && task.isCurrent(result.attempt())
-            && task.currentAttempt().node().equals(result.node());
-    return current ? task : null;
-  }
-
-  /**
-   * Applies a result; it is acknowledged, and the worker's slot counted free, only once what it
-   * changed is in the journal. If that fails, the worker keeps the result and sends it again.
-   */
-  private void apply(
-      Message<JsonObject> message,
-      TaskResult r,
-      List<Map<String, String>> entries,
-      Throwable unreadable) {
-    TaskRun task = current(r);
-    if (task == null) {
-      onResult(message); // changed while the spawn entries were read
-      return;
-    }
-    Run run = runs.get(r.runId());
-    durable
-        .step(
-            () ->
-                unreadable == null
-                    ? coordinator.ended(
-                        run, task, r.attempt(), r.outcome(), r.exitCode(), r.error(), entries)
-                    : coordinator.ended(
-                        run,
-                        task,
-                        r.attempt(),
-                        AttemptState.FAILED,
-                        r.exitCode(),
-                        "the spawn entries the worker stored cannot be read: "
-                            + unreadable.getMessage(),
-                        null))
-        .onSuccess(
-            v -> {
-              dispatcher.released(r.node(), r.runId(), r.taskId(), r.attempt());
-              message.reply(new JsonObject().put("applied", true));
-            })
-        .onFailure(e -> message.fail(503, notWritten(e)));
-  }
-
-  /** Why a change was not made: its journal write failed. */
-  static String notWritten(Throwable failure) {
-    Throwable cause =
-        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
-    return "the journal cannot be written: " + cause.getMessage();
   }
 
   // ---- effects of the coordinator and the dispatcher ----------------------------------------

@@ -98,7 +98,7 @@ final class OrchestratorApi {
               || ar.cause() instanceof java.util.concurrent.CompletionException) {
             Problems.fail(
                 message,
-                Problems.problem(503, "Journal not writable", Orchestrator.notWritten(ar.cause())));
+                Problems.problem(503, "Journal not writable", Results.notWritten(ar.cause())));
           } else {
             Problems.fail(message, Problems.problem(500, "Internal error", ar.cause().toString()));
           }
