@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -87,6 +88,23 @@ final class DurableEffects implements RunCoordinator.Effects {
 
     /** The run as its journal holds it after a failed write; null if it no longer exists. */
     void rolledBack(String runId, Run durable);
+  }
+
+  /** Why a step was not carried out: a write of it failed. */
+  static final class NotWritten extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotWritten(Throwable cause) {
+      super("the journal cannot be written: " + reason(cause), cause);
+    }
+
+    private static String reason(Throwable cause) {
+      Throwable c =
+          cause instanceof CompletionException && cause.getCause() != null
+              ? cause.getCause()
+              : cause;
+      return c.getMessage() == null ? c.toString() : c.getMessage();
+    }
   }
 
   private record Effect(long seq, Runnable done, Consumer<Throwable> dropped) {}
@@ -190,7 +208,7 @@ final class DurableEffects implements RunCoordinator.Effects {
               promise.tryComplete(result);
             }
           },
-          promise::tryFail);
+          e -> promise.tryFail(new NotWritten(e)));
     }
     if (mine.isEmpty()) {
       promise.complete(result);

@@ -94,11 +94,8 @@ final class OrchestratorApi {
             message.reply(ar.result());
           } else if (ar.cause() instanceof ProblemException e) {
             Problems.fail(message, e.problem);
-          } else if (ar.cause() instanceof java.io.IOException
-              || ar.cause() instanceof java.util.concurrent.CompletionException) {
-            Problems.fail(
-                message,
-                Problems.problem(503, "Journal not writable", Results.notWritten(ar.cause())));
+          } else if (ar.cause() instanceof DurableEffects.NotWritten e) {
+            Problems.fail(message, Problems.problem(503, "Journal not writable", e.getMessage()));
           } else {
             Problems.fail(message, Problems.problem(500, "Internal error", ar.cause().toString()));
           }

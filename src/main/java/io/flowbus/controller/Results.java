@@ -11,7 +11,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -116,15 +115,6 @@ final class Results {
               dispatcher.released(r.node(), r.runId(), r.taskId(), r.attempt());
               message.reply(new JsonObject().put("applied", true));
             })
-        .onFailure(e -> message.fail(503, notWritten(e)));
-  }
-
-  /** Why a change was not made: its journal write failed. */
-  static String notWritten(Throwable failure) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
-    return "the journal cannot be written: " + cause.getMessage();
+        .onFailure(e -> message.fail(503, e.getMessage()));
   }
 }
