@@ -187,22 +187,35 @@ final class Dispatcher {
                 return; // the node left while the request was on its way: handled then
               }
               startingPerStage.merge(stageKey(task), -1, Integer::sum);
+              TaskRun now = current(task); // the run may have been rebuilt from its journal
               if (ar.succeeded()) {
-                taken(task, attempt, worker.id);
-              } else {
-                refused(task, attempt, worker.id, ar.cause());
+                taken(now, task, attempt, worker.id);
+              } else if (now != null) {
+                refused(now, attempt, worker.id, ar.cause());
               }
               schedulePump();
             });
   }
 
-  private void taken(TaskRun task, int attempt, String node) {
+  /** The task as the run holds it now, or null if the run is gone. */
+  private TaskRun current(TaskRun task) {
     Run run = outcomes.run(task.runId());
-    if (run != null && run.state() == RunState.RUNNING && task.state() == TaskState.PENDING) {
+    return run == null ? null : run.findTask(task.id()).orElse(null);
+  }
+
+  private void taken(TaskRun task, TaskRun sent, int attempt, String node) {
+    Run run = outcomes.run(sent.runId());
+    if (task != null && task.isCurrent(attempt) && task.currentAttempt().node().equals(node)) {
+      return; // adopted already, by a run rebuilt from its journal
+    }
+    if (task != null
+        && run.state() == RunState.RUNNING
+        && task.state() == TaskState.PENDING
+        && task.attempts().size() + 1 == attempt) {
       outcomes.accepted(task, attempt, node);
     } else {
       // cancelled while on its way: stop it there; its result will be ignored but frees the slot
-      cancel(node, task.runId(), task.id(), attempt, "the run no longer needs it");
+      cancel(node, sent.runId(), sent.id(), attempt, "the run no longer needs it");
     }
   }
 
@@ -229,6 +242,19 @@ final class Dispatcher {
     if (stillWaiting(task)) {
       queue.addFirst(task);
     }
+  }
+
+  /**
+   * The attempts that workers hold, by attempt key: the node of each (not those still on their way
+   * to a node, whose answer is awaited).
+   */
+  Map<String, String> heldAttempts() {
+    Map<String, String> held = new HashMap<>();
+    for (WorkerPool.Worker w : pool.workers()) {
+      w.attempts.forEach(key -> held.put(key, w.id));
+    }
+    starting.values().forEach(s -> held.remove(s.attemptKey()));
+    return held;
   }
 
   /** The attempt ended on {@code node}: its slot is free again. */

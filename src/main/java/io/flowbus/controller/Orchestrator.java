@@ -7,12 +7,10 @@ import io.flowbus.cluster.NodeInfo;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.config.NodeConfig;
 import io.flowbus.model.AttemptState;
-import io.flowbus.model.Changes;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunState;
 import io.flowbus.model.StageRun;
-import io.flowbus.model.TaskKind;
 import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
 import io.flowbus.storage.DataLayout;
@@ -35,17 +33,16 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The orchestrator: deployed on the one node that orchestrates now. It owns every run in memory,
- * journals each change before acknowledging what caused it, and takes over from a predecessor by
- * replaying the journals and adopting the attempts that workers still run.
+ * lets nothing of a change out before it is journaled ({@link DurableEffects}), and takes over from
+ * a predecessor by replaying the journals and adopting the attempts that workers still run.
  */
 public final class Orchestrator extends VerticleBase
-    implements RunCoordinator.Effects, Dispatcher.Outcomes {
+    implements DurableEffects.Visible, Dispatcher.Outcomes {
   private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
   private static final long INVENTORY_TIMEOUT_MS = 3_000;
   private static final long SWEEP_MS = 5_000;
@@ -61,9 +58,10 @@ public final class Orchestrator extends VerticleBase
   private JournalWriter journal;
   private RunStore store;
   private RunCoordinator coordinator;
+  private DurableEffects durable;
+  private Results results;
   private Dispatcher dispatcher;
   private RunIds ids;
-  private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
   private List<Message<JsonObject>> early = new ArrayList<>();
   private Runnable unsubscribe = () -> {};
   private long sweepTimer = -1;
@@ -126,8 +124,10 @@ public final class Orchestrator extends VerticleBase
   private Future<?> startOrchestrating(DataLayout layout) {
     journal = new JournalWriter(config.fsync());
     store = new RunStore(layout, journal);
-    coordinator = new RunCoordinator(clock, this);
+    durable = new DurableEffects(context, DurableEffects.Store.of(store), this);
+    coordinator = new RunCoordinator(clock, durable);
     dispatcher = new Dispatcher(vertx, clock, this);
+    results = new Results(vertx, runs::get, store, durable, coordinator, dispatcher);
     ids = new RunIds(clock);
     metrics.register();
     OrchestratorApi api = new OrchestratorApi(this);
@@ -241,23 +241,29 @@ public final class Orchestrator extends VerticleBase
   private Future<Void> resume(Map<String, String> alive) {
     List<Future<Void>> spawns = new ArrayList<>();
     for (Run run : List.copyOf(runs.values())) {
-      if (run.state() != RunState.RUNNING && !run.hasRunningTasks()) {
-        continue;
-      }
-      for (StageRun stage : run.stages()) {
-        for (TaskRun task : stage.allTasks()) {
-          resume(run, task, alive);
-        }
-        TaskRun spawn = stage.spawn();
-        if (stage.state() == TaskState.RUNNING
-            && spawn != null
-            && spawn.state() == TaskState.SUCCEEDED
-            && !stage.spawned()) {
-          spawns.add(loadSpawn(run, stage));
-        }
-      }
-      coordinator.advance(run);
+      spawns.add(resume(run, alive));
     }
+    return Future.join(spawns).mapEmpty();
+  }
+
+  private Future<Void> resume(Run run, Map<String, String> alive) {
+    if (run.state() != RunState.RUNNING && !run.hasRunningTasks()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> spawns = new ArrayList<>();
+    for (StageRun stage : run.stages()) {
+      for (TaskRun task : stage.allTasks()) {
+        resume(run, task, alive);
+      }
+      TaskRun spawn = stage.spawn();
+      if (stage.state() == TaskState.RUNNING
+          && spawn != null
+          && spawn.state() == TaskState.SUCCEEDED
+          && !stage.spawned()) {
+        spawns.add(loadSpawn(run, stage));
+      }
+    }
+    coordinator.advance(run);
     return Future.join(spawns).mapEmpty();
   }
 
@@ -292,7 +298,12 @@ public final class Orchestrator extends VerticleBase
   private Future<Void> loadSpawn(Run run, StageRun stage) {
     return vertx
         .executeBlocking(() -> store.spawnEntries(run.id(), stage.index()))
-        .onSuccess(entries -> coordinator.spawned(run, stage, entries))
+        .onSuccess(
+            entries -> {
+              if (runs.get(run.id()) == run && !stage.spawned()) { // not rolled back meanwhile
+                coordinator.spawned(run, stage, entries);
+              }
+            })
         .onFailure(
             e ->
                 LOG.error(
@@ -362,78 +373,40 @@ public final class Orchestrator extends VerticleBase
   private void onResult(Message<JsonObject> message) {
     if (early != null) {
       early.add(message);
-      return;
+    } else {
+      results.handle(message);
     }
-    TaskResult result = TaskResult.fromJson(message.body());
-    dispatcher.released(result.node(), result.runId(), result.taskId(), result.attempt());
-    Run run = runs.get(result.runId());
-    TaskRun task = run == null ? null : run.findTask(result.taskId()).orElse(null);
-    if (task == null
-        || !task.isCurrent(result.attempt())
-        || !task.currentAttempt().node().equals(result.node())) {
-      message.reply(new JsonObject().put("applied", false));
-      return;
-    }
-    if (task.kind() == TaskKind.SPAWN && result.outcome() == AttemptState.SUCCEEDED) {
-      vertx
-          .executeBlocking(() -> store.spawnEntries(run.id(), task.stage()))
-          .onComplete(
-              ar -> {
-                if (ar.succeeded()) {
-                  apply(run, task, result, ar.result());
-                } else {
-                  coordinator.ended(
-                      run,
-                      task,
-                      result.attempt(),
-                      AttemptState.FAILED,
-                      result.exitCode(),
-                      "the spawn entries the worker stored cannot be read: "
-                          + ar.cause().getMessage(),
-                      null);
-                }
-                acknowledgeWhenWritten(message);
-              });
-      return;
-    }
-    apply(run, task, result, null);
-    acknowledgeWhenWritten(message);
-  }
-
-  private void apply(Run run, TaskRun task, TaskResult r, List<Map<String, String>> entries) {
-    coordinator.ended(run, task, r.attempt(), r.outcome(), r.exitCode(), r.error(), entries);
-  }
-
-  /** A result is acknowledged only once what it changed is in the journal. */
-  void acknowledgeWhenWritten(Message<?> message) {
-    lastWrite.whenComplete(
-        (v, e) ->
-            onContext(
-                () -> {
-                  if (e == null) {
-                    message.reply(new JsonObject().put("applied", true));
-                  } else {
-                    message.fail(500, "the journal cannot be written: " + e.getMessage());
-                  }
-                }));
   }
 
   // ---- effects of the coordinator and the dispatcher ----------------------------------------
 
   @Override
-  public void recorded(Run run, RunEvent event, Changes changes) {
-    if (event instanceof RunEvent.Created) {
-      runs.put(run.id(), run);
-    }
-    lastWrite = store.record(run, event);
-    lastWrite.exceptionally(
-        e -> {
-          LOG.error("run {}: journal write failed: {}", run.id(), e.toString());
-          return null;
-        });
-    RunEventPublisher.publish(vertx, run, event, changes);
+  public void durable(Run run, RunEvent event, List<JsonObject> messages) {
+    RunEventPublisher.publish(vertx, run.id(), messages);
     metrics.recorded(run, event);
     logRunChange(run, event);
+  }
+
+  @Override
+  public void created(Run run) {
+    runs.put(run.id(), run);
+  }
+
+  @Override
+  public void frozen(String runId) {
+    dispatcher.forget(runId);
+  }
+
+  /** Takes the run back as its journal holds it, and puts its tasks where they belong again. */
+  @Override
+  public void rolledBack(String runId, Run run) {
+    dispatcher.forget(runId);
+    if (run == null) {
+      runs.remove(runId);
+    } else if (runs.containsKey(runId)) {
+      runs.put(runId, run);
+      resume(run, dispatcher.heldAttempts());
+    }
   }
 
   private static void logRunChange(Run run, RunEvent event) {
@@ -493,9 +466,9 @@ public final class Orchestrator extends VerticleBase
     return vertx;
   }
 
-  /** Runs {@code action} on this verticle's event loop, where all run state is touched. */
-  void onContext(Runnable action) {
-    context.runOnContext(v -> action.run());
+  /** This verticle's event loop, where all run state is touched. */
+  io.vertx.core.Context context() {
+    return context;
   }
 
   NavigableMap<String, Run> runs() {
@@ -526,7 +499,7 @@ public final class Orchestrator extends VerticleBase
     return membership;
   }
 
-  CompletableFuture<Void> lastWrite() {
-    return lastWrite;
+  DurableEffects durable() {
+    return durable;
   }
 }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The run operations of the REST API, answered by the orchestrating node from the runs it holds.
@@ -35,15 +36,15 @@ final class OrchestratorApi {
     try {
       switch (body.getString("op", "")) {
         case "create" -> create(message, body);
-        case "start" -> replyWhenWritten(message, orchestrator.lastWrite(), start(run(body)));
-        case "cancel" -> replyWhenWritten(message, orchestrator.lastWrite(), cancel(run(body)));
-        case "get" -> message.reply(RunViews.run(run(body)));
-        case "snapshot" -> message.reply(snapshot(run(body)));
-        case "list" -> message.reply(list(body));
-        case "tasks" -> message.reply(tasks(run(body), body));
-        case "task" -> message.reply(task(run(body), body.getString("task")));
+        case "start" -> answer(message, durable().step(() -> start(run(body))));
+        case "cancel" -> answer(message, durable().step(() -> cancel(run(body))));
+        case "get" -> read(message, body, () -> RunViews.run(run(body)));
+        case "snapshot" -> read(message, body, () -> snapshot(run(body)));
+        case "list" -> read(message, null, () -> list(body));
+        case "tasks" -> read(message, body, () -> tasks(run(body), body));
+        case "task" -> read(message, body, () -> task(run(body), body.getString("task")));
         case "delete" -> delete(message, run(body));
-        case "cluster" -> message.reply(cluster());
+        case "cluster" -> read(message, null, this::cluster);
         default ->
             throw new ProblemException(Problems.problem(400, "Bad request", "unknown operation"));
       }
@@ -65,6 +66,40 @@ final class OrchestratorApi {
       super(problem.getString("detail"));
       this.problem = problem;
     }
+  }
+
+  private DurableEffects durable() {
+    return orchestrator.durable();
+  }
+
+  /**
+   * Answers a read once the changes on their way for the run (for every run if {@code body} is
+   * null) are durable or undone: a change is never shown before it is in the journal.
+   */
+  private void read(Message<JsonObject> message, JsonObject body, Supplier<JsonObject> view) {
+    String id = body == null ? null : body.getString("id");
+    Future<Void> settled = body == null ? durable().settled() : durable().settled(id);
+    if (settled.isComplete()) {
+      message.reply(view.get());
+    } else {
+      answer(message, settled.map(v -> view.get()));
+    }
+  }
+
+  /** Answers with the view once the operation is durable; a 503 if it could not be written. */
+  private static void answer(Message<JsonObject> message, Future<JsonObject> done) {
+    done.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            message.reply(ar.result());
+          } else if (ar.cause() instanceof ProblemException e) {
+            Problems.fail(message, e.problem);
+          } else if (ar.cause() instanceof DurableEffects.NotWritten e) {
+            Problems.fail(message, Problems.problem(503, "Journal not writable", e.getMessage()));
+          } else {
+            Problems.fail(message, Problems.problem(500, "Internal error", ar.cause().toString()));
+          }
+        });
   }
 
   private Run run(JsonObject body) {
@@ -101,42 +136,31 @@ final class OrchestratorApi {
         .onSuccess(
             v -> {
               RunPlan plan = RunPlan.of(version.definitions(), job, version.version());
-              Run run =
-                  orchestrator
-                      .coordinator()
-                      .create(orchestrator.ids().next(), plan, inputs.values(), inputs.secrets());
-              if (body.getBoolean("start", true)) {
-                orchestrator.coordinator().start(run);
-              }
-              replyWhenWritten(message, orchestrator.lastWrite(), RunViews.run(run));
+              answer(
+                  message,
+                  durable()
+                      .step(
+                          () -> {
+                            Run run =
+                                orchestrator
+                                    .coordinator()
+                                    .create(
+                                        orchestrator.ids().next(),
+                                        plan,
+                                        inputs.values(),
+                                        inputs.secrets());
+                            if (body.getBoolean("start", true)) {
+                              orchestrator.coordinator().start(run);
+                            }
+                            return RunViews.run(run);
+                          }));
             })
         .onFailure(
             e ->
                 Problems.fail(
                     message,
-                    Problems.problem(500, "Internal error", "cannot keep the definitions: " + e)));
-  }
-
-  /** Answers once what the operation changed is in the journal, on the orchestrator's loop. */
-  private void replyWhenWritten(
-      Message<JsonObject> message,
-      java.util.concurrent.CompletableFuture<?> written,
-      JsonObject view) {
-    written.whenComplete(
-        (x, failure) ->
-            orchestrator.onContext(
-                () -> {
-                  if (failure == null) {
-                    message.reply(view);
-                  } else {
-                    Problems.fail(
-                        message,
-                        Problems.problem(
-                            500,
-                            "Internal error",
-                            "the journal cannot be written: " + failure.getMessage()));
-                  }
-                }));
+                    Problems.problem(
+                        503, "Journal not writable", "cannot keep the definitions: " + e)));
   }
 
   /** The definitions a run was planned from are kept beside the journals, once per version. */
@@ -191,8 +215,10 @@ final class OrchestratorApi {
     }
     orchestrator.runs().remove(run.id());
     orchestrator.dispatcher().forget(run.id());
-    replyWhenWritten(
-        message, orchestrator.store().delete(run.id()), new JsonObject().put("deleted", run.id()));
+    answer(
+        message,
+        Future.fromCompletionStage(orchestrator.store().delete(run.id()), orchestrator.context())
+            .map(v -> new JsonObject().put("deleted", run.id())));
   }
 
   private JsonObject list(JsonObject body) {

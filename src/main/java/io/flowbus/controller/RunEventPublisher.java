@@ -17,7 +17,11 @@ import java.util.List;
 final class RunEventPublisher {
   private RunEventPublisher() {}
 
-  static void publish(Vertx vertx, Run run, RunEvent event, Changes changes) {
+  /**
+   * What to publish for an event just applied to the run, rendered now: published later (once the
+   * event is durable) it still shows the run as this event left it.
+   */
+  static List<JsonObject> messages(Run run, RunEvent event, Changes changes) {
     List<JsonObject> messages = new ArrayList<>();
     for (TaskRun task : changes.tasks()) {
       messages.add(message(run, "task", RunViews.task(run, task)));
@@ -28,12 +32,15 @@ final class RunEventPublisher {
     if (changes.runChanged() || event instanceof RunEvent.Created) {
       messages.add(message(run, "run", RunViews.run(run)));
     }
-    if (messages.isEmpty()) {
-      return;
+    if (!messages.isEmpty()) {
+      // only the last message of the last event says the stream may end
+      messages.get(messages.size() - 1).put("ended", run.state().ended() && !run.hasRunningTasks());
     }
-    // only the last message of the last event says the stream may end
-    messages.get(messages.size() - 1).put("ended", run.state().ended() && !run.hasRunningTasks());
-    String address = Addresses.runEvents(run.id());
+    return messages;
+  }
+
+  static void publish(Vertx vertx, String runId, List<JsonObject> messages) {
+    String address = Addresses.runEvents(runId);
     messages.forEach(m -> vertx.eventBus().publish(address, m));
   }
 

@@ -64,6 +64,30 @@ public final class RunStore implements EventCodec.References {
     return written;
   }
 
+  /**
+   * Undoes the end of a run's journal, in order with its writes: cuts the last {@code lines} lines
+   * (written after a write that failed), then replays what is left; null if no run is left.
+   */
+  public CompletableFuture<Run> rollBack(String runId, int lines) {
+    Path journal = layout.journal(runId);
+    CompletableFuture<Run> replayed = new CompletableFuture<>();
+    writer
+        .execute(
+            journal,
+            () -> {
+              JournalTrim.dropLastLines(journal, lines);
+              replayed.complete(
+                  Files.exists(journal) && Files.size(journal) > 0 ? load(runId) : null);
+            })
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                replayed.completeExceptionally(e);
+              }
+            });
+    return replayed;
+  }
+
   private void writeSecrets(Run run) throws IOException {
     Map<String, Object> secrets = new LinkedHashMap<>();
     run.secretInputs().forEach(name -> secrets.put(name, run.inputs().get(name)));
