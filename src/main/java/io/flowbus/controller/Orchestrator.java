@@ -241,6 +241,7 @@ public final class Orchestrator extends VerticleBase
   private Future<Void> resume(Map<String, String> alive) {
     List<Future<Void>> spawns = new ArrayList<>();
     for (Run run : List.copyOf(runs.values())) {
+      // a DAMAGED run is kept to be shown and deleted, never resumed: it has no running task
       if (run.state() != RunState.RUNNING && !run.hasRunningTasks()) {
         continue;
       }
@@ -367,7 +368,8 @@ public final class Orchestrator extends VerticleBase
     TaskResult result = TaskResult.fromJson(message.body());
     dispatcher.released(result.node(), result.runId(), result.taskId(), result.attempt());
     Run run = runs.get(result.runId());
-    TaskRun task = run == null ? null : run.findTask(result.taskId()).orElse(null);
+    boolean takes = run != null && run.state() != RunState.DAMAGED;
+    TaskRun task = takes ? run.findTask(result.taskId()).orElse(null) : null;
     if (task == null
         || !task.isCurrent(result.attempt())
         || !task.currentAttempt().node().equals(result.node())) {
