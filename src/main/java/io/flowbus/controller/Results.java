@@ -3,6 +3,7 @@ package io.flowbus.controller;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.model.AttemptState;
 import io.flowbus.model.Run;
+import io.flowbus.model.RunState;
 import io.flowbus.model.TaskKind;
 import io.flowbus.model.TaskRun;
 import io.flowbus.storage.RunStore;
@@ -72,7 +73,9 @@ final class Results {
   /** The task the result is for, if the result is of its current attempt; null otherwise. */
   private TaskRun current(TaskResult result) {
     Run run = runs.apply(result.runId());
-    TaskRun task = run == null ? null : run.findTask(result.taskId()).orElse(null);
+    // a DAMAGED run takes no result: nothing more is written to its journal
+    boolean takes = run != null && run.state() != RunState.DAMAGED;
+    TaskRun task = takes ? run.findTask(result.taskId()).orElse(null) : null;
     boolean current =
         task != null
             && task.isCurrent(result.attempt())

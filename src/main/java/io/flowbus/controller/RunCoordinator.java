@@ -64,7 +64,8 @@ public final class RunCoordinator {
 
   /**
    * Applies how an attempt ended. Returns false, changing nothing, when the attempt is not the
-   * task's current one: a result of an attempt already given up is never applied.
+   * task's current one (a result of an attempt already given up is never applied) or the run is
+   * DAMAGED (its journal takes nothing more).
    *
    * @param spawnEntries what a successful spawn task wrote; null otherwise
    */
@@ -76,7 +77,7 @@ public final class RunCoordinator {
       Integer exitCode,
       String error,
       List<Map<String, String>> spawnEntries) {
-    if (!task.isCurrent(attempt)) {
+    if (!task.isCurrent(attempt) || run.state() == RunState.DAMAGED) {
       return false;
     }
     error = Secrets.mask(error, run.secretValues()); // whatever the worker quoted, cut or whole

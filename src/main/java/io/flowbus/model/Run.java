@@ -12,6 +12,7 @@ import java.util.Set;
 /** One execution of a job. Changes only through {@link #apply(RunEvent)}. */
 public final class Run {
   private final String id;
+  private final String jobId;
   private final RunPlan plan;
   private final Map<String, String> inputs;
   private final Set<String> secretInputs;
@@ -26,6 +27,7 @@ public final class Run {
 
   private Run(RunEvent.Created created) {
     this.id = created.runId();
+    this.jobId = created.plan().job().id();
     this.plan = created.plan();
     this.inputs = Map.copyOf(created.inputs());
     this.secretInputs = Set.copyOf(created.secretInputs());
@@ -37,8 +39,38 @@ public final class Run {
     version = 1;
   }
 
+  private Run(String id, String jobId, Instant createdAt, String reason) {
+    this.id = id;
+    this.jobId = jobId;
+    this.plan = null;
+    this.inputs = Map.of();
+    this.secretInputs = Set.of();
+    this.createdAt = createdAt;
+    this.state = RunState.DAMAGED;
+    this.error = reason;
+    version = 1;
+  }
+
   public static Run create(RunEvent.Created created) {
     return new Run(created);
+  }
+
+  /**
+   * A run whose journal does not even tell how it was created: known by its id, its job if that
+   * could be read (else null), no plan, no stages.
+   */
+  public static Run damaged(String id, String jobId, Instant createdAt, String reason) {
+    return new Run(id, jobId, createdAt, reason);
+  }
+
+  /**
+   * Marks the run DAMAGED: its journal cannot be replayed past what was applied so far. It keeps
+   * what it was rebuilt to, for the record, but takes no event any more and follows no task.
+   */
+  public void damage(String reason) {
+    moveTo(RunState.DAMAGED);
+    error = reason;
+    version++;
   }
 
   /**
@@ -46,6 +78,9 @@ public final class Run {
    * current state.
    */
   public Changes apply(RunEvent event) {
+    if (state == RunState.DAMAGED) {
+      throw new IllegalStateException("run " + id + " is DAMAGED: it takes no event");
+    }
     Changes changes = new Changes();
     if (event instanceof RunEvent.Started e) {
       moveTo(RunState.RUNNING);
@@ -181,23 +216,29 @@ public final class Run {
     return stages.stream().filter(s -> !s.state().ended()).findFirst();
   }
 
-  /** Whether any task of this run still runs somewhere (a cancelled run may still be stopping). */
+  /**
+   * Whether any task of this run still runs somewhere (a cancelled run may still be stopping). A
+   * DAMAGED run follows no task.
+   */
   public boolean hasRunningTasks() {
-    return stages.stream()
-        .anyMatch(
-            s ->
-                s.counts().get(TaskState.RUNNING) > 0
-                    || (s.spawn() != null && s.spawn().state() == TaskState.RUNNING));
+    return state != RunState.DAMAGED
+        && stages.stream()
+            .anyMatch(
+                s ->
+                    s.counts().get(TaskState.RUNNING) > 0
+                        || (s.spawn() != null && s.spawn().state() == TaskState.RUNNING));
   }
 
   public String id() {
     return id;
   }
 
+  /** The job's id; null only for a DAMAGED run whose journal does not say. */
   public String jobId() {
-    return plan.job().id();
+    return jobId;
   }
 
+  /** What the run executes; null only for a DAMAGED run whose first journal line is unreadable. */
   public RunPlan plan() {
     return plan;
   }
@@ -218,6 +259,9 @@ public final class Run {
 
   public Map<String, String> maskedInputs() {
     Map<String, String> masked = new java.util.LinkedHashMap<>();
+    if (plan == null) {
+      return masked;
+    }
     for (String name : plan.job().inputs().keySet()) {
       if (inputs.containsKey(name)) {
         masked.put(name, secretInputs.contains(name) ? Secrets.MASK : inputs.get(name));

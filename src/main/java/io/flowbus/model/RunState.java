@@ -6,9 +6,15 @@ public enum RunState {
   RUNNING,
   SUCCEEDED,
   FAILED,
-  CANCELLED;
+  CANCELLED,
+  /**
+   * Its journal cannot be replayed (a corrupt line, an unreadable file): the run is shown with the
+   * reason, never resumed and never written to again; it can only be deleted.
+   */
+  DAMAGED;
 
+  /** Whether nothing more happens to the run: it can be listed as ended and deleted. */
   public boolean ended() {
-    return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    return this != CREATED && this != RUNNING;
   }
 }

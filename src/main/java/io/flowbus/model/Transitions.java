@@ -1,6 +1,11 @@
 package io.flowbus.model;
 
+import static io.flowbus.model.RunState.CANCELLED;
 import static io.flowbus.model.RunState.CREATED;
+import static io.flowbus.model.RunState.DAMAGED;
+import static io.flowbus.model.RunState.FAILED;
+import static io.flowbus.model.RunState.RUNNING;
+import static io.flowbus.model.RunState.SUCCEEDED;
 
 import java.util.EnumSet;
 import java.util.Map;
@@ -8,12 +13,14 @@ import java.util.Set;
 
 /** Every state change a run, a stage or a task may make; anything else is a bug and throws. */
 public final class Transitions {
+  /** Any run may turn out DAMAGED when its journal is replayed; a DAMAGED run goes nowhere. */
   private static final Map<RunState, Set<RunState>> RUN =
       Map.of(
-          CREATED,
-          EnumSet.of(RunState.RUNNING, RunState.CANCELLED),
-          RunState.RUNNING,
-          EnumSet.of(RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED));
+          CREATED, EnumSet.of(RUNNING, CANCELLED, DAMAGED),
+          RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, DAMAGED),
+          SUCCEEDED, EnumSet.of(DAMAGED),
+          FAILED, EnumSet.of(DAMAGED),
+          CANCELLED, EnumSet.of(DAMAGED));
 
   private static final Map<TaskState, Set<TaskState>> STAGE =
       Map.of(

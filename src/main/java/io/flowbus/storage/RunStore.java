@@ -7,14 +7,17 @@ import io.flowbus.model.JobDef;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunPlan;
+import io.flowbus.model.RunState;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,7 +119,10 @@ public final class RunStore implements EventCodec.References {
     }
   }
 
-  /** Every run on the volume, rebuilt from its journal; blocking. */
+  /**
+   * Every run on the volume, rebuilt from its journal, those that cannot be DAMAGED; blocking. Call
+   * it only while holding the data directory: torn last lines are cut from the files.
+   */
   public List<Run> loadAll() throws IOException {
     List<Run> runs = new ArrayList<>();
     if (!Files.isDirectory(layout.metaDir())) {
@@ -129,52 +135,39 @@ public final class RunStore implements EventCodec.References {
     for (Path dir : dirs) {
       String runId = dir.getFileName().toString();
       if (DataLayout.isRunId(runId) && Files.exists(layout.journal(runId))) {
-        try {
-          Run run = load(runId);
-          if (run != null) {
-            runs.add(run);
-          }
-        } catch (IOException | RuntimeException e) {
-          // one unreadable journal must not keep every other run from resuming
-          LOG.error("run {} cannot be loaded and is left out: {}", runId, e.toString());
+        Run run = load(runId);
+        if (run.state() == RunState.DAMAGED) {
+          LOG.error("run {} is DAMAGED and will not be resumed: {}", runId, run.error());
         }
+        runs.add(run);
       }
     }
     return runs;
   }
 
-  /** Replays one journal. A torn last line (a crash mid-write) is left out. */
-  Run load(String runId) throws IOException {
-    // decoded leniently: a line torn inside a multi-byte character is only that line's problem
-    List<String> lines =
-        new String(Files.readAllBytes(layout.journal(runId)), StandardCharsets.UTF_8)
-            .lines()
-            .toList();
-    Run run = null;
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        RunEvent event = EventCodec.decode(new JsonObject(line), runId, this);
-        if (run == null) {
-          run = Run.create((RunEvent.Created) event);
-        } else {
-          run.apply(event);
-        }
-      } catch (Exception e) {
-        boolean last = i == lines.size() - 1;
-        if (!last || run == null) {
-          LOG.error("journal of run {} line {} cannot be replayed: {}", runId, i + 1, e.toString());
-        }
-        if (run == null) {
-          return null;
-        }
-        break;
+  /**
+   * Replays one journal (see {@link JournalReplay}). A torn last line is cut from the file, so that
+   * the next append starts on a fresh line; a damaged journal is left as it is.
+   */
+  Run load(String runId) {
+    Path journal = layout.journal(runId);
+    JournalReplay.Result result;
+    try {
+      result = JournalReplay.replay(runId, Files.readAllBytes(journal), this);
+    } catch (IOException | RuntimeException e) {
+      return JournalReplay.unreadable(runId, e);
+    }
+    if (result.torn() > 0) {
+      LOG.warn("run {}: cutting a journal line torn by a crash ({} bytes)", runId, result.torn());
+      try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+        channel.truncate(result.wholeLength());
+        channel.force(true);
+      } catch (IOException e) {
+        // the journal writer cuts it when it opens the file
+        LOG.error("run {}: cannot cut the torn line yet: {}", runId, e.toString());
       }
     }
-    return run;
+    return result.run();
   }
 
   @Override

@@ -220,6 +220,27 @@ class RunCoordinatorTest {
   }
 
   @Test
+  void aDamagedRunTakesNoResultAndRecordsNothing() {
+    Run run = started("strict");
+    spawn(run, 0, entries(2));
+    TaskRun task = run.task("s0-t0");
+    dispatch(run, task);
+    run.damage("journal line 9 is corrupt");
+    effects.ready.clear();
+    int recorded = effects.events.size();
+
+    boolean applied = coordinator.ended(run, task, 1, AttemptState.SUCCEEDED, 0, null, null);
+    boolean lost = coordinator.ended(run, task, 1, AttemptState.LOST, null, "node left", null);
+
+    assertThat(applied).isFalse();
+    assertThat(lost).isFalse();
+    assertThat(effects.events).hasSize(recorded);
+    assertThat(effects.ready).isEmpty();
+    assertThat(run.state()).isEqualTo(RunState.DAMAGED);
+    assertThat(run.hasRunningTasks()).as("a damaged run follows no task").isFalse();
+  }
+
+  @Test
   void cancelCancelsPendingTasksAndStopsRunningOnes() {
     Run run = started("strict");
     spawn(run, 0, entries(3));

@@ -102,7 +102,7 @@ class FailoverIT {
       java.time.Instant progressed =
           Files.readAllLines(cluster.data().resolve("meta").resolve(id).resolve("journal.jsonl"))
               .stream()
-              .map(l -> java.time.Instant.parse(new JsonObject(l).getString("at")))
+              .map(l -> java.time.Instant.parse(event(l).getString("at")))
               .filter(at -> at.isAfter(killedAt))
               .findFirst()
               .orElseThrow();
@@ -220,5 +220,14 @@ class FailoverIT {
 
   private static int attempts(Http http, String id, String task) {
     return task(http, id, task).getInteger("attempts");
+  }
+
+  /** The event of one journal line. */
+  private static JsonObject event(String line) {
+    try {
+      return new JsonObject(io.flowbus.storage.JournalLine.decode(line));
+    } catch (io.flowbus.storage.JournalLine.CorruptLineException e) {
+      throw new AssertionError("a damaged journal line: " + line, e);
+    }
   }
 }

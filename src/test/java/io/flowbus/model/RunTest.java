@@ -626,4 +626,48 @@ class RunTest {
       assertThat(run.task("s0-t0").error()).isNull();
     }
   }
+
+  @Nested
+  class Damaged {
+    @Test
+    void anEndedRunCanTurnOutDamagedAndThenTakesNoEventAtAll() {
+      Run run =
+          aRun()
+              .withSpawned(2)
+              .then(dispatched("s1-t0", 1), succeeded("s1-t0", 1), dispatched("s1-t1", 1))
+              .build();
+      long version = run.version();
+
+      run.damage("journal line 12 is corrupt");
+
+      assertThat(run.state()).isEqualTo(RunState.DAMAGED);
+      assertThat(run.state().ended()).isTrue();
+      assertThat(run.error()).isEqualTo("journal line 12 is corrupt");
+      assertThat(run.version()).isEqualTo(version + 1);
+      assertThat(run.hasRunningTasks()).isFalse();
+      assertThat(run.task("s1-t0").state())
+          .as("kept for the record")
+          .isEqualTo(TaskState.SUCCEEDED);
+      assertThatThrownBy(() -> run.apply(succeeded("s1-t1", 1)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("DAMAGED");
+      assertThatThrownBy(() -> run.apply(started())).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> run.damage("again")).isInstanceOf(IllegalTransitionException.class);
+      assertThat(run.task("s1-t1").state()).isEqualTo(TaskState.RUNNING);
+    }
+
+    @Test
+    void aRunDamagedBeforeItsFirstLineHasOnlyItsIdAndTheReason() {
+      Run run = Run.damaged("r-9", null, T0, "journal line 1 is corrupt");
+
+      assertThat(run.state()).isEqualTo(RunState.DAMAGED);
+      assertThat(run.jobId()).isNull();
+      assertThat(run.plan()).isNull();
+      assertThat(run.stages()).isEmpty();
+      assertThat(run.maskedInputs()).isEmpty();
+      assertThat(run.createdAt()).isEqualTo(T0);
+      assertThat(run.error()).isEqualTo("journal line 1 is corrupt");
+      assertThatThrownBy(() -> run.apply(started())).isInstanceOf(IllegalStateException.class);
+    }
+  }
 }

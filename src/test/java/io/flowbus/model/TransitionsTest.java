@@ -15,8 +15,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TransitionsTest {
   private static final Map<RunState, Set<RunState>> RUN_ALLOWED =
       Map.of(
-          RunState.CREATED, EnumSet.of(RunState.RUNNING, RunState.CANCELLED),
-          RunState.RUNNING, EnumSet.of(RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED));
+          RunState.CREATED, EnumSet.of(RunState.RUNNING, RunState.CANCELLED, RunState.DAMAGED),
+          RunState.RUNNING,
+              EnumSet.of(RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED, RunState.DAMAGED),
+          RunState.SUCCEEDED, EnumSet.of(RunState.DAMAGED),
+          RunState.FAILED, EnumSet.of(RunState.DAMAGED),
+          RunState.CANCELLED, EnumSet.of(RunState.DAMAGED));
   private static final Map<TaskState, Set<TaskState>> STAGE_ALLOWED =
       Map.of(
           TaskState.PENDING, EnumSet.of(TaskState.RUNNING, TaskState.CANCELLED),
@@ -38,7 +42,12 @@ class TransitionsTest {
     "CREATED, CANCELLED",
     "RUNNING, SUCCEEDED",
     "RUNNING, FAILED",
-    "RUNNING, CANCELLED"
+    "RUNNING, CANCELLED",
+    "CREATED, DAMAGED",
+    "RUNNING, DAMAGED",
+    "SUCCEEDED, DAMAGED", // a journal found corrupt after the run ended
+    "FAILED, DAMAGED",
+    "CANCELLED, DAMAGED"
   })
   void allowedRunTransitionsPass(RunState from, RunState to) {
     assertThatCode(() -> Transitions.checkRun(from, to)).doesNotThrowAnyException();
@@ -80,7 +89,10 @@ class TransitionsTest {
     "CANCELLED, RUNNING",
     "FAILED, SUCCEEDED",
     "RUNNING, CREATED",
-    "RUNNING, RUNNING"
+    "RUNNING, RUNNING",
+    "DAMAGED, RUNNING", // a damaged run is never resumed
+    "DAMAGED, SUCCEEDED",
+    "DAMAGED, DAMAGED"
   })
   void illegalRunTransitionsThrow(RunState from, RunState to) {
     assertThatThrownBy(() -> Transitions.checkRun(from, to))

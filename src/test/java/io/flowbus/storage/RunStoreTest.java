@@ -86,7 +86,7 @@ class RunStoreTest {
   }
 
   @Test
-  void anUnreadableJournalDoesNotKeepTheOthersFromLoading() throws Exception {
+  void anUnreadableJournalIsDamagedWithoutKeepingTheOthersFromLoading() throws Exception {
     DataLayout layout = new DataLayout(data);
     RunStore store = new RunStore(layout, writer);
     store.archiveDefinitions(version(), YAML);
@@ -99,7 +99,10 @@ class RunStoreTest {
 
     List<Run> loaded = new RunStore(layout, writer).loadAll();
 
-    assertThat(loaded).extracting(Run::id).containsExactly(RUN);
+    assertThat(loaded).extracting(Run::id).containsExactly(RUN, other);
+    assertThat(loaded.get(0).state()).isNotEqualTo(RunState.DAMAGED);
+    assertThat(loaded.get(1).state()).isEqualTo(RunState.DAMAGED);
+    assertThat(loaded.get(1).error()).startsWith("journal line 1 is corrupt");
   }
 
   @Test

@@ -1,0 +1,117 @@
+package io.flowbus.storage;
+
+import io.flowbus.model.Run;
+import io.flowbus.model.RunEvent;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Rebuilds a run from the bytes of its journal. A last line without its newline was torn by a crash
+ * mid-write: it is left out (and cut from the file by the caller). Any other line that cannot be
+ * read or applied, or a journal without a whole first line, makes the run {@code DAMAGED}, with the
+ * line number and what was wrong as its error: replay never guesses past a bad line.
+ */
+final class JournalReplay {
+  private static final DateTimeFormatter RUN_ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
+  private static final int MAX_DETAIL = 200;
+
+  /**
+   * @param run the run, DAMAGED if its journal cannot be replayed
+   * @param wholeLength the length of the journal's whole lines
+   * @param torn the bytes after them, of a last line torn by a crash
+   */
+  record Result(Run run, long wholeLength, long torn) {}
+
+  private JournalReplay() {}
+
+  static Result replay(String runId, byte[] journal, EventCodec.References refs) {
+    int whole = journal.length;
+    while (whole > 0 && journal[whole - 1] != '\n') {
+      whole--;
+    }
+    long torn = journal.length - whole;
+    // decoded leniently: bytes that are not UTF-8 become U+FFFD and fail their line's checksum
+    String[] lines = new String(journal, 0, whole, StandardCharsets.UTF_8).split("\n", -1);
+    Run run = null;
+    String job = null;
+    for (int i = 0; i < lines.length - 1; i++) {
+      if (lines[i].isBlank()) {
+        continue;
+      }
+      JsonObject json;
+      try {
+        json = new JsonObject(JournalLine.decode(lines[i]));
+      } catch (JournalLine.CorruptLineException | DecodeException e) {
+        return damaged(run, runId, job, "journal line " + (i + 1) + " is corrupt: " + detail(e));
+      }
+      if (run == null && json.getValue("job") instanceof String name) {
+        job = name;
+      }
+      try {
+        RunEvent event = EventCodec.decode(json, runId, refs);
+        run = run == null ? first(runId, event) : applied(run, event);
+      } catch (Exception e) {
+        String reason = "journal line " + (i + 1) + " cannot be replayed: " + detail(e);
+        return damaged(run, runId, job, reason);
+      }
+    }
+    if (run == null) {
+      String reason =
+          torn > 0
+              ? "the journal's only line was cut short by a crash"
+              : "the journal is empty: it does not say how the run was created";
+      return damaged(null, runId, null, reason);
+    }
+    return new Result(run, whole, torn);
+  }
+
+  /** A run whose journal cannot be read at all. */
+  static Run unreadable(String runId, Exception e) {
+    return Run.damaged(runId, null, createdAt(runId), "the journal cannot be read: " + detail(e));
+  }
+
+  private static Run first(String runId, RunEvent event) {
+    if (!(event instanceof RunEvent.Created created)) {
+      throw new IllegalStateException(
+          "the first event must create the run, not " + event.getClass().getSimpleName());
+    }
+    if (!runId.equals(created.runId())) {
+      throw new IllegalStateException("it creates run " + created.runId() + ", not " + runId);
+    }
+    return Run.create(created);
+  }
+
+  private static Run applied(Run run, RunEvent event) {
+    run.apply(event);
+    return run;
+  }
+
+  private static Result damaged(Run partial, String runId, String job, String reason) {
+    Run run = partial;
+    if (run == null) {
+      run = Run.damaged(runId, job, createdAt(runId), reason);
+    } else {
+      run.damage(reason);
+    }
+    return new Result(run, 0, 0);
+  }
+
+  /** When the run was created, as its id tells; null for an id that does not say. */
+  private static Instant createdAt(String runId) {
+    try {
+      return RUN_ID_TIME.parse(runId.substring(0, 19), Instant::from);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String detail(Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.length() > MAX_DETAIL ? message.substring(0, MAX_DETAIL) + "..." : message;
+  }
+}
