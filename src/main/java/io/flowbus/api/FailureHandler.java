@@ -12,6 +12,12 @@ import org.slf4j.LoggerFactory;
 final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
 
+  private final long bodyLimit;
+
+  FailureHandler(long bodyLimit) {
+    this.bodyLimit = bodyLimit;
+  }
+
   @Override
   public void handle(RoutingContext rc) {
     JsonObject problem = problemOf(rc);
@@ -21,13 +27,18 @@ final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     problem.put("instance", rc.request().path());
-    response
-        .setStatusCode(problem.getInteger("status"))
-        .putHeader("Content-Type", "application/problem+json")
-        .end(problem.encode());
+    int status = problem.getInteger("status");
+    response.setStatusCode(status).putHeader("Content-Type", "application/problem+json");
+    if (status == 413) {
+      // the client may still be sending: close once the answer is out instead of reading the rest
+      response.putHeader("Connection", "close");
+      response.end(problem.encode()).onComplete(v -> rc.request().connection().close());
+    } else {
+      response.end(problem.encode());
+    }
   }
 
-  private static JsonObject problemOf(RoutingContext rc) {
+  private JsonObject problemOf(RoutingContext rc) {
     Throwable failure = rc.failure();
     if (failure instanceof ApiException api) {
       return api.problem().copy();
@@ -39,8 +50,7 @@ final class FailureHandler implements Handler<RoutingContext> {
         case 405 ->
             Problems.problem(
                 405, "Method not allowed", rc.request().method() + " is not allowed here");
-        case 413 ->
-            Problems.problem(413, "Request too large", "the request body is larger than the limit");
+        case 413 -> BodyReader.tooLarge(bodyLimit).problem();
         case 400 ->
             Problems.problem(
                 400, "Bad request", failure == null ? "bad request" : messageOf(failure));
