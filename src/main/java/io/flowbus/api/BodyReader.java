@@ -8,8 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Reads a request body as its bytes arrive, chunked or not, and fails with 413 the moment it passes
- * the limit: nothing past the limit is kept ({@link FailureHandler} then closes the connection, so
- * the rest is never read either).
+ * the limit: nothing past the limit is kept ({@link FailureHandler} then closes an HTTP/1.1
+ * connection, so the rest is not even read).
  */
 final class BodyReader {
   private final long limit;

@@ -3,6 +3,7 @@ package io.flowbus.api;
 import io.flowbus.cluster.Problems;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -30,12 +31,26 @@ final class FailureHandler implements Handler<RoutingContext> {
     int status = problem.getInteger("status");
     response.setStatusCode(status).putHeader("Content-Type", "application/problem+json");
     if (status == 413) {
-      // the client may still be sending: close once the answer is out instead of reading the rest
-      response.putHeader("Connection", "close");
-      response.end(problem.encode()).onComplete(v -> rc.request().connection().close());
+      tooLarge(rc, problem);
     } else {
       response.end(problem.encode());
     }
+  }
+
+  /**
+   * Answers, then stops reading a body that is too large. HTTP/1.1 closes the connection; HTTP/2
+   * keeps it for its other streams and drops the rest of this one as it comes (flow control paces
+   * it; common clients do not take a stream reset after a complete answer well).
+   */
+  private static void tooLarge(RoutingContext rc, JsonObject problem) {
+    if (rc.request().version() == HttpVersion.HTTP_2) {
+      rc.response().end(problem.encode());
+      return;
+    }
+    rc.response()
+        .putHeader("Connection", "close")
+        .end(problem.encode())
+        .onComplete(v -> rc.request().connection().close());
   }
 
   private JsonObject problemOf(RoutingContext rc) {

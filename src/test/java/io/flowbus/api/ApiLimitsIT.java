@@ -130,6 +130,43 @@ class ApiLimitsIT {
   }
 
   @Test
+  void overHttp2ABodyPastTheLimitIs413AndTheConnectionServesOn() throws Exception {
+    java.net.http.HttpClient client =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_2)
+            .build();
+    java.net.URI base = java.net.URI.create(http.base());
+    // the first request upgrades the connection to h2c
+    assertThat(
+            client
+                .send(
+                    java.net.http.HttpRequest.newBuilder(base.resolve("/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                .version())
+        .isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+    int runs = runsOf("echo");
+    for (int i = 0; i < 3; i++) {
+      java.net.http.HttpResponse<String> tooLarge =
+          client.send(
+              java.net.http.HttpRequest.newBuilder(base.resolve("/api/jobs/echo/runs"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                          () -> new java.io.ByteArrayInputStream(new byte[8 * 1024 * 1024])))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(tooLarge.statusCode()).isEqualTo(413);
+      assertThat(tooLarge.body()).contains("--body-limit");
+      java.net.http.HttpResponse<String> next =
+          client.send(
+              java.net.http.HttpRequest.newBuilder(base.resolve("/api/jobs/echo")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(next.statusCode()).isEqualTo(200);
+    }
+    assertThat(runsOf("echo")).isEqualTo(runs);
+  }
+
+  @Test
   void numbersThatCannotBeKeptExactlyAreRefusedAndCreateNothing() {
     int runs = runsOf("echo");
     for (String number : List.of("1e400", "-1e400", "1e-400", "0.10000000000000000001")) {
