@@ -45,26 +45,15 @@ final class DefinitionHandlers {
         .end(current.text());
   }
 
-  /** Reads the raw body (not decoded as a form, whatever its declared type) up to {@code limit}. */
+  /**
+   * Reads the raw body (not decoded as a form, whatever its declared type) and fails at once when
+   * it passes {@code limit}, chunked or not.
+   */
   void put(RoutingContext rc, long limit) {
-    String length = rc.request().getHeader("Content-Length");
-    if (length != null && length.matches("\\d+") && Long.parseLong(length) > limit) {
-      rc.fail(
-          new ApiException(
-              413, "Request too large", "the definitions are larger than " + limit + " bytes"));
-      return;
-    }
-    rc.request()
-        .body()
+    BodyReader.read(rc, limit)
         .onSuccess(
             body -> {
-              if (body.length() > limit) {
-                rc.fail(
-                    new ApiException(
-                        413,
-                        "Request too large",
-                        "the definitions are larger than " + limit + " bytes"));
-              } else if (body.length() == 0) {
+              if (body.length() == 0) {
                 rc.fail(ApiException.badRequest("the body must hold the definitions as YAML"));
               } else {
                 replace(rc, body.toString(StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package io.flowbus.api;
 import io.flowbus.cluster.Problems;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -11,6 +12,12 @@ import org.slf4j.LoggerFactory;
 /** The one place where failures become responses: {@code application/problem+json}, always. */
 final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+  private final long bodyLimit;
+
+  FailureHandler(long bodyLimit) {
+    this.bodyLimit = bodyLimit;
+  }
 
   @Override
   public void handle(RoutingContext rc) {
@@ -21,13 +28,32 @@ final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     problem.put("instance", rc.request().path());
-    response
-        .setStatusCode(problem.getInteger("status"))
-        .putHeader("Content-Type", "application/problem+json")
-        .end(problem.encode());
+    int status = problem.getInteger("status");
+    response.setStatusCode(status).putHeader("Content-Type", "application/problem+json");
+    if (status == 413) {
+      tooLarge(rc, problem);
+    } else {
+      response.end(problem.encode());
+    }
   }
 
-  private static JsonObject problemOf(RoutingContext rc) {
+  /**
+   * Answers, then stops reading a body that is too large. HTTP/1.1 closes the connection; HTTP/2
+   * keeps it for its other streams and drops the rest of this one as it comes (flow control paces
+   * it; common clients do not take a stream reset after a complete answer well).
+   */
+  private static void tooLarge(RoutingContext rc, JsonObject problem) {
+    if (rc.request().version() == HttpVersion.HTTP_2) {
+      rc.response().end(problem.encode());
+      return;
+    }
+    rc.response()
+        .putHeader("Connection", "close")
+        .end(problem.encode())
+        .onComplete(v -> rc.request().connection().close());
+  }
+
+  private JsonObject problemOf(RoutingContext rc) {
     Throwable failure = rc.failure();
     if (failure instanceof ApiException api) {
       return api.problem().copy();
@@ -39,8 +65,7 @@ final class FailureHandler implements Handler<RoutingContext> {
         case 405 ->
             Problems.problem(
                 405, "Method not allowed", rc.request().method() + " is not allowed here");
-        case 413 ->
-            Problems.problem(413, "Request too large", "the request body is larger than the limit");
+        case 413 -> BodyReader.tooLarge(bodyLimit).problem();
         case 400 ->
             Problems.problem(
                 400, "Bad request", failure == null ? "bad request" : messageOf(failure));

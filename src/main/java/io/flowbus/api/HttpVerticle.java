@@ -46,7 +46,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    FailureHandler failures = new FailureHandler();
+    FailureHandler failures = new FailureHandler(config.bodyLimit());
     router
         .get("/health")
         .handler(
@@ -74,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
     RunHandlers runs = new RunHandlers(orchestrator, definitions);
     DefinitionHandlers defs = new DefinitionHandlers(definitions);
     FileHandlers files = new FileHandlers(vertx, orchestrator, new DataLayout(config.dataDir()));
-    EventStreamHandler events = new EventStreamHandler(vertx, orchestrator);
+    EventStreamHandler events = new EventStreamHandler(vertx, orchestrator, registry);
 
     router.route("/api/*").handler(this::checkApiKey);
     // before the body handler: YAML must reach the loader as sent, whatever type curl declares

@@ -7,7 +7,6 @@ import io.flowbus.model.JobDef;
 import io.flowbus.model.RunState;
 import io.flowbus.model.TaskState;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
@@ -90,13 +89,8 @@ final class RunHandlers {
     if (buffer == null || buffer.length() == 0 || buffer.toString().isBlank()) {
       return null;
     }
-    try {
-      Object parsed = io.vertx.core.json.Json.decodeValue(buffer);
-      if (parsed instanceof JsonObject json) {
-        return json;
-      }
-    } catch (DecodeException e) {
-      throw ApiException.badRequest("the body is not valid JSON: " + e.getMessage());
+    if (StrictJson.parse(buffer) instanceof JsonObject json) {
+      return json;
     }
     throw ApiException.badRequest(
         "the body must be a JSON object such as {\"inputs\": {...}, \"start\": true}");

@@ -147,6 +147,15 @@ public final class NodeOptions {
   String apiKey;
 
   @Option(
+      names = "--api-key-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:FLOWBUS_API_KEY_FILE}",
+      description =
+          "[FLOWBUS_API_KEY_FILE] read the API key from the first line of this file instead;"
+              + " unlike --api-key it is not in the node's environment")
+  String apiKeyFile;
+
+  @Option(
       names = "--bin-dir",
       paramLabel = "DIR",
       defaultValue = "${env:FLOWBUS_BIN_DIR}",
@@ -227,7 +236,7 @@ public final class NodeOptions {
         checkPort("--cluster-port", clusterPort),
         eventBusPort,
         blankToNull(kubernetesServiceDns),
-        blankToNull(apiKey),
+        ApiKeySource.resolve(apiKey, apiKeyFile),
         binDir(definitions),
         format.equals("json"),
         named("--drain-timeout", drainTimeout, Durations::parse),

@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 
 /** Path-safe access to one run's workspace: nothing outside it can be named or reached. */
 public final class Workspace {
@@ -62,8 +63,8 @@ public final class Workspace {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             if (attrs.isRegularFile()) {
-              String rel = root.relativize(file).toString().replace('\\', '/');
-              entries.add(new Entry(rel, attrs.size(), attrs.lastModifiedTime().toInstant()));
+              entries.add(
+                  new Entry(relative(file), attrs.size(), attrs.lastModifiedTime().toInstant()));
             }
             return FileVisitResult.CONTINUE;
           }
@@ -75,6 +76,16 @@ public final class Workspace {
         });
     entries.sort((a, b) -> a.path().compareTo(b.path()));
     return entries;
+  }
+
+  /**
+   * The path below the root with '/' between its parts; a name is kept as it is, even if it holds a
+   * backslash.
+   */
+  private String relative(Path file) {
+    StringJoiner path = new StringJoiner("/");
+    root.relativize(file).forEach(part -> path.add(part.toString()));
+    return path.toString();
   }
 
   /** A path that names something outside the workspace. */

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbus.Node;
 import io.flowbus.testing.Http;
+import io.flowbus.testing.JarNode;
 import io.flowbus.testing.TestNodes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,5 +43,45 @@ class ApiKeyIT {
     } finally {
       node.stopAndWait();
     }
+  }
+
+  @Test
+  void theKeyCanComeFromAFileAndIsThenNotInTheNodesEnvironment() throws Exception {
+    Path keyFile = Files.writeString(data.resolve("api.key"), "from-the-file\n");
+    List<String> args =
+        List.of(
+            "--config",
+            Path.of("src/test/resources/it/test_jobs.yaml").toAbsolutePath().toString(),
+            "--data-dir",
+            data.resolve("data").toString(),
+            "--cluster-name",
+            TestNodes.uniqueClusterName());
+    int port = TestNodes.freePort();
+    try (JarNode node =
+        JarNode.start(data, port, args, Map.of("FLOWBUS_API_KEY_FILE", keyFile.toString()))
+            .awaitReady()) {
+      Http http = node.http();
+      assertThat(http.get("/api/jobs").status()).isEqualTo(401);
+      assertThat(http.withHeaders(Map.of("X-API-Key", "from-the-file")).get("/api/jobs").status())
+          .isEqualTo(200);
+      String environ =
+          new String(
+              Files.readAllBytes(Path.of("/proc", Long.toString(node.pid()), "environ")),
+              StandardCharsets.UTF_8);
+      assertThat(environ).contains("FLOWBUS_API_KEY_FILE=").doesNotContain("from-the-file");
+    }
+  }
+
+  @Test
+  void aMissingOrEmptyKeyFileStopsTheNodeNamingIt() throws Exception {
+    Path missing = data.resolve("no-such.key");
+    JarNode.Result none = JarNode.run(data, List.of("--api-key-file", missing.toString()));
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.output()).contains("--api-key-file " + missing + " does not exist");
+
+    Path empty = Files.writeString(data.resolve("empty.key"), "\n");
+    JarNode.Result blank = JarNode.run(data, List.of("--api-key-file", empty.toString()));
+    assertThat(blank.exitCode()).isEqualTo(2);
+    assertThat(blank.output()).contains("--api-key-file " + empty + " holds no key");
   }
 }

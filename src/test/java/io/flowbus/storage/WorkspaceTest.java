@@ -61,4 +61,16 @@ class WorkspaceTest {
             org.assertj.core.groups.Tuple.tuple("b.txt", 2L),
             org.assertj.core.groups.Tuple.tuple("out/deep/a.txt", 1L));
   }
+
+  @Test
+  void aNameWithABackslashIsListedAndResolvedAsItIs() throws Exception {
+    Files.writeString(ws.resolve("out/back\\slash.txt"), "bs");
+    Workspace workspace = new Workspace(ws);
+    assertThat(workspace.list()).extracting(Workspace.Entry::path).contains("out/back\\slash.txt");
+    assertThat(workspace.resolve("out/back\\slash.txt")).hasContent("bs");
+    assertThatThrownBy(() -> workspace.resolve("out/back/slash.txt"))
+        .isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> workspace.resolve("..\\..\\secret.txt"))
+        .isInstanceOf(NoSuchFileException.class);
+  }
 }

@@ -1,0 +1,101 @@
+package io.flowbus.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import java.io.IOException;
+import java.math.BigDecimal;
+
+/**
+ * JSON request bodies read strictly, so that what reaches a run is what the client sent: a key
+ * given twice in one object, a number a 64-bit float cannot hold exactly ({@code 1e400} would
+ * become {@code Infinity}) and a NUL character in a key or string are refused with a 400 naming
+ * them.
+ */
+final class StrictJson {
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  private StrictJson() {}
+
+  /** The decoded value (a JsonObject, JsonArray, String, Number, Boolean or null), checked. */
+  static Object parse(Buffer body) {
+    check(body.getBytes());
+    try {
+      return Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw ApiException.badRequest("the body is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  private static void check(byte[] body) {
+    try (JsonParser parser = FACTORY.createParser(body)) {
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        switch (token) {
+          case FIELD_NAME -> noNul(parser, parser.currentName(), "key");
+          case VALUE_STRING -> noNul(parser, parser.getText(), "string");
+          case VALUE_NUMBER_FLOAT -> exact(parser);
+          default -> {
+            // integers are kept exactly (as long or BigInteger); the rest has no content to check
+          }
+        }
+      }
+    } catch (StreamReadException e) {
+      throw ApiException.badRequest(
+          "the body is not valid JSON: "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null
+                  ? ""
+                  : " (line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ")"));
+    } catch (IOException e) {
+      throw ApiException.badRequest("the body cannot be read as JSON: " + e.getMessage());
+    }
+  }
+
+  private static void noNul(JsonParser parser, String text, String what) {
+    if (text.indexOf('\0') >= 0) {
+      throw ApiException.badRequest(
+          "a "
+              + what
+              + " in the body holds a NUL character (\\u0000) at '"
+              + where(parser)
+              + "'; NUL cannot be passed on to a task");
+    }
+  }
+
+  private static void exact(JsonParser parser) throws IOException {
+    double value = parser.getDoubleValue();
+    String text = parser.getText();
+    if (Double.isInfinite(value)) {
+      throw ApiException.badRequest(
+          "the number "
+              + text
+              + " at '"
+              + where(parser)
+              + "' is beyond the range of a 64-bit float; send it as a string");
+    }
+    if (new BigDecimal(Double.toString(value)).compareTo(parser.getDecimalValue()) != 0) {
+      throw ApiException.badRequest(
+          "the number "
+              + text
+              + " at '"
+              + where(parser)
+              + "' cannot be kept exactly as a 64-bit float; send it as a string");
+    }
+  }
+
+  /** A JSON Pointer to the current value, NUL made visible. */
+  private static String where(JsonParser parser) {
+    String pointer = parser.getParsingContext().pathAsPointer().toString();
+    return (pointer.isEmpty() ? "/" : pointer).replace("\0", "\\u0000");
+  }
+}
