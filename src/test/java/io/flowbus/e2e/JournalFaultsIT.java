@@ -3,13 +3,12 @@ package io.flowbus.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flowbus.storage.JournalLine;
 import io.flowbus.testing.Http;
 import io.flowbus.testing.JarNode;
+import io.flowbus.testing.JournalEvents;
 import io.flowbus.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -237,8 +236,12 @@ class JournalFaultsIT {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
+  private Path dataDir() {
+    return work.resolve("data");
+  }
+
   private Path journal(String run) {
-    return work.resolve("data/meta/" + run + "/journal.jsonl");
+    return JournalEvents.journal(dataDir(), run);
   }
 
   private Path workspace(String run) {
@@ -265,22 +268,12 @@ class JournalFaultsIT {
     }
   }
 
-  /** The events of the journal's whole lines; every one of them must be intact. */
   private List<JsonObject> events(String run) throws Exception {
-    String text = Files.readString(journal(run), StandardCharsets.UTF_8);
-    List<JsonObject> events = new ArrayList<>();
-    for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
-      events.add(new JsonObject(JournalLine.decode(line)));
-    }
-    return events;
+    return JournalEvents.of(dataDir(), run);
   }
 
   private List<String> journaledSuccesses(String run) throws Exception {
-    return events(run).stream()
-        .filter(e -> "task_ended".equals(e.getString("type")))
-        .filter(e -> "SUCCEEDED".equals(e.getString("outcome")))
-        .map(e -> e.getString("task"))
-        .filter(t -> !t.endsWith("spawn"))
+    return JournalEvents.succeededTasks(dataDir(), run).stream()
         .map(t -> t.substring("s0-t".length()))
         .toList();
   }
