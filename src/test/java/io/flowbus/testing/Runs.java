@@ -115,6 +115,9 @@ public final class Runs {
         return true;
       }
     } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw e; // the wait timed out during this poll: keep the answer seen before
+      }
       last.set(e.toString());
     }
     return false;
