@@ -203,7 +203,9 @@ class ApiIT {
 
   @Test
   void cancelStopsTheRunningProcessAndDeleteRemovesAnEndedRun() throws Exception {
-    String id = create("/api/jobs/slow/runs?seconds=120");
+    // a duration of its own, so that a sleep of another test run on this machine does not count
+    String seconds = String.format("120.%06d", System.nanoTime() % 1_000_000);
+    String id = create("/api/jobs/slow/runs?seconds=" + seconds);
     awaitTaskState(http, id, "s0-t0", "RUNNING");
     assertThat(http.delete("/api/runs/" + id).status()).isEqualTo(409);
 
@@ -212,7 +214,7 @@ class ApiIT {
     assertThatRun(cancelled).hasState("CANCELLED");
     awaitTaskState(http, id, "s0-t0", "CANCELLED");
     assertThat(http.post("/api/runs/" + id + "/cancel").status()).isEqualTo(409);
-    assertThat(noProcessRuns("sleep 120")).isTrue();
+    assertThat(noProcessRuns("sleep " + seconds)).isTrue();
     assertThat(http.delete("/api/runs/" + id).status()).isEqualTo(204);
     assertThat(http.get("/api/runs/" + id).status()).isEqualTo(404);
     assertThat(data.resolve("runs").resolve(id)).doesNotExist();

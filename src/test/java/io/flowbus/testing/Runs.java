@@ -46,6 +46,11 @@ public final class Runs {
    * Waits until the run, as the API shows it, meets {@code condition}, described by {@code what}.
    */
   public static JsonObject awaitRun(
+      Http http, String id, String what, Predicate<JsonObject> condition) {
+    return awaitRun(http, id, what, condition, WAIT);
+  }
+
+  public static JsonObject awaitRun(
       Http http, String id, String what, Predicate<JsonObject> condition, Duration atMost) {
     return awaitAnswer(http, "/api/runs/" + id, "run " + id + " " + what, condition, atMost);
   }
