@@ -28,7 +28,7 @@ public final class RunAssert extends AbstractAssert<RunAssert, Run> {
   public RunAssert hasState(RunState expected) {
     isNotNull();
     if (actual.state() != expected) {
-      fail("to be %s but was %s", expected, actual.state());
+      fail(String.format("to be %s but was %s", expected, actual.state()));
     }
     return this;
   }
@@ -38,7 +38,7 @@ public final class RunAssert extends AbstractAssert<RunAssert, Run> {
     isNotNull();
     List<TaskState> states = actual.stages().stream().map(StageRun::state).toList();
     if (!states.equals(Arrays.asList(expected))) {
-      fail("to have stages %s but they were %s", Arrays.toString(expected), states);
+      fail(String.format("to have stages %s but they were %s", Arrays.toString(expected), states));
     }
     return this;
   }
@@ -55,7 +55,9 @@ public final class RunAssert extends AbstractAssert<RunAssert, Run> {
       wanted.put(state, expected.getOrDefault(state, 0));
     }
     if (!counts.equals(wanted)) {
-      fail("to have in stage %d the task counts %s but they were %s", stage, wanted, counts);
+      fail(
+          String.format(
+              "to have in stage %d the task counts %s but they were %s", stage, wanted, counts));
     }
     return this;
   }
@@ -64,9 +66,9 @@ public final class RunAssert extends AbstractAssert<RunAssert, Run> {
     isNotNull();
     Optional<TaskRun> task = actual.findTask(taskId);
     if (task.isEmpty()) {
-      fail("to have a task %s but it has none", taskId);
+      fail(String.format("to have a task %s but it has none", taskId));
     } else if (task.get().state() != expected) {
-      fail("to have task %s %s but it was %s", taskId, expected, task.get().state());
+      fail(String.format("to have task %s %s but it was %s", taskId, expected, task.get().state()));
     }
     return this;
   }
@@ -78,8 +80,9 @@ public final class RunAssert extends AbstractAssert<RunAssert, Run> {
         actual.task(taskId).attempts().stream().map(a -> a.state()).toList();
     if (!states.equals(Arrays.asList(expected))) {
       fail(
-          "to have the attempts %s of %s but they were %s",
-          Arrays.toString(expected), taskId, states);
+          String.format(
+              "to have the attempts %s of %s but they were %s",
+              Arrays.toString(expected), taskId, states));
     }
     return this;
   }
@@ -88,7 +91,7 @@ public final class RunAssert extends AbstractAssert<RunAssert, Run> {
     isNotNull();
     for (String part : parts) {
       if (actual.error() == null || !actual.error().contains(part)) {
-        fail("to have an error containing '%s'", part);
+        fail(String.format("to have an error containing '%s'", part));
       }
     }
     return this;
@@ -105,13 +108,12 @@ public final class RunAssert extends AbstractAssert<RunAssert, Run> {
   private void hasTaskNamed(String taskId) {
     isNotNull();
     if (actual.findTask(taskId).isEmpty()) {
-      fail("to have a task %s but it has none", taskId);
+      fail(String.format("to have a task %s but it has none", taskId));
     }
   }
 
-  private void fail(String expectation, Object... args) {
-    failWithMessage(
-        "Expected run %s %s.%n%s", actual.id(), String.format(expectation, args), describe(actual));
+  private void fail(String expectation) {
+    failWithMessage("Expected run %s %s.%n%s", actual.id(), expectation, describe(actual));
   }
 
   private static Map<TaskState, Integer> counts(StageRun stage) {

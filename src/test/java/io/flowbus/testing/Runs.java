@@ -17,7 +17,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class Runs {
   /** Long enough for the slowest run of the suite on a loaded machine. */
-  public static final Duration WAIT = Duration.ofSeconds(120);
+  public static final Duration WAIT = Duration.ofMinutes(2);
 
   private static final Set<String> ENDED = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 

@@ -6,6 +6,7 @@ import static io.flowbus.testing.FlowbusAssertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,14 +23,16 @@ class RunsTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         "/api/runs/ends",
         e -> answer(e, 200, polls.incrementAndGet() < 3 ? "RUNNING" : "SUCCEEDED"));
     server.createContext("/api/runs/stuck", e -> answer(e, 200, "RUNNING"));
     server.createContext("/api/runs/broken", e -> answer(e, 500, "oops"));
     server.start();
-    http = new Http("http://127.0.0.1:" + server.getAddress().getPort());
+    http =
+        new Http(
+            "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
   }
 
   @AfterEach
