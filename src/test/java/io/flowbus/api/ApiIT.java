@@ -1,10 +1,14 @@
 package io.flowbus.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
+import static io.flowbus.testing.Runs.awaitEnded;
+import static io.flowbus.testing.Runs.awaitTaskState;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.Node;
 import io.flowbus.testing.Http;
+import io.flowbus.testing.Runs;
 import io.flowbus.testing.TestNodes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,27 +40,15 @@ class ApiIT {
     node.stopAndWait();
   }
 
-  static JsonObject awaitEnded(String runId) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                Set.of("SUCCEEDED", "FAILED", "CANCELLED")
-                    .contains(http.get("/api/runs/" + runId).json().getString("state")));
-    return http.get("/api/runs/" + runId).json();
-  }
-
   static String create(String path) {
-    Http.Response created = http.post(path);
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().getString("id");
+    return Runs.create(http, path);
   }
 
   @Test
   void healthReadinessAndMetricsAnswer() {
     assertThat(http.get("/health").json().getString("status")).isEqualTo("UP");
     assertThat(http.get("/ready").status()).isEqualTo(200);
-    awaitEnded(create("/api/jobs/single/runs"));
+    awaitEnded(http, create("/api/jobs/single/runs"));
     Http.Response metrics = http.get("/metrics");
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.body())
@@ -90,13 +81,13 @@ class ApiIT {
     String id = created.json().getString("id");
     assertThat(created.header("Location")).isEqualTo("/api/runs/" + id);
 
-    JsonObject run = awaitEnded(id);
+    JsonObject run = awaitEnded(http, id);
 
-    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
-    JsonObject fan = run.getJsonArray("stages").getJsonObject(0);
-    assertThat(fan.getJsonObject("spawn").getString("state")).isEqualTo("SUCCEEDED");
-    assertThat(fan.getJsonObject("tasks").getInteger("total")).isEqualTo(7);
-    assertThat(fan.getJsonObject("tasks").getInteger("succeeded")).isEqualTo(7);
+    assertThatRun(run)
+        .hasState("SUCCEEDED")
+        .stage(0)
+        .hasSpawnState("SUCCEEDED")
+        .hasCounts(Map.of("total", 7, "succeeded", 7));
     List<String> paths =
         http.get("/api/runs/" + id + "/files").json().getJsonArray("items").stream()
             .map(f -> ((JsonObject) f).getString("path"))
@@ -110,7 +101,7 @@ class ApiIT {
   @Test
   void tasksAreListedPagedAndFiltered() {
     String id = create("/api/jobs/fanout/runs?count=5");
-    awaitEnded(id);
+    awaitEnded(http, id);
     JsonObject page = http.get("/api/runs/" + id + "/tasks?stage=0&limit=4").json();
     assertThat(page.getJsonArray("items")).hasSize(4);
     JsonObject first = page.getJsonArray("items").getJsonObject(0);
@@ -192,7 +183,7 @@ class ApiIT {
     assertThat(http.post("/api/runs/" + id + "/start").json().getString("state"))
         .isEqualTo("RUNNING");
     assertThat(http.post("/api/runs/" + id + "/start").status()).isEqualTo(409);
-    assertThat(awaitEnded(id).getJsonObject("inputs").getString("item")).isEqualTo("from-body");
+    assertThatRun(awaitEnded(http, id)).hasInput("item", "from-body");
     assertThat(
             http.send("POST", "/api/jobs/single/runs", "{not json", "application/json", Map.of())
                 .status())
@@ -212,26 +203,18 @@ class ApiIT {
 
   @Test
   void cancelStopsTheRunningProcessAndDeleteRemovesAnEndedRun() throws Exception {
-    String id = create("/api/jobs/slow/runs?seconds=120");
-    await()
-        .until(
-            () ->
-                "RUNNING"
-                    .equals(
-                        http.get("/api/runs/" + id + "/tasks/s0-t0").json().getString("state")));
+    // a duration of its own, so that a sleep of another test run on this machine does not count
+    String seconds = String.format("120.%06d", System.nanoTime() % 1_000_000);
+    String id = create("/api/jobs/slow/runs?seconds=" + seconds);
+    awaitTaskState(http, id, "s0-t0", "RUNNING");
     assertThat(http.delete("/api/runs/" + id).status()).isEqualTo(409);
 
     JsonObject cancelled = http.post("/api/runs/" + id + "/cancel").json();
 
-    assertThat(cancelled.getString("state")).isEqualTo("CANCELLED");
-    await()
-        .until(
-            () ->
-                "CANCELLED"
-                    .equals(
-                        http.get("/api/runs/" + id + "/tasks/s0-t0").json().getString("state")));
+    assertThatRun(cancelled).hasState("CANCELLED");
+    awaitTaskState(http, id, "s0-t0", "CANCELLED");
     assertThat(http.post("/api/runs/" + id + "/cancel").status()).isEqualTo(409);
-    assertThat(noProcessRuns("sleep 120")).isTrue();
+    assertThat(noProcessRuns("sleep " + seconds)).isTrue();
     assertThat(http.delete("/api/runs/" + id).status()).isEqualTo(204);
     assertThat(http.get("/api/runs/" + id).status()).isEqualTo(404);
     assertThat(data.resolve("runs").resolve(id)).doesNotExist();
@@ -239,13 +222,12 @@ class ApiIT {
 
   @Test
   void aFailingStageFailsTheRunAndLaterStagesNeverStart() {
-    JsonObject run = awaitEnded(create("/api/jobs/failing/runs"));
-    assertThat(run.getString("state")).isEqualTo("FAILED");
-    assertThat(run.getString("error"))
-        .contains("stage 0 'fails' failed")
-        .contains("exited with code 3");
-    assertThat(run.getJsonArray("stages").getJsonObject(1).getString("state"))
-        .isIn("PENDING", "CANCELLED");
+    JsonObject run = awaitEnded(http, create("/api/jobs/failing/runs"));
+    assertThatRun(run)
+        .hasState("FAILED")
+        .hasErrorContaining("stage 0 'fails' failed", "exited with code 3")
+        .stage(1)
+        .hasStateIn("PENDING", "CANCELLED");
     String id = run.getString("id");
     assertThat(http.get("/api/runs/" + id + "/tasks/s0-t0/log?stream=stderr").body())
         .contains("failing on purpose");
@@ -256,10 +238,8 @@ class ApiIT {
   @Test
   void aTimeoutKillsTheWholeProcessTree() throws Exception {
     String id = create("/api/jobs/tree/runs");
-    JsonObject run = awaitEnded(id);
-    assertThat(run.getString("state")).isEqualTo("FAILED");
-    assertThat(http.get("/api/runs/" + id + "/tasks/s0-t0").json().getString("error"))
-        .contains("timed out after 1s");
+    assertThatRun(awaitEnded(http, id)).hasState("FAILED");
+    assertThat(Runs.task(http, id, "s0-t0").getString("error")).contains("timed out after 1s");
     long child = Long.parseLong(Files.readString(data.resolve("runs/" + id + "/child.pid")).trim());
     await()
         .atMost(Duration.ofSeconds(10))
@@ -268,28 +248,27 @@ class ApiIT {
 
   @Test
   void aMissingBinaryFailsAtOnceWithTheReason() {
-    JsonObject run = awaitEnded(create("/api/jobs/missing/runs"));
-    assertThat(run.getString("state")).isEqualTo("FAILED");
-    String error =
-        http.get("/api/runs/" + run.getString("id") + "/tasks/s0-t0").json().getString("error");
+    JsonObject run = awaitEnded(http, create("/api/jobs/missing/runs"));
+    assertThatRun(run).hasState("FAILED");
+    String error = Runs.task(http, run.getString("id"), "s0-t0").getString("error");
     assertThat(error).contains("definitely-not-installed-flowbus-test").contains("not found");
   }
 
   @Test
   void aMalformedSpawnFileFailsTheStageSayingWhy() {
-    JsonObject run = awaitEnded(create("/api/jobs/badspawn/runs"));
-    assertThat(run.getString("state")).isEqualTo("FAILED");
-    JsonObject stage = run.getJsonArray("stages").getJsonObject(0);
-    assertThat(stage.getString("state")).isEqualTo("FAILED");
-    assertThat(stage.getJsonObject("spawn").getString("error")).contains("spawn.json is malformed");
-    assertThat(run.getString("error")).contains("spawn.json is malformed");
+    assertThatRun(awaitEnded(http, create("/api/jobs/badspawn/runs")))
+        .hasState("FAILED")
+        .hasErrorContaining("spawn.json is malformed")
+        .stage(0)
+        .hasState("FAILED")
+        .hasSpawnErrorContaining("spawn.json is malformed");
   }
 
   @Test
   void aFailedTaskIsRetriedWhenItsClassAsks() {
-    JsonObject run = awaitEnded(create("/api/jobs/retry/runs"));
-    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
-    JsonObject task = http.get("/api/runs/" + run.getString("id") + "/tasks/s0-t0").json();
+    JsonObject run = awaitEnded(http, create("/api/jobs/retry/runs"));
+    assertThatRun(run).hasState("SUCCEEDED");
+    JsonObject task = Runs.task(http, run.getString("id"), "s0-t0");
     assertThat(task.getInteger("attempts")).isEqualTo(2);
     assertThat(task.getJsonArray("history").getJsonObject(0).getString("state"))
         .isEqualTo("FAILED");
@@ -306,9 +285,7 @@ class ApiIT {
     Http.Response created = http.post("/api/jobs/secret/runs", Map.of("X-Token", secret));
     assertThat(created.status()).isEqualTo(201);
     String id = created.json().getString("id");
-    JsonObject run = awaitEnded(id);
-    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
-    assertThat(run.getJsonObject("inputs").getString("token")).isEqualTo("***");
+    assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED").hasInput("token", "***");
     assertThat(http.get("/api/runs/" + id + "/files/token.txt").body()).isEqualTo(secret + "\n");
     assertThat(http.get("/api/runs/" + id + "/tasks/s0-t0/log?stream=stdout").body())
         .isEqualTo("token=***\n");
@@ -325,7 +302,7 @@ class ApiIT {
 
   @Test
   void theEnvironmentOfATaskHasTheRunVariablesAndEnvironmentInputs() throws Exception {
-    JsonObject run = awaitEnded(create("/api/jobs/env/runs"));
+    JsonObject run = awaitEnded(http, create("/api/jobs/env/runs"));
     String id = run.getString("id");
     String env = http.get("/api/runs/" + id + "/files/env.txt").body();
     assertThat(env)
@@ -339,8 +316,8 @@ class ApiIT {
 
   @Test
   void maxParallelIsHonoured() {
-    JsonObject run = awaitEnded(create("/api/jobs/limited/runs?count=5"));
-    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    JsonObject run = awaitEnded(http, create("/api/jobs/limited/runs?count=5"));
+    assertThatRun(run).hasState("SUCCEEDED");
     assertThat(http.get("/api/runs/" + run.getString("id") + "/files/overlap.txt").status())
         .isEqualTo(404);
   }
@@ -362,7 +339,7 @@ class ApiIT {
     assertThat(events.get(0).getString("type")).isEqualTo("run");
     JsonObject last = events.get(events.size() - 1);
     assertThat(last.getString("type")).isEqualTo("run");
-    assertThat(last.getJsonObject("data").getString("state")).isEqualTo("SUCCEEDED");
+    assertThatRun(last.getJsonObject("data")).hasState("SUCCEEDED");
     List<String> taskStates =
         events.stream()
             .filter(
@@ -377,13 +354,13 @@ class ApiIT {
 
   @Test
   void aSpawnTaskThatWritesNothingFailsItsStageEvenIfAnEarlierStageLeftASpawnFile() {
-    JsonObject run = awaitEnded(create("/api/jobs/twospawns/runs"));
-    assertThat(run.getString("state")).isEqualTo("FAILED");
-    assertThat(run.getJsonArray("stages").getJsonObject(0).getString("state"))
-        .isEqualTo("SUCCEEDED");
-    assertThat(
-            run.getJsonArray("stages").getJsonObject(1).getJsonObject("spawn").getString("error"))
-        .contains("spawn.json is missing");
+    assertThatRun(awaitEnded(http, create("/api/jobs/twospawns/runs")))
+        .hasState("FAILED")
+        .stage(0)
+        .hasState("SUCCEEDED")
+        .and()
+        .stage(1)
+        .hasSpawnErrorContaining("spawn.json is missing");
   }
 
   @Test
@@ -392,8 +369,8 @@ class ApiIT {
     Http.Response created =
         http.post("/api/jobs/secret-in-command/runs", Map.of("X-Token", secret));
     String id = created.json().getString("id");
-    JsonObject run = awaitEnded(id);
-    assertThat(run.getString("state")).isEqualTo("FAILED");
+    JsonObject run = awaitEnded(http, id);
+    assertThatRun(run).hasState("FAILED");
     String task = http.get("/api/runs/" + id + "/tasks/s0-t0").body();
     assertThat(task).contains("/opt/***").doesNotContain(secret);
     assertThat(run.encode()).doesNotContain(secret);
@@ -403,8 +380,7 @@ class ApiIT {
 
   @Test
   void anEmptyQueryParameterIsTheEmptyString() {
-    JsonObject run = awaitEnded(create("/api/jobs/single/runs?item="));
-    assertThat(run.getJsonObject("inputs").getString("item")).isEmpty();
+    assertThatRun(awaitEnded(http, create("/api/jobs/single/runs?item="))).hasInput("item", "");
   }
 
   @Test
@@ -422,7 +398,7 @@ class ApiIT {
 
     JsonObject last = events.get(events.size() - 1);
     assertThat(last.getString("type")).isEqualTo("run");
-    assertThat(last.getJsonObject("data").getString("state")).isEqualTo("CANCELLED");
+    assertThatRun(last.getJsonObject("data")).hasState("CANCELLED");
   }
 
   @Test
@@ -441,7 +417,7 @@ class ApiIT {
   @Test
   void filesCannotBeReadOutsideTheWorkspace() {
     String id = create("/api/jobs/single/runs");
-    awaitEnded(id);
+    awaitEnded(http, id);
     assertThat(
             http.get("/api/runs/" + id + "/files/..%2F..%2Fmeta%2F" + id + "%2Fjournal.jsonl")
                 .status())

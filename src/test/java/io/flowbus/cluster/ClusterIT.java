@@ -1,11 +1,14 @@
 package io.flowbus.cluster;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
+import static io.flowbus.testing.Runs.awaitEnded;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.Node;
 import io.flowbus.config.Role;
 import io.flowbus.testing.Http;
+import io.flowbus.testing.Runs;
 import io.flowbus.testing.TestCluster;
 import io.flowbus.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
@@ -45,16 +48,6 @@ class ClusterIT {
     cluster.close();
   }
 
-  static JsonObject awaitEnded(Http via, String id) {
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(
-            () ->
-                Set.of("SUCCEEDED", "FAILED", "CANCELLED")
-                    .contains(via.get("/api/runs/" + id).json().getString("state")));
-    return via.get("/api/runs/" + id).json();
-  }
-
   @Test
   void everyNodeSeesTheSameClusterAndLeader() {
     Set<String> leaders =
@@ -75,16 +68,10 @@ class ClusterIT {
     String id = http.post("/api/jobs/fanout/runs?count=30").json().getString("id");
     Http other = TestNodes.http(cluster.nodes().get(1));
 
-    JsonObject run = awaitEnded(other, id);
-
-    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    assertThatRun(awaitEnded(other, id)).hasState("SUCCEEDED");
     Map<String, Long> perNode =
-        other
-            .get("/api/runs/" + id + "/tasks?stage=0&limit=1000")
-            .json()
-            .getJsonArray("items")
-            .stream()
-            .map(t -> ((JsonObject) t).getString("node"))
+        Runs.tasks(other, id, "stage=0").stream()
+            .map(t -> t.getString("node"))
             .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
     assertThat(perNode.keySet()).containsAll(cluster.nodes().stream().map(Node::nodeId).toList());
   }
@@ -93,38 +80,23 @@ class ClusterIT {
   void maxParallelHoldsAcrossTheCluster() {
     JsonObject run =
         awaitEnded(http, http.post("/api/jobs/limited/runs?count=8").json().getString("id"));
-    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    assertThatRun(run).hasState("SUCCEEDED");
     assertThat(data.resolve("runs").resolve(run.getString("id")).resolve("overlap.txt"))
         .doesNotExist();
   }
 
   @Test
   void aOneTaskRunIsNotStuckBehindABigOne() {
-    String big = http.post("/api/jobs/fanout/runs?count=300&seconds=0.2").json().getString("id");
-    await()
-        .until(
-            () ->
-                http.get("/api/runs/" + big)
-                        .json()
-                        .getJsonArray("stages")
-                        .getJsonObject(0)
-                        .getJsonObject("tasks")
-                        .getInteger("running")
-                    > 0);
+    String big = Runs.create(http, "/api/jobs/fanout/runs?count=300&seconds=0.2");
+    Runs.awaitRun(http, big, "running a task", ClusterIT::runsATask);
 
-    String small = http.post("/api/jobs/quick/runs").json().getString("id");
+    String small = Runs.create(http, "/api/jobs/quick/runs");
     JsonObject smallRun = awaitEnded(http, small);
 
-    assertThat(smallRun.getString("state")).isEqualTo("SUCCEEDED");
+    assertThatRun(smallRun).hasState("SUCCEEDED");
     JsonObject bigRun = http.get("/api/runs/" + big).json();
-    assertThat(bigRun.getString("state")).isEqualTo("RUNNING");
-    assertThat(
-            bigRun
-                .getJsonArray("stages")
-                .getJsonObject(0)
-                .getJsonObject("tasks")
-                .getInteger("pending"))
-        .isGreaterThan(100);
+    assertThatRun(bigRun).hasState("RUNNING");
+    assertThat(stageTasks(bigRun).getInteger("pending")).as(bigRun.encode()).isGreaterThan(100);
     http.post("/api/runs/" + big + "/cancel");
     awaitEnded(http, big);
   }
@@ -139,7 +111,7 @@ class ClusterIT {
       JsonObject node = (JsonObject) n;
       assertThat(node.getInteger("running")).isLessThanOrEqualTo(node.getInteger("slots"));
     }
-    assertThat(awaitEnded(http, id).getString("state")).isEqualTo("SUCCEEDED");
+    assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED");
   }
 
   @Test
@@ -151,8 +123,7 @@ class ClusterIT {
 
     cluster.stop(extra);
 
-    JsonObject run = awaitEnded(http, id);
-    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED");
     try (Stream<Path> out = Files.list(data.resolve("runs").resolve(id).resolve("out"))) {
       assertThat(out.count()).isEqualTo(24);
     }
@@ -174,11 +145,15 @@ class ClusterIT {
   }
 
   private static boolean runsOn(String runId, String nodeId) {
-    return http
-        .get("/api/runs/" + runId + "/tasks?stage=0&state=RUNNING&limit=1000")
-        .json()
-        .getJsonArray("items")
-        .stream()
-        .anyMatch(t -> nodeId.equals(((JsonObject) t).getString("node")));
+    return Runs.tasks(http, runId, "stage=0&state=RUNNING").stream()
+        .anyMatch(t -> nodeId.equals(t.getString("node")));
+  }
+
+  private static boolean runsATask(JsonObject run) {
+    return stageTasks(run).getInteger("running") > 0;
+  }
+
+  private static JsonObject stageTasks(JsonObject run) {
+    return run.getJsonArray("stages").getJsonObject(0).getJsonObject("tasks");
   }
 }

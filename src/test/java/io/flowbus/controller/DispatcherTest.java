@@ -1,23 +1,19 @@
 package io.flowbus.controller;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.flowbus.testing.DefinitionsBuilder.oneTaskJob;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.RunBuilder.aRun;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.NodeInfo;
 import io.flowbus.config.Role;
-import io.flowbus.definitions.DefinitionsLoader;
-import io.flowbus.model.Definitions;
 import io.flowbus.model.Run;
-import io.flowbus.model.RunEvent;
-import io.flowbus.model.RunPlan;
 import io.flowbus.model.TaskRun;
+import io.flowbus.testing.SettableClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class DispatcherTest {
   private final Vertx vertx = Vertx.vertx();
   private final List<String> acceptedBy = new CopyOnWriteArrayList<>();
+  private final SettableClock clock = new SettableClock();
 
   @AfterEach
   void close() throws Exception {
@@ -43,8 +40,7 @@ class DispatcherTest {
         .eventBus()
         .<JsonObject>consumer(
             Addresses.workerTasks("b"), m -> m.reply(new JsonObject().put("accepted", true)));
-    Dispatcher dispatcher =
-        onContext(() -> new Dispatcher(vertx, Clock.systemUTC(), outcomes(run)));
+    Dispatcher dispatcher = onContext(() -> new Dispatcher(vertx, clock, outcomes(run)));
 
     onContext(
         () -> {
@@ -68,7 +64,7 @@ class DispatcherTest {
   @Test
   void aWorkersInventoryCorrectsTheSlotsCountedForIt() throws Exception {
     Dispatcher dispatcher =
-        onContext(() -> new Dispatcher(vertx, Clock.systemUTC(), outcomes(runWithOneTask())));
+        onContext(() -> new Dispatcher(vertx, clock, outcomes(runWithOneTask())));
     int busy =
         onContext(
             () -> {
@@ -118,18 +114,7 @@ class DispatcherTest {
     return result.get(10, TimeUnit.SECONDS);
   }
 
-  private static Run runWithOneTask() throws Exception {
-    Definitions d =
-        DefinitionsLoader.parse(
-            "tasks: {t: {exec_command: t}}\njobs: {j: {stages: [{name: s, task_class: t}]}}\n",
-            "t.yaml");
-    Instant now = Instant.now();
-    Run run =
-        Run.create(
-            new RunEvent.Created(
-                now, "r", RunPlan.of(d, d.jobs().get("j"), "v"), Map.of(), Set.of()));
-    run.apply(new RunEvent.Started(now));
-    run.apply(new RunEvent.StageStarted(now, 0));
-    return run;
+  private static Run runWithOneTask() {
+    return aRun().withPlan(oneTaskJob("j", "t").plan("j")).withId("r").inFirstStage().build();
   }
 }

@@ -1,18 +1,16 @@
 package io.flowbus.controller;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.flowbus.testing.DefinitionsBuilder.fanOutJob;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.RunBuilder.aRun;
+import static io.flowbus.testing.RunEvents.dispatched;
+import static io.flowbus.testing.RunEvents.spawned;
+import static io.flowbus.testing.RunEvents.succeeded;
 
-import io.flowbus.definitions.DefinitionsLoader;
-import io.flowbus.model.Definitions;
-import io.flowbus.model.Run;
-import io.flowbus.model.RunEvent;
-import io.flowbus.model.RunPlan;
 import io.flowbus.model.TaskRun;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -77,30 +75,13 @@ class ReadyQueueTest {
   }
 
   private static List<TaskRun> spawnedTasks(String runId, int n) {
-    try {
-      Definitions d =
-          DefinitionsLoader.parse(
-              "tasks: {g: {exec_command: g}, w: {exec_command: w}}\n"
-                  + "jobs: {j: {stages: [{name: s, spawn_task: g, task_class: w}]}}\n",
-              "t.yaml");
-      Run run =
-          Run.create(
-              new RunEvent.Created(
-                  NOW, runId, RunPlan.of(d, d.jobs().get("j"), "v"), Map.of(), Set.of()));
-      run.apply(new RunEvent.Started(NOW));
-      run.apply(new RunEvent.StageStarted(NOW, 0));
-      run.apply(new RunEvent.TaskDispatched(NOW, "s0-spawn", 1, "n1"));
-      run.apply(
-          new RunEvent.TaskEnded(
-              NOW, "s0-spawn", 1, io.flowbus.model.AttemptState.SUCCEEDED, 0, null, null));
-      List<Map<String, String>> entries = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        entries.add(Map.of());
-      }
-      run.apply(new RunEvent.Spawned(NOW, 0, entries));
-      return run.stage(0).tasks();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return aRun()
+        .withPlan(fanOutJob("j", "g", "w").plan("j"))
+        .withId(runId)
+        .inFirstStage()
+        .then(dispatched("s0-spawn", 1), succeeded("s0-spawn", 1), spawned(0, n))
+        .build()
+        .stage(0)
+        .tasks();
   }
 }

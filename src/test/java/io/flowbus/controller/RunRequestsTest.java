@@ -1,29 +1,28 @@
 package io.flowbus.controller;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.flowbus.testing.DefinitionsBuilder.aDefinitions;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatThrownBy;
+import static io.flowbus.testing.JobBuilder.aJob;
+import static io.flowbus.testing.TaskClassBuilder.aTask;
 
-import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.JobDef;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RunRequestsTest {
-  private static JobDef job() throws Exception {
-    return DefinitionsLoader.parse(
-            """
-            tasks: {t: {exec_command: t}}
-            jobs:
-              j:
-                input:
-                  data_id: {source: parameter}
-                  level: {source: parameter, default: info}
-                  optional: {source: parameter, required: false}
-                  basic_auth: {source: http-header, key: Authorization}
-                  HOME: {source: environment}
-                stages: [{name: s, task_class: t}]
-            """,
-            "t.yaml")
+  private static JobDef job() {
+    return aDefinitions()
+        .task(aTask("t"))
+        .job(
+            aJob("j")
+                .parameter("data_id")
+                .parameter("level", "info")
+                .input("optional", Map.of("source", "parameter", "required", false))
+                .header("basic_auth", "Authorization")
+                .input("HOME", Map.of("source", "environment"))
+                .stage("s", "t"))
+        .build()
         .jobs()
         .get("j");
   }

@@ -1,10 +1,12 @@
 package io.flowbus.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
+import static io.flowbus.testing.Runs.awaitEnded;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.testing.Http;
-import io.vertx.core.json.JsonObject;
+import io.flowbus.testing.Runs;
 import java.io.File;
 import java.time.Duration;
 import java.util.Set;
@@ -40,17 +42,11 @@ class ComposeIT {
         .atMost(Duration.ofMinutes(2))
         .ignoreExceptions()
         .until(() -> http.get("/api/cluster").json().getJsonArray("nodes").size() == 4);
-    String id = http.post("/api/jobs/word-count/runs?lines_per_section=10").json().getString("id");
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .until(() -> "SUCCEEDED".equals(http.get("/api/runs/" + id).json().getString("state")));
+    String id = Runs.create(http, "/api/jobs/word-count/runs?lines_per_section=10");
+    assertThatRun(awaitEnded(http, id, Duration.ofMinutes(3))).hasState("SUCCEEDED");
     Set<String> nodes =
-        http
-            .get("/api/runs/" + id + "/tasks?stage=0&limit=1000")
-            .json()
-            .getJsonArray("items")
-            .stream()
-            .map(t -> ((JsonObject) t).getString("node"))
+        Runs.tasks(http, id, "stage=0").stream()
+            .map(t -> t.getString("node"))
             .collect(Collectors.toSet());
     assertThat(nodes).hasSize(3);
     assertThat(http.get("/api/runs/" + id + "/files/result/summary.txt").body())

@@ -1,7 +1,8 @@
 package io.flowbus.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
+import static io.flowbus.testing.Runs.awaitEnded;
 
 import io.flowbus.testing.Http;
 import io.flowbus.testing.JarNode;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -52,16 +52,6 @@ class ExamplesIT {
     assertThat(node.waitFor(Duration.ofSeconds(60))).isNotEqualTo(137);
   }
 
-  static JsonObject awaitEnded(String id) {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .until(
-            () ->
-                Set.of("SUCCEEDED", "FAILED", "CANCELLED")
-                    .contains(http.get("/api/runs/" + id).json().getString("state")));
-    return http.get("/api/runs/" + id).json();
-  }
-
   @Test
   void theSeedsRequestDataJobRunsWithTheAuthorizationHeaderAsASecret() {
     Http.Response created =
@@ -71,17 +61,14 @@ class ExamplesIT {
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     String id = created.json().getString("id");
 
-    JsonObject run = awaitEnded(id);
+    JsonObject run = awaitEnded(http, id);
 
-    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
-    assertThat(run.getJsonObject("inputs").getString("basic_auth")).isEqualTo("***");
     // data id 42: (42 mod 5) + 2 = 4 files to download
-    assertThat(
-            run.getJsonArray("stages")
-                .getJsonObject(1)
-                .getJsonObject("tasks")
-                .getInteger("succeeded"))
-        .isEqualTo(4);
+    assertThatRun(run)
+        .hasState("SUCCEEDED")
+        .hasInput("basic_auth", "***")
+        .stage(1)
+        .hasCounts(Map.of("succeeded", 4));
     assertThat(http.get("/api/runs/" + id + "/files/downloaded_files/part-4.csv").body())
         .startsWith("# downloaded from https://data.example.com/42/part-4.csv");
     String debug = http.get("/api/runs/" + id + "/tasks/s1-t0/log?stream=stderr").body();
@@ -100,9 +87,9 @@ class ExamplesIT {
   void theWordCountMatchesACountOfTheWholeBook() throws Exception {
     String id = http.post("/api/jobs/word-count/runs?lines_per_section=25").json().getString("id");
 
-    JsonObject run = awaitEnded(id);
+    JsonObject run = awaitEnded(http, id);
 
-    assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+    assertThatRun(run).hasState("SUCCEEDED");
     Map<String, Long> expected = countWords(Files.readString(Path.of("example/books/alice.txt")));
     assertThat(http.get("/api/runs/" + id + "/files/result/summary.txt").body())
         .isEqualTo(

@@ -1,17 +1,21 @@
 package io.flowbus.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
+import static io.flowbus.testing.Runs.awaitEnded;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.testing.Http;
 import io.flowbus.testing.JarCluster;
 import io.flowbus.testing.JarNode;
+import io.flowbus.testing.Runs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -53,11 +57,10 @@ class FailoverIT {
           "FIGURE kill -9 of a worker to its %d tasks dispatched elsewhere: %d ms%n",
           onVictim.size(), (System.nanoTime() - killedAt) / 1_000_000);
 
-      JsonObject run = awaitEnded(http, id);
-      assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+      assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED");
       assertEveryEntryRanAndCountedOnce(cluster, http, id);
       for (String task : onVictim) {
-        JsonArray history = task(http, id, task).getJsonArray("history");
+        JsonArray history = Runs.task(http, id, task).getJsonArray("history");
         assertThat(history.getJsonObject(0).getString("state")).isEqualTo("LOST");
         assertThat(history.getJsonObject(0).getString("node")).isEqualTo(workerId);
         assertThat(history.getJsonObject(1).getString("node")).isNotEqualTo(workerId);
@@ -109,7 +112,7 @@ class FailoverIT {
       System.out.printf(
           "FIGURE kill -9 of the orchestrator to the next journaled change of the run: %d ms%n",
           java.time.Duration.between(killedAt, progressed).toMillis());
-      assertThat(run.getString("state")).isEqualTo("SUCCEEDED");
+      assertThatRun(run).hasState("SUCCEEDED");
       assertEveryEntryRanAndCountedOnce(cluster, http, id);
       for (String task : doneBefore) {
         assertThat(attempts(http, id, task))
@@ -142,7 +145,7 @@ class FailoverIT {
       assertThat(worker.waitFor(Duration.ofSeconds(60))).isEqualTo(143);
       assertThat(worker.output()).contains("draining").contains("left the cluster");
       for (String task : draining) {
-        JsonObject t = task(http, id, task);
+        JsonObject t = Runs.task(http, id, task);
         assertThat(t.getString("state")).isEqualTo("SUCCEEDED");
         assertThat(t.getInteger("attempts"))
             .as("a drained task finishes where it runs")
@@ -151,7 +154,7 @@ class FailoverIT {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> http.get("/api/cluster").json().getJsonArray("nodes").size() == 1);
-      assertThat(awaitEnded(http, id).getString("state")).isEqualTo("SUCCEEDED");
+      assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED");
       assertThat(running(http, id, workerId)).isEmpty();
     }
   }
@@ -162,37 +165,20 @@ class FailoverIT {
       assertThat(out.map(p -> p.getFileName().toString()).collect(Collectors.toSet()))
           .hasSize(COUNT);
     }
-    JsonObject stage = http.get("/api/runs/" + id).json().getJsonArray("stages").getJsonObject(0);
-    assertThat(stage.getJsonObject("tasks").getInteger("succeeded")).isEqualTo(COUNT);
-    for (Object o :
-        http.get("/api/runs/" + id + "/tasks?stage=0&limit=1000").json().getJsonArray("items")) {
-      JsonArray history = ((JsonObject) o).getJsonArray("history");
+    assertThatRun(http.get("/api/runs/" + id).json())
+        .stage(0)
+        .hasCounts(Map.of("succeeded", COUNT));
+    for (JsonObject task : Runs.tasks(http, id, "stage=0")) {
       long succeededAttempts =
-          history.stream()
+          task.getJsonArray("history").stream()
               .filter(a -> "SUCCEEDED".equals(((JsonObject) a).getString("state")))
               .count();
-      assertThat(succeededAttempts).as("task %s", ((JsonObject) o).getString("id")).isEqualTo(1);
+      assertThat(succeededAttempts).as("task %s", task.getString("id")).isEqualTo(1);
     }
   }
 
-  private static JsonObject awaitEnded(Http http, String id) {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .ignoreExceptions()
-        .until(
-            () ->
-                Set.of("SUCCEEDED", "FAILED", "CANCELLED")
-                    .contains(http.get("/api/runs/" + id).json().getString("state")));
-    return http.get("/api/runs/" + id).json();
-  }
-
   private static List<JsonObject> runningTasks(Http http, String id) {
-    return http
-        .get("/api/runs/" + id + "/tasks?stage=0&state=RUNNING&limit=1000")
-        .json()
-        .getJsonArray("items")
-        .stream()
-        .map(t -> (JsonObject) t)
+    return Runs.tasks(http, id, "stage=0&state=RUNNING").stream()
         .filter(t -> t.getString("kind").equals("task"))
         .toList();
   }
@@ -205,21 +191,14 @@ class FailoverIT {
   }
 
   private static Set<String> succeeded(Http http, String id) {
-    Http.Response page = http.get("/api/runs/" + id + "/tasks?stage=0&state=SUCCEEDED&limit=1000");
-    assertThat(page.status()).as(page.body()).isEqualTo(200);
-    return page.json().getJsonArray("items").stream()
-        .map(t -> (JsonObject) t)
+    return Runs.tasks(http, id, "stage=0&state=SUCCEEDED").stream()
         .filter(t -> t.getString("kind").equals("task"))
         .map(t -> t.getString("id"))
         .collect(Collectors.toSet());
   }
 
-  private static JsonObject task(Http http, String id, String task) {
-    return http.get("/api/runs/" + id + "/tasks/" + task).json();
-  }
-
   private static int attempts(Http http, String id, String task) {
-    return task(http, id, task).getInteger("attempts");
+    return Runs.task(http, id, task).getInteger("attempts");
   }
 
   /** The event of one journal line. */

@@ -1,10 +1,13 @@
 package io.flowbus.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
+import static io.flowbus.testing.Runs.awaitEnded;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.testing.Http;
 import io.flowbus.testing.JarNode;
+import io.flowbus.testing.Runs;
 import io.flowbus.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -29,10 +32,8 @@ class JsonLogsIT {
         JarNode.start(work, TestNodes.freePort(), args, Map.of("FLOWBUS_LOG_FORMAT", "json"))
             .awaitReady()) {
       Http http = node.http();
-      String id = http.post("/api/jobs/single/runs").json().getString("id");
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> "SUCCEEDED".equals(http.get("/api/runs/" + id).json().getString("state")));
+      String id = Runs.create(http, "/api/jobs/single/runs");
+      assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED");
       await().atMost(Duration.ofSeconds(10)).until(() -> node.output().contains("SUCCEEDED"));
 
       List<JsonObject> lines =

@@ -1,11 +1,14 @@
 package io.flowbus.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
+import static io.flowbus.testing.Runs.awaitEnded;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.testing.Http;
 import io.flowbus.testing.JarNode;
 import io.flowbus.testing.NetworkNamespaces;
+import io.flowbus.testing.Runs;
 import io.flowbus.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -79,18 +82,12 @@ class NetnsClusterIT {
       assertThat(addresses)
           .containsExactlyInAnyOrder(hosts.address(1), hosts.address(2), hosts.address(3));
 
-      String id = http.post("/api/jobs/fanout/runs?count=30&seconds=0.3").json().getString("id");
+      String id = Runs.create(http, "/api/jobs/fanout/runs?count=30&seconds=0.3");
       Http second = nodes.get(1).http();
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> "SUCCEEDED".equals(second.get("/api/runs/" + id).json().getString("state")));
+      assertThatRun(awaitEnded(second, id)).hasState("SUCCEEDED");
       Set<String> ranOn =
-          second
-              .get("/api/runs/" + id + "/tasks?stage=0&limit=100")
-              .json()
-              .getJsonArray("items")
-              .stream()
-              .map(t -> ((JsonObject) t).getString("node"))
+          Runs.tasks(second, id, "stage=0").stream()
+              .map(t -> t.getString("node"))
               .collect(Collectors.toSet());
       assertThat(ranOn).hasSize(3);
     } finally {

@@ -1,13 +1,19 @@
 package io.flowbus.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.flowbus.testing.DefinitionsBuilder.aDefinitions;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
+import static io.flowbus.testing.JobBuilder.aJob;
+import static io.flowbus.testing.Runs.awaitEnded;
+import static io.flowbus.testing.TaskClassBuilder.aTask;
 import static org.awaitility.Awaitility.await;
 
+import io.flowbus.testing.DefinitionsBuilder;
 import io.flowbus.testing.Http;
 import io.flowbus.testing.JarNode;
 import io.flowbus.testing.JournalEvents;
+import io.flowbus.testing.Runs;
 import io.flowbus.testing.TestNodes;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,28 +26,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** State survives a kill -9 of the whole engine: runs resume, finished tasks do not run again. */
 class RestartIT {
-  private static final String JOBS =
-      """
-      tasks:
-        gen:
-          exec_command: sh
-          exec_args: [-c, "i=0; printf '[' > spawn.json; while [ $i -lt 16 ]; do [ $i -gt 0 ] && printf ',' >> spawn.json; printf '{\\"n\\": \\"%s\\"}' $i >> spawn.json; i=$((i+1)); done; printf ']' >> spawn.json"]
-        step:
-          exec_command: sh
-          exec_args: [-c, "sleep 0.6; echo \\"$1\\" >> ran.log", step, "{n}"]
-          input: {n: {source: parameter}}
-      jobs:
-        steps:
-          stages:
-            - {name: steps, spawn_task: gen, task_class: step, job_failed_on_error: true}
-      """;
+  /** Job {@code steps}: 16 tasks, each appending its number to {@code ran.log}. */
+  private static DefinitionsBuilder jobs() {
+    return aDefinitions()
+        .task(
+            aTask("gen")
+                .shell(
+                    "i=0; printf '[' > spawn.json; while [ $i -lt 16 ]; do"
+                        + " [ $i -gt 0 ] && printf ',' >> spawn.json;"
+                        + " printf '{\"n\": \"%s\"}' $i >> spawn.json; i=$((i+1)); done;"
+                        + " printf ']' >> spawn.json"))
+        .task(aTask("step").shell("sleep 0.6; echo \"$1\" >> ran.log", "{n}").parameter("n"))
+        .job(aJob("steps").spawnStage("steps", "gen", "step").jobFailedOnError(true));
+  }
 
   @TempDir Path work;
 
   @Test
   void aRunKilledMidwayResumesAfterARestartWithoutRerunningFinishedTasks() throws Exception {
-    Path definitions = work.resolve("jobs.yaml");
-    Files.writeString(definitions, JOBS);
+    Path definitions = jobs().writeTo(work.resolve("jobs.yaml"));
     String cluster = TestNodes.uniqueClusterName();
     int port = TestNodes.freePort();
     List<String> args =
@@ -59,8 +62,8 @@ class RestartIT {
     Set<String> finishedBeforeKill;
     try (JarNode first = JarNode.start(work, port, args, Map.of()).awaitReady()) {
       Http http = first.http();
-      id = http.post("/api/jobs/steps/runs").json().getString("id");
-      String more = JOBS + "  extra:\n    stages: [{name: one, task_class: gen}]\n";
+      id = Runs.create(http, "/api/jobs/steps/runs");
+      String more = jobs().job(aJob("extra").stage("one", "gen")).yaml();
       assertThat(http.put("/api/definitions", more, "application/yaml").status()).isEqualTo(200);
       await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(http, id).size() >= 5);
       first.kill();
@@ -78,16 +81,13 @@ class RestartIT {
       assertThat(http.get("/api/jobs/extra").status())
           .as("definitions put over REST survive")
           .isEqualTo(200);
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> "SUCCEEDED".equals(http.get("/api/runs/" + id).json().getString("state")));
+      assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED");
 
       List<String> ran = Files.readAllLines(work.resolve("data/runs/" + id + "/ran.log"));
       assertThat(Set.copyOf(ran)).hasSize(16);
       for (String n : finishedBeforeKill) {
         assertThat(ran.stream().filter(n::equals).count()).as("task %s ran once", n).isEqualTo(1);
-        JsonObject task = http.get("/api/runs/" + id + "/tasks/s0-t" + n).json();
-        assertThat(task.getInteger("attempts")).isEqualTo(1);
+        assertThat(Runs.task(http, id, "s0-t" + n).getInteger("attempts")).isEqualTo(1);
       }
       second.terminate();
       second.waitFor(Duration.ofSeconds(60));
@@ -95,12 +95,8 @@ class RestartIT {
   }
 
   private static Set<String> succeeded(Http http, String id) {
-    return http
-        .get("/api/runs/" + id + "/tasks?state=SUCCEEDED&limit=1000")
-        .json()
-        .getJsonArray("items")
-        .stream()
-        .map(t -> ((JsonObject) t).getString("id"))
+    return Runs.tasks(http, id, "state=SUCCEEDED").stream()
+        .map(t -> t.getString("id"))
         .filter(t -> !t.endsWith("spawn"))
         .collect(Collectors.toSet());
   }

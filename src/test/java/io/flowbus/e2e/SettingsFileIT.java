@@ -1,15 +1,16 @@
 package io.flowbus.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
+import static io.flowbus.testing.Runs.awaitEnded;
 
 import io.flowbus.testing.Http;
 import io.flowbus.testing.JarNode;
+import io.flowbus.testing.Runs;
 import io.flowbus.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,10 +42,8 @@ class SettingsFileIT {
                 work, port, List.of("--settings", settings.toString()), Map.of())
             .awaitReady()) {
       Http http = node.http();
-      String id = http.post("/api/jobs/single/runs").json().getString("id");
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> "SUCCEEDED".equals(http.get("/api/runs/" + id).json().getString("state")));
+      String id = Runs.create(http, "/api/jobs/single/runs");
+      assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED");
 
       assertThat(data.resolve("meta").resolve(id).resolve("journal.jsonl")).isNotEmptyFile();
       assertThat(node.output().lines().filter(l -> !l.isBlank()))
