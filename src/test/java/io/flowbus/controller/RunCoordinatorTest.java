@@ -12,10 +12,9 @@ import io.flowbus.model.RunPlan;
 import io.flowbus.model.RunState;
 import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
-import java.time.Clock;
+import io.flowbus.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ class RunCoordinatorTest {
             - {name: never, task_class: one, job_failed_on_error: true}
       """;
 
-  private final MutableClock clock = new MutableClock();
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-11-26T10:00:00Z"));
   private final FakeEffects effects = new FakeEffects();
   private final RunCoordinator coordinator = new RunCoordinator(clock, effects);
 
@@ -403,26 +402,4 @@ class RunCoordinatorTest {
   }
 
   /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-26T10:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

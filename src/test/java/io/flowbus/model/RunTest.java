@@ -1,21 +1,21 @@
 package io.flowbus.model;
 
-import static io.flowbus.model.RunFixtures.NODE;
-import static io.flowbus.model.RunFixtures.RUN_ID;
-import static io.flowbus.model.RunFixtures.T0;
-import static io.flowbus.model.RunFixtures.aRun;
-import static io.flowbus.model.RunFixtures.cancelled;
-import static io.flowbus.model.RunFixtures.dispatched;
-import static io.flowbus.model.RunFixtures.ended;
-import static io.flowbus.model.RunFixtures.failed;
-import static io.flowbus.model.RunFixtures.failedRetryAt;
-import static io.flowbus.model.RunFixtures.lost;
-import static io.flowbus.model.RunFixtures.spawned;
-import static io.flowbus.model.RunFixtures.stageAborted;
-import static io.flowbus.model.RunFixtures.stageEnded;
-import static io.flowbus.model.RunFixtures.stageStarted;
-import static io.flowbus.model.RunFixtures.started;
-import static io.flowbus.model.RunFixtures.succeeded;
+import static io.flowbus.testing.RunBuilder.RUN_ID;
+import static io.flowbus.testing.RunBuilder.aRun;
+import static io.flowbus.testing.RunEvents.NODE;
+import static io.flowbus.testing.RunEvents.T0;
+import static io.flowbus.testing.RunEvents.cancelled;
+import static io.flowbus.testing.RunEvents.dispatched;
+import static io.flowbus.testing.RunEvents.ended;
+import static io.flowbus.testing.RunEvents.failed;
+import static io.flowbus.testing.RunEvents.failedRetryAt;
+import static io.flowbus.testing.RunEvents.lost;
+import static io.flowbus.testing.RunEvents.spawned;
+import static io.flowbus.testing.RunEvents.stageAborted;
+import static io.flowbus.testing.RunEvents.stageEnded;
+import static io.flowbus.testing.RunEvents.stageStarted;
+import static io.flowbus.testing.RunEvents.started;
+import static io.flowbus.testing.RunEvents.succeeded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -571,7 +571,7 @@ class RunTest {
     @MethodSource("wrongEvents")
     void anEventInTheWrongStateThrowsAndChangesNothing(
         String name,
-        RunFixtures.RunBuilder given,
+        io.flowbus.testing.RunBuilder given,
         RunEvent event,
         Class<? extends Throwable> error) {
       Run run = given.build();
