@@ -23,6 +23,11 @@ final class Params {
       throw ApiException.badRequest(
           "query parameter '" + name + "' is given " + values.size() + " times");
     }
+    if (name.indexOf('\0') >= 0 || (!values.isEmpty() && values.get(0).indexOf('\0') >= 0)) {
+      // no command argument can hold it: refused here rather than failing the task later
+      throw ApiException.badRequest(
+          "query parameter '" + name.replace('\0', '?') + "' holds a NUL");
+    }
     return values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
   }
 

@@ -82,6 +82,21 @@ public record SettingsFile(Path path, Map<String, String> values) {
   }
 
   /** The file as JSON, read on a Vert.x of its own that is closed before the node's starts. */
+  /** Where the YAML is broken, without the parser's quote of the line: the line may hold a key. */
+  static String where(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m
+          && m.getProblemMark() != null) {
+        return m.getProblem()
+            + " at line "
+            + (m.getProblemMark().getLine() + 1)
+            + ", column "
+            + (m.getProblemMark().getColumn() + 1);
+      }
+    }
+    return "it cannot be parsed as YAML";
+  }
+
   private static JsonObject load(Path path) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     ConfigStoreOptions store =
@@ -100,7 +115,7 @@ public record SettingsFile(Path path, Map<String, String> values) {
           .get(1, TimeUnit.MINUTES);
     } catch (ExecutionException e) {
       throw new IllegalArgumentException(
-          "settings file " + path + " is not a YAML map of options: " + e.getCause().getMessage(),
+          "settings file " + path + " is not a YAML map of options: " + where(e.getCause()),
           e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalArgumentException("settings file " + path + " could not be read in time", e);

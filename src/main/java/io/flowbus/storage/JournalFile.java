@@ -45,8 +45,14 @@ final class JournalFile implements AutoCloseable {
    * append that failed and could not be cut back (null if there was none).
    */
   static JournalFile open(Path path, Opener opener, Long failedAt) throws IOException {
+    boolean created = !Files.exists(path);
     PrivateFiles.createDirectories(path.getParent());
     FileChannel channel = opener.open(path);
+    if (created) {
+      // a new journal's name must survive a power loss as its lines do: sync the folders too
+      PrivateFiles.syncDirectory(path.getParent());
+      PrivateFiles.syncDirectory(path.getParent().getParent());
+    }
     try {
       long size = channel.size();
       long whole = failedAt != null && failedAt < size ? failedAt : wholeLines(channel, size);

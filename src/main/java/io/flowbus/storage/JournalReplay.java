@@ -2,6 +2,7 @@ package io.flowbus.storage;
 
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
+import io.flowbus.model.Secrets;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,9 @@ final class JournalReplay {
     Run run = null;
     String job = null;
     for (int i = 0; i < lines.length - 1; i++) {
-      if (lines[i].isBlank()) {
-        continue;
+      if (lines[i].isEmpty()) {
+        // the writer never writes an empty line: one here is a line lost to corruption
+        return damaged(run, runId, job, "journal line " + (i + 1) + " is corrupt: it is empty");
       }
       JsonObject json;
       try {
@@ -67,7 +69,27 @@ final class JournalReplay {
               : "the journal is empty: it does not say how the run was created";
       return damaged(null, runId, null, reason);
     }
+    String missing = missingSecrets(run);
+    if (missing != null) {
+      return damaged(run, runId, job, missing);
+    }
     return new Result(run, whole, torn);
+  }
+
+  /**
+   * A run that is to go on needs its secret inputs: without them (their file lost or never written)
+   * it would run its tasks with the mask in their place.
+   */
+  private static String missingSecrets(Run run) {
+    if (run.state().ended()) {
+      return null; // its secrets were removed with its end, as they should be
+    }
+    for (String name : run.secretInputs()) {
+      if (Secrets.MASK.equals(run.inputs().get(name))) {
+        return "the secret input '" + name + "' of the run is missing: it cannot go on without it";
+      }
+    }
+    return null;
   }
 
   /** A run whose journal cannot be read at all. */

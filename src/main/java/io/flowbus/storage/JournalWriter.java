@@ -117,7 +117,13 @@ public final class JournalWriter implements AutoCloseable {
       }
       queue.drainTo(batch);
       stop = batch.remove(STOP);
-      write(batch);
+      try {
+        write(batch);
+      } catch (RuntimeException | Error e) {
+        // the thread must live on: a write nobody answers would hang every caller behind it
+        LOG.error("journal batch failed: {}", e.toString());
+        batch.forEach(op -> op.done().completeExceptionally(e));
+      }
       batch.clear();
       closeIdle();
     }

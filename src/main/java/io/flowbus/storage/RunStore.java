@@ -54,12 +54,18 @@ public final class RunStore implements EventCodec.References {
   /** Journals one event; completes once it is on disk. */
   public CompletableFuture<Void> record(Run run, RunEvent event) {
     Path journal = layout.journal(run.id());
+    CompletableFuture<Void> secretsWritten = CompletableFuture.completedFuture(null);
     if (event instanceof RunEvent.Created created && !created.secretInputs().isEmpty()) {
-      writer.execute(null, () -> writeSecrets(run));
+      // a run whose secrets are not kept must not exist: its creation fails with them
+      secretsWritten = writer.execute(null, () -> writeSecrets(run));
     }
-    CompletableFuture<Void> written = writer.append(journal, EventCodec.encode(event).encode());
+    CompletableFuture<Void> written =
+        secretsWritten.thenCombine(
+            writer.append(journal, EventCodec.encode(event).encode()), (a, b) -> null);
     if (event instanceof RunEvent.Ended || event instanceof RunEvent.Cancelled) {
-      writer.execute(null, () -> Files.deleteIfExists(layout.secrets(run.id())));
+      // only once the end is durable: a failed end is rolled back and the run goes on with them
+      written.thenRun(
+          () -> writer.execute(null, () -> Files.deleteIfExists(layout.secrets(run.id()))));
     }
     if (run.state().ended() && !run.hasRunningTasks()) {
       writer.closeFile(journal); // nothing more to write, unless a late result reopens it

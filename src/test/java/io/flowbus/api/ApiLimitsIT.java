@@ -205,6 +205,9 @@ class ApiLimitsIT {
     Http.Response key = postRaw("{\"inputs\": {\"val\\u0000ue\": \"x\"}}");
     assertThat(key.status()).as(key.body()).isEqualTo(400);
     assertThat(key.json().getString("detail")).contains("NUL").contains("key");
+    Http.Response query = http.post("/api/jobs/echo/runs?value=a%00b");
+    assertThat(query.status()).as(query.body()).isEqualTo(400);
+    assertThat(query.json().getString("detail")).contains("NUL").contains("'value'");
     Http.Response raw = postRaw("{\"inputs\": {\"value\": \"a\0b\"}}");
     assertThat(raw.status()).as(raw.body()).isEqualTo(400);
     assertThat(runsOf("echo")).isEqualTo(runs);

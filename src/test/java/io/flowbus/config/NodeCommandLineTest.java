@@ -108,6 +108,17 @@ class NodeCommandLineTest {
   }
 
   @Test
+  void brokenYamlIsPlacedByLineWithoutQuotingTheLineThatMayHoldAKey() throws IOException {
+    String settings = settings("port: 8081", "api-key: \"TopSecretApiKey-9f8e7d6c");
+
+    assertThatThrownBy(() -> config(Map.of(), "--settings", settings))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(settings)
+        .hasMessageContaining("line ")
+        .hasMessageNotContaining("TopSecret");
+  }
+
+  @Test
   void aMissingFileIsNamed() {
     Path missing = dir.resolve("nowhere.yaml");
 

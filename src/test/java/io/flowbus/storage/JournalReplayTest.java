@@ -99,6 +99,19 @@ class JournalReplayTest {
   }
 
   @Test
+  void aLineBlankedByCorruptionMakesTheRunDamagedNotSkipped() throws Exception {
+    fixture.write(fixture.succeededRun(2));
+    List<String> lines = new ArrayList<>(Files.readAllLines(fixture.journal()));
+    lines.set(7, ""); // a task's end lost: skipping it would run the task again
+    Files.write(fixture.journal(), lines);
+
+    Run run = fixture.load();
+
+    assertThat(run.state()).isEqualTo(RunState.DAMAGED);
+    assertThat(run.error()).isEqualTo("journal line 8 is corrupt: it is empty");
+  }
+
+  @Test
   void anIntactLineThatWouldRunAFinishedTaskAgainMakesTheRunDamaged() throws Exception {
     fixture.write(fixture.succeededRun(2));
     List<String> lines = new ArrayList<>(Files.readAllLines(fixture.journal()));

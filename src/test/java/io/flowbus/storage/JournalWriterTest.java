@@ -71,6 +71,27 @@ class JournalWriterTest {
   }
 
   @Test
+  void anUnexpectedErrorFailsItsBatchAndTheWriterGoesOn() throws Exception {
+    Path bad = dir.resolve("bad/journal.jsonl");
+    Path good = dir.resolve("good/journal.jsonl");
+    JournalFile.Opener opener =
+        file -> {
+          if (file.equals(bad)) {
+            throw new IllegalStateException("boom");
+          }
+          return JournalFile.Opener.FILES.open(file);
+        };
+    try (JournalWriter writer = new JournalWriter(false, 8, Duration.ofHours(1), opener)) {
+      assertThatThrownBy(
+              () -> writer.append(bad, "{\"a\":1}").get(5, java.util.concurrent.TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IllegalStateException.class);
+
+      writer.append(good, "{\"b\":2}").get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(Files.readString(good)).endsWith("{\"b\":2}\n");
+  }
+
+  @Test
   void aFailedFirstWriteLeavesNoJournalBehind() throws Exception {
     Path file = dir.resolve("run/journal.jsonl");
     try (JournalWriter writer = faulty(false)) {

@@ -73,6 +73,22 @@ class RunStoreSecretsTest {
   }
 
   @Test
+  void aRunThatIsToGoOnWithoutItsSecretsIsDamagedNeverRunWithTheMask() throws Exception {
+    create();
+    Files.delete(layout.secrets(RUN));
+
+    List<Run> loaded = new RunStore(layout, writer).loadAll();
+
+    assertThat(loaded)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(io.flowbus.model.RunState.DAMAGED);
+              assertThat(r.error()).contains("secret input 'auth'");
+            });
+  }
+
+  @Test
   void secretsThatCannotBeDecryptedAreAnErrorNeverEmptyValues() throws Exception {
     create();
     byte[] sealed = Files.readAllBytes(layout.secrets(RUN));
