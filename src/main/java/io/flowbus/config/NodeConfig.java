@@ -18,6 +18,9 @@ import java.util.Set;
  *     Kubernetes
  * @param eventBusPort 0 for any free port
  * @param apiKey required in {@code X-API-Key} of every {@code /api} request; null for none
+ * @param localDir this node's own folder on local disk (never the shared volume), where the
+ *     sessions of running tasks are recorded; null for {@code <java.io.tmpdir>/flowbus-node-<port>}
+ * @param taskUser the user tasks run as; null for the node's own user
  */
 public record NodeConfig(
     Path definitions,
@@ -40,10 +43,15 @@ public record NodeConfig(
     long taskLogLimit,
     long spawnLimit,
     long bodyLimit,
-    boolean fsync) {
+    boolean fsync,
+    Path localDir,
+    String taskUser) {
 
   public NodeConfig {
     roles = Set.copyOf(roles);
+    if (localDir == null) {
+      localDir = Path.of(System.getProperty("java.io.tmpdir"), "flowbus-node-" + port);
+    }
     clusterMembers = List.copyOf(clusterMembers);
     if (slots < 1) {
       throw new IllegalArgumentException("--slots must be at least 1");
