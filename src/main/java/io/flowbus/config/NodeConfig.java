@@ -18,8 +18,9 @@ import java.util.Set;
  *     Kubernetes
  * @param eventBusPort 0 for any free port
  * @param apiKey required in {@code X-API-Key} of every {@code /api} request; null for none
- * @param localDir this node's own folder on local disk (never the shared volume), where the
- *     sessions of running tasks are recorded; null for {@code <java.io.tmpdir>/flowbus-node-<port>}
+ * @param localDir a folder on local disk (never the shared volume), shared by the nodes of this
+ *     host, where the sessions of running tasks are recorded; null for {@code
+ *     <java.io.tmpdir>/flowbus-<user>}
  * @param taskUser the user tasks run as; null for the node's own user
  */
 public record NodeConfig(
@@ -50,7 +51,9 @@ public record NodeConfig(
   public NodeConfig {
     roles = Set.copyOf(roles);
     if (localDir == null) {
-      localDir = Path.of(System.getProperty("java.io.tmpdir"), "flowbus-node-" + port);
+      localDir =
+          Path.of(
+              System.getProperty("java.io.tmpdir"), "flowbus-" + System.getProperty("user.name"));
     }
     clusterMembers = List.copyOf(clusterMembers);
     if (slots < 1) {

@@ -194,9 +194,9 @@ public final class NodeOptions {
       paramLabel = "DIR",
       defaultValue = "${env:FLOWBUS_LOCAL_DIR}",
       description =
-          "[FLOWBUS_LOCAL_DIR] this node's folder on local disk, not shared, where running tasks"
-              + " are recorded so that a restart after a crash stops what they left"
-              + " (default: flowbus-node-<port> in the temporary directory)")
+          "[FLOWBUS_LOCAL_DIR] folder on local disk (not the shared volume) where running tasks"
+              + " are recorded, so that what a crashed node left is stopped when a node starts"
+              + " on this host (default: flowbus-<user> in the temporary directory)")
   String localDir;
 
   @Option(

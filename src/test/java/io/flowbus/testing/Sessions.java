@@ -40,7 +40,7 @@ public final class Sessions {
   private static String[] fields(Path proc) {
     try {
       String stat = Files.readString(proc.resolve("stat"));
-      return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
     } catch (IOException e) {
       return null; // gone meanwhile
     }

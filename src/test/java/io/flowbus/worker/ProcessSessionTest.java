@@ -1,7 +1,6 @@
 package io.flowbus.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
@@ -77,7 +76,7 @@ class ProcessSessionTest {
         .untilAsserted(
             () -> {
               String stat = Files.readString(Path.of("/proc/" + command.pid() + "/stat"));
-              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
               assertThat(fields[2]).as("process group").isEqualTo(Long.toString(command.pid()));
               assertThat(fields[3]).as("session").isEqualTo(Long.toString(command.pid()));
             });
@@ -140,7 +139,7 @@ class ProcessSessionTest {
   void theSessionIsRecordedWhileTheAttemptRuns() throws Exception {
     RunningCommand command = start("touch started; sleep 300", null);
     await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(workDir.resolve("started")));
-    Path record = localDir.resolve("sessions").resolve(Long.toString(command.pid()));
+    Path record = records.folder().resolve("sessions").resolve(Long.toString(command.pid()));
 
     assertThat(Files.readString(record))
         .startsWith(command.pid() + " " + ProcStat.read(command.pid()).startTime() + " ");
@@ -150,60 +149,65 @@ class ProcessSessionTest {
   }
 
   @Test
-  void aRestartStopsTheSessionsThatTheLastLifeLeft() throws Exception {
+  void aStartingNodeStopsTheSessionsThatADeadNodeOfThisHostLeft() throws Exception {
     // a "crash": the node's records are left behind with the sessions running
-    Process leader =
-        new ProcessBuilder("setsid", "sh", "-c", "sleep 171 & sleep 172 & wait")
-            .directory(workDir.toFile())
-            .start();
-    sessionsToClean.add(leader.pid());
-    await().atMost(Duration.ofSeconds(5)).until(() -> ProcStat.session(leader.pid()).size() == 3);
-    records.add(leader.pid(), ProcStat.read(leader.pid()).startTime());
-    records.close();
+    long sid = detachedSession("sleep 171 & sleep 172 & wait", 3);
+    records.add(sid, ProcStat.read(sid).startTime());
+    Path crashed = records.folder();
+    releaseWithoutTidying(records);
 
     records = SessionRecords.open(localDir);
     int stopped = records.stopLeftovers(GRACE, timer);
 
     assertThat(stopped).isEqualTo(3);
-    assertThat(ProcStat.session(leader.pid())).isEmpty();
-    assertThat(localDir.resolve("sessions")).isEmptyDirectory();
+    assertThat(ProcStat.session(sid)).isEmpty();
+    assertThat(crashed).as("the dead node's folder").doesNotExist();
   }
 
   @Test
   void aRecordWhosePidNowNamesAnotherProcessOrAnotherBootStopsNothing() throws Exception {
-    Process other =
-        new ProcessBuilder("setsid", "sh", "-c", "exec sleep 171")
-            .directory(workDir.toFile())
-            .start();
-    sessionsToClean.add(other.pid());
-    await().atMost(Duration.ofSeconds(5)).until(() -> !ProcStat.session(other.pid()).isEmpty());
-    long start = ProcStat.read(other.pid()).startTime();
+    long sid = detachedSession("exec sleep 171", 1);
+    long start = ProcStat.read(sid).startTime();
     // the pid was reused: the recorded leader started earlier
-    records.add(other.pid(), start - 1);
-    Files.writeString(localDir.resolve("sessions").resolve("1"), "1 1 another-boot\n");
-    records.close();
+    records.add(sid, start - 1);
+    Files.writeString(records.folder().resolve("sessions/1"), "1 1 another-boot\n");
+    Files.writeString(records.folder().resolve("sessions/2"), "garbage\n");
+    releaseWithoutTidying(records);
 
     records = SessionRecords.open(localDir);
     int stopped = records.stopLeftovers(GRACE, timer);
 
     assertThat(stopped).isZero();
-    assertThat(other.isAlive()).isTrue();
-    assertThat(localDir.resolve("sessions")).isEmptyDirectory();
+    assertThat(ProcStat.session(sid)).isNotEmpty();
   }
 
   @Test
-  void twoLiveNodesCannotShareTheLocalDirectory() {
-    assertThatThrownBy(() -> SessionRecords.open(localDir))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("used by another running node");
+  void theSessionsOfANodeThatStillRunsAreLeftAloneUntilItDies() throws Exception {
+    long sid = detachedSession("exec sleep 171", 1);
+    records.add(sid, ProcStat.read(sid).startTime());
+    Path folder = releaseWithoutTidying(records);
+    Process live = otherJvmHolding(folder);
+    records = SessionRecords.open(localDir);
+
+    assertThat(records.stopLeftovers(GRACE, timer)).isZero();
+    assertThat(ProcStat.session(sid)).isNotEmpty();
+
+    live.destroyForcibly().waitFor();
+    records.close();
+    records = SessionRecords.open(localDir);
+    assertThat(records.stopLeftovers(GRACE, timer)).isEqualTo(1);
+    assertThat(ProcStat.session(sid)).isEmpty();
   }
 
   @Test
-  void aCleanStopRemovesTheLocalDirectory() {
+  void aCleanStopRemovesTheNodesFolder() {
+    Path folder = records.folder();
+
     records.close();
     records = null;
 
-    assertThat(localDir).doesNotExist();
+    assertThat(folder).doesNotExist();
+    assertThat(localDir).isEmptyDirectory();
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -223,6 +227,64 @@ class ProcessSessionTest {
     RunningCommand command = runner.start(spec);
     sessionsToClean.add(command.pid());
     return command;
+  }
+
+  /** A session started outside the runner, as a crashed node's task would be, with its size. */
+  private long detachedSession(String script, int processes) throws IOException {
+    Process leader =
+        new ProcessBuilder("setsid", "sh", "-c", script).directory(workDir.toFile()).start();
+    sessionsToClean.add(leader.pid());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcStat.session(leader.pid()).size() == processes);
+    return leader.pid();
+  }
+
+  /**
+   * Drops the lock as a crash does, leaving the records. (The folder is named after this JVM, whose
+   * own folders a node leaves alone, so it is renamed as if another JVM had made it.)
+   */
+  private static Path releaseWithoutTidying(SessionRecords records) throws IOException {
+    Path folder = records.folder();
+    Files.createDirectories(folder.resolve("sessions/keep")); // not empty: close() leaves it
+    records.close();
+    Files.delete(folder.resolve("sessions/keep"));
+    return Files.move(folder, folder.resolveSibling("node-1-" + folder.getFileName()));
+  }
+
+  /** Another JVM that holds {@code folder}'s lock, as the live node owning it would. */
+  private Process otherJvmHolding(Path folder) throws Exception {
+    Path source = tmp.resolve("Hold.java");
+    Files.writeString(
+        source,
+        """
+        import java.nio.channels.FileChannel;
+        import java.nio.file.*;
+        class Hold {
+          public static void main(String[] a) throws Exception {
+            FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.WRITE);
+            c.lock();
+            Files.writeString(Path.of(a[1]), "locked");
+            Thread.sleep(171_000);
+          }
+        }
+        """);
+    Path ready = tmp.resolve("held");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process holder =
+        new ProcessBuilder(
+                java.toString(),
+                source.toString(),
+                folder.resolve("node.lock").toString(),
+                ready.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("hold.log").toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .failFast(() -> !holder.isAlive())
+        .until(() -> Files.exists(ready));
+    return holder;
   }
 
   private static CommandOutcome outcomeOf(RunningCommand command) {
