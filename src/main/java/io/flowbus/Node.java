@@ -148,7 +148,8 @@ public final class Node {
         .put("ready", ready && !stopping)
         .put("joined", vertx != null)
         .put("definitions_loaded", true)
-        .put("stopping", stopping);
+        .put("stopping", stopping)
+        .put("task_user", worker == null ? null : worker.taskUser());
   }
 
   /** Whether {@code a} exists and was written after {@code b}. */

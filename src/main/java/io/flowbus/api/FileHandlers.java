@@ -119,8 +119,12 @@ final class FileHandlers {
                         + " has "
                         + (attempts == 0 ? "not run yet" : "no attempt " + wanted));
               }
-              Path file = layout.log(runId, taskId, wanted, stream == null ? "stdout" : stream);
-              return vertx.executeBlocking(() -> Files.exists(file) ? file : null);
+              String which = stream == null ? "stdout" : stream;
+              return vertx.executeBlocking(
+                  () -> {
+                    Path file = layout.existingLog(runId, taskId, wanted, which);
+                    return Files.exists(file) ? file : null;
+                  });
             })
         .onSuccess(
             file -> {

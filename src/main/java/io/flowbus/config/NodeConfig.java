@@ -18,6 +18,10 @@ import java.util.Set;
  *     Kubernetes
  * @param eventBusPort 0 for any free port
  * @param apiKey required in {@code X-API-Key} of every {@code /api} request; null for none
+ * @param localDir a folder on local disk (never the shared volume), shared by the nodes of this
+ *     host, where the sessions of running tasks are recorded; null for {@code
+ *     <java.io.tmpdir>/flowbus-<user>}
+ * @param taskUser the user tasks run as; null for the node's own user
  */
 public record NodeConfig(
     Path definitions,
@@ -40,10 +44,17 @@ public record NodeConfig(
     long taskLogLimit,
     long spawnLimit,
     long bodyLimit,
-    boolean fsync) {
+    boolean fsync,
+    Path localDir,
+    String taskUser) {
 
   public NodeConfig {
     roles = Set.copyOf(roles);
+    if (localDir == null) {
+      localDir =
+          Path.of(
+              System.getProperty("java.io.tmpdir"), "flowbus-" + System.getProperty("user.name"));
+    }
     clusterMembers = List.copyOf(clusterMembers);
     if (slots < 1) {
       throw new IllegalArgumentException("--slots must be at least 1");

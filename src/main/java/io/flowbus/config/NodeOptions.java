@@ -210,6 +210,25 @@ public final class NodeOptions {
           "[FLOWBUS_FSYNC] force journal writes to disk before acknowledging them (default: ${DEFAULT-VALUE})")
   boolean fsync;
 
+  @Option(
+      names = "--local-dir",
+      paramLabel = "DIR",
+      defaultValue = "${env:FLOWBUS_LOCAL_DIR}",
+      description =
+          "[FLOWBUS_LOCAL_DIR] folder on local disk (not the shared volume) where running tasks"
+              + " are recorded, so that what a crashed node left is stopped when a node starts"
+              + " on this host (default: flowbus-<user> in the temporary directory)")
+  String localDir;
+
+  @Option(
+      names = "--task-user",
+      paramLabel = "USER",
+      defaultValue = "${env:FLOWBUS_TASK_USER}",
+      description =
+          "[FLOWBUS_TASK_USER] user tasks run as; 'same' for the node's own user (default: nobody"
+              + " when the node runs as root, else the node's own user)")
+  String taskUser;
+
   /** The settings, checked; throws {@link IllegalArgumentException} naming a bad option. */
   public NodeConfig toConfig() {
     String format = logFormat.trim().toLowerCase(java.util.Locale.ROOT);
@@ -243,7 +262,28 @@ public final class NodeOptions {
         named("--task-log-limit", taskLogLimit, Sizes::parse),
         named("--spawn-limit", spawnLimit, Sizes::parse),
         named("--body-limit", bodyLimit, Sizes::parse),
-        fsync);
+        fsync,
+        blankToNull(localDir) == null
+            ? null
+            : Path.of(localDir.trim()).toAbsolutePath().normalize(),
+        taskUser());
+  }
+
+  /** The user tasks run as, null for the node's own: by default nobody when the node is root. */
+  private String taskUser() {
+    if (taskUser == null) {
+      return runsAsRoot() ? "nobody" : null;
+    }
+    String user = taskUser.trim();
+    return user.isEmpty() || user.equals("same") ? null : user;
+  }
+
+  private static boolean runsAsRoot() {
+    try {
+      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** The example beside the working directory, else the one inside the jar, copied out. */

@@ -1,6 +1,8 @@
 package io.flowbus.storage;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -10,7 +12,10 @@ import java.util.regex.Pattern;
  */
 public final class DataLayout {
   private static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  private static final Pattern TASK_ID = Pattern.compile("s\\d{1,6}-(t\\d{1,9}|spawn)");
+  private static final Pattern TASK_ID = Pattern.compile("s(\\d{1,6})-(?:t(\\d{1,9})|spawn)");
+
+  /** Task logs per folder: with two streams and a few attempts each, well under 10,000 files. */
+  private static final int LOGS_PER_FOLDER = 1000;
 
   private final Path root;
 
@@ -74,11 +79,33 @@ public final class DataLayout {
     return meta(runId).resolve("spawn-" + stage + ".json");
   }
 
+  /**
+   * Where an attempt's stdout or stderr is kept: {@code logs/s<stage>/<index / 1000>/t<index>.
+   * <attempt>.<stream>.log} ({@code logs/s<stage>/spawn.<attempt>.<stream>.log} for a spawn task),
+   * so that no folder holds more than a few thousand files however wide the fan-out.
+   */
   public Path log(String runId, String taskId, int attempt, String stream) {
-    if (!isTaskId(taskId)) {
+    Matcher id = TASK_ID.matcher(taskId == null ? "" : taskId);
+    if (!id.matches()) {
       throw new IllegalArgumentException("not a task id: " + taskId);
     }
-    return meta(runId).resolve("logs").resolve(taskId + "." + attempt + "." + stream + ".log");
+    Path stage = meta(runId).resolve("logs").resolve("s" + Integer.parseInt(id.group(1)));
+    String suffix = "." + attempt + "." + stream + ".log";
+    if (id.group(2) == null) {
+      return stage.resolve("spawn" + suffix);
+    }
+    long index = Long.parseLong(id.group(2));
+    return stage.resolve(Long.toString(index / LOGS_PER_FOLDER)).resolve("t" + index + suffix);
+  }
+
+  /**
+   * The log to read: {@link #log}, or where runs written before the per-stage folders kept it (all
+   * in {@code logs/}) when only that one exists.
+   */
+  public Path existingLog(String runId, String taskId, int attempt, String stream) {
+    Path current = log(runId, taskId, attempt, stream);
+    Path flat = meta(runId).resolve("logs").resolve(taskId + "." + attempt + "." + stream + ".log");
+    return !Files.exists(current) && Files.exists(flat) ? flat : current;
   }
 
   /** The definitions last put in force over REST, kept for the next start of the cluster. */

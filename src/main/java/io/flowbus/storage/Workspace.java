@@ -21,6 +21,22 @@ public final class Workspace {
     this.root = root.toAbsolutePath().normalize();
   }
 
+  /**
+   * Creates the workspace if it is missing. With an owner ({@code uid} and {@code gid}, the user
+   * tasks run as) it is given to that user, so that tasks can write in it while everything else on
+   * the volume stays the engine's; -1 keeps the engine's user.
+   */
+  public void create(int uid, int gid) throws IOException {
+    Files.createDirectories(root);
+    if (uid < 0
+        || ((Integer) Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS) == uid
+            && (Integer) Files.getAttribute(root, "unix:gid", LinkOption.NOFOLLOW_LINKS) == gid)) {
+      return;
+    }
+    Files.setAttribute(root, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(root, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+  }
+
   /** A file of the workspace listing. */
   public record Entry(String path, long size, Instant modifiedAt) {}
 

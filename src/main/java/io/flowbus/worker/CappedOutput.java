@@ -13,6 +13,10 @@ import java.util.List;
  * saying how much was dropped. A secret split across two writes is still found: the last bytes that
  * could begin one are held back until more arrive, and a prefix at the very end of the output is
  * masked when the stream closes.
+ *
+ * <p>A log that cannot be written (a full volume) never fails the writer: the first error is kept
+ * in {@link #failure()}, the rest of the output is accepted and dropped, so that whoever copies a
+ * process's pipe into it keeps reading and the process is not killed by a broken pipe.
  */
 final class CappedOutput extends OutputStream {
   private final OutputStream out;
@@ -23,6 +27,7 @@ final class CappedOutput extends OutputStream {
   private long written;
   private long dropped;
   private boolean closed;
+  private IOException failure;
 
   CappedOutput(OutputStream out, long limit, List<String> secrets) {
     this.out = out;
@@ -54,23 +59,46 @@ final class CappedOutput extends OutputStream {
   private void emit(byte[] b, int off, int len) throws IOException {
     long room = Math.max(0, limit - written);
     int keep = (int) Math.min(room, len);
-    if (keep > 0) {
-      out.write(b, off, keep);
-      written += keep;
+    if (keep > 0 && failure == null) {
+      try {
+        out.write(b, off, keep);
+        written += keep;
+      } catch (IOException e) {
+        failure = e;
+      }
     }
     dropped += len - keep;
   }
 
+  /** Why the log could not be written completely (such as a full volume), or null. */
+  synchronized String failure() {
+    if (failure == null) {
+      return null;
+    }
+    return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+  }
+
+  /** A sink for a log that could not even be created: it drains and reports {@code cause}. */
+  static CappedOutput failed(IOException cause) {
+    CappedOutput out = new CappedOutput(OutputStream.nullOutputStream(), 0, List.of());
+    out.failure = cause;
+    return out;
+  }
+
   @Override
-  public synchronized void flush() throws IOException {
-    if (!closed) {
-      out.flush();
+  public synchronized void flush() {
+    if (!closed && failure == null) {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        failure = e;
+      }
     }
   }
 
   /** Writes what was held back (no secret can start there any more) and the truncation marker. */
   @Override
-  public synchronized void close() throws IOException {
+  public synchronized void close() {
     if (closed) {
       return;
     }
@@ -78,13 +106,19 @@ final class CappedOutput extends OutputStream {
     try {
       secrets.mask(pending, pending.length, pending.length, this::emit);
       pending = new byte[0];
-      if (dropped > 0) {
+      if (dropped > 0 && failure == null) {
         String marker =
             "\n[flowbus: output cut at " + limit + " bytes; " + dropped + " more bytes dropped]\n";
         out.write(marker.getBytes(StandardCharsets.UTF_8));
       }
+    } catch (IOException e) {
+      failure = failure == null ? e : failure;
     } finally {
-      out.close();
+      try {
+        out.close();
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+      }
     }
   }
 }

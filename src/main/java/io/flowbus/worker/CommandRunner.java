@@ -1,10 +1,8 @@
 package io.flowbus.worker;
 
-import io.flowbus.storage.PrivateFiles;
 import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,16 +13,29 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Starts external commands without a shell: the argv goes to the program as it is, so no input
- * value can inject a command. Output is copied into size-capped, masked log files, and the exit
- * awaited, by pooled threads (three per running command, reused from one command to the next).
+ * value can inject a command. Each command leads a session of its own (see {@link TaskSandbox}),
+ * recorded in {@link SessionRecords} while it runs. Output is copied into size-capped, masked log
+ * files, and the exit awaited, by pooled threads (three per running command, reused from one
+ * command to the next).
  */
 final class CommandRunner {
   private final ExecutorService pumps;
   private final ScheduledExecutorService timer;
+  private final TaskSandbox sandbox;
+  private final SessionRecords records;
 
-  CommandRunner(ExecutorService pumps, ScheduledExecutorService timer) {
+  /**
+   * @param records where running sessions are noted for after a crash; null for nowhere
+   */
+  CommandRunner(
+      ExecutorService pumps,
+      ScheduledExecutorService timer,
+      TaskSandbox sandbox,
+      SessionRecords records) {
     this.pumps = pumps;
     this.timer = timer;
+    this.sandbox = sandbox;
+    this.records = records;
   }
 
   /**
@@ -36,15 +47,15 @@ final class CommandRunner {
     String path = spec.environment().getOrDefault("PATH", "");
     List<String> argv = new ArrayList<>(spec.argv());
     argv.set(0, ExecutableLookup.find(argv.get(0), spec.workDir(), path));
-    PrivateFiles.createDirectories(spec.stdout().getParent());
     ProcessBuilder builder =
-        new ProcessBuilder(argv)
+        new ProcessBuilder(sandbox.wrap(argv))
             .directory(spec.workDir().toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().clear();
     builder.environment().putAll(spec.environment());
-    OutputStream stdout = sink(spec.stdout(), spec);
-    OutputStream stderr = sink(spec.stderr(), spec);
+    CappedOutput stdout = sink(spec.stdout(), spec);
+    CappedOutput stderr = sink(spec.stderr(), spec);
+    long floor = ProcStat.ticksSinceBootFloor();
     Process process;
     try {
       process = builder.start();
@@ -58,13 +69,45 @@ final class CommandRunner {
     CompletableFuture<Integer> exited = new CompletableFuture<>();
     pumps.execute(() -> RunningCommand.pump(process.getInputStream(), stdout, stdoutDone));
     pumps.execute(() -> RunningCommand.pump(process.getErrorStream(), stderr, stderrDone));
+    Long leaderStart = null;
+    if (sandbox.ownSession()) {
+      // the same across the execs of the chain; gone only if it already ended and was reaped
+      ProcStat leader = ProcStat.read(process.pid());
+      leaderStart = leader != null ? leader.startTime() : floor;
+    }
+    RunningCommand command =
+        new RunningCommand(
+            process,
+            spec,
+            sandbox,
+            leaderStart,
+            stdoutDone,
+            stderrDone,
+            exited,
+            timer,
+            stdout,
+            stderr);
+    if (records != null && leaderStart != null) {
+      long sid = process.pid();
+      records.add(sid, leaderStart);
+      command.outcome().whenComplete((outcome, e) -> records.remove(sid));
+    }
     pumps.execute(() -> RunningCommand.await(process, exited));
-    return new RunningCommand(process, spec, stdoutDone, stderrDone, exited, timer, stdout, stderr);
+    return command;
   }
 
-  private static OutputStream sink(Path file, CommandSpec spec) throws IOException {
-    return new CappedOutput(
-        new BufferedOutputStream(Files.newOutputStream(file)), spec.logLimit(), spec.secrets());
+  /**
+   * The log file, capped and masked. A log that cannot be created (a full volume) still takes the
+   * output, drops it and says why: the task runs, and is not killed by a broken pipe.
+   */
+  private static CappedOutput sink(Path file, CommandSpec spec) {
+    try {
+      Files.createDirectories(file.getParent());
+      return new CappedOutput(
+          new BufferedOutputStream(Files.newOutputStream(file)), spec.logLimit(), spec.secrets());
+    } catch (IOException e) {
+      return CappedOutput.failed(e);
+    }
   }
 
   /** The JDK says "Cannot run program ...: error=13, Permission denied": keep the useful part. */

@@ -39,7 +39,16 @@ final class SpawnFile {
     Path file = workspace.resolve(NAME);
     long size;
     try {
-      size = Files.size(file);
+      // a task owns its workspace: a link there must not make the engine read what it may not
+      var attributes =
+          Files.readAttributes(
+              file,
+              java.nio.file.attribute.BasicFileAttributes.class,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile()) {
+        throw new InvalidSpawnFileException(NAME + " is not a regular file (a link or a folder)");
+      }
+      size = attributes.size();
     } catch (NoSuchFileException e) {
       throw new InvalidSpawnFileException(
           NAME + " is missing: the spawn task exited 0 without writing it in the run directory");

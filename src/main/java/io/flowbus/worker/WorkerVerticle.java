@@ -51,7 +51,7 @@ public final class WorkerVerticle extends VerticleBase {
   private Promise<Void> idle;
   private ResultOutbox outbox;
   private TaskLaunch launch;
-  private CommandRunner runner;
+  private volatile TaskHost host;
   private WorkerExecutor starter;
   private ExecutorService pumps;
   private ScheduledExecutorService timer;
@@ -85,7 +85,6 @@ public final class WorkerVerticle extends VerticleBase {
     launch = new TaskLaunch(layout, config.binDir(), config.taskLogLimit(), System.getenv());
     pumps = Executors.newCachedThreadPool(daemon("flowbus-output"));
     timer = Executors.newSingleThreadScheduledExecutor(daemon("flowbus-task-timer"));
-    runner = new CommandRunner(pumps, timer);
     starter = vertx.createSharedWorkerExecutor("flowbus-task-start", config.slots());
     Gauge.builder("flowbus.worker.slots.busy", running, Map::size)
         .description("Task slots of this node in use")
@@ -95,9 +94,14 @@ public final class WorkerVerticle extends VerticleBase {
         .register(metrics);
     membership.onChange(context, outbox::resendAll);
     DurableConsumers consumers = new DurableConsumers(vertx);
-    return Future.all(
-            consumers.<JsonObject>add(Addresses.workerTasks(nodeId), this::onTask),
-            consumers.<JsonObject>add(Addresses.workerControl(nodeId), this::onControl))
+    // before any task is taken: what a crashed earlier life of this node left running is stopped
+    return vertx
+        .executeBlocking(() -> host = TaskHost.prepare(config, layout, pumps, timer), false)
+        .compose(
+            h ->
+                Future.all(
+                    consumers.<JsonObject>add(Addresses.workerTasks(nodeId), this::onTask),
+                    consumers.<JsonObject>add(Addresses.workerControl(nodeId), this::onControl)))
         .onSuccess(
             v -> {
               consumers.watch();
@@ -135,12 +139,12 @@ public final class WorkerVerticle extends VerticleBase {
         .executeBlocking(
             () -> {
               CommandSpec spec = launch.spec(r.task);
-              Files.createDirectories(spec.workDir());
+              host.createWorkspace(spec.workDir());
               if (r.task.kind() == TaskKind.SPAWN) {
                 // a spawn.json left by an earlier stage or attempt must not pass for this one's
                 Files.deleteIfExists(spec.workDir().resolve(SpawnFile.NAME));
               }
-              return runner.start(spec);
+              return host.runner().start(spec);
             },
             false)
         .onSuccess(
@@ -298,7 +302,16 @@ public final class WorkerVerticle extends VerticleBase {
     running.values().forEach(r -> stop(r, AttemptState.LOST, "node " + nodeId + " stopped"));
     pumps.shutdown();
     timer.shutdown();
+    if (host != null) {
+      host.close();
+    }
     return starter.close();
+  }
+
+  /** The user this node runs tasks as when it is not its own (isolation on); null otherwise. */
+  public String taskUser() {
+    TaskHost h = host;
+    return h == null ? null : h.taskUser();
   }
 
   private static String messageOf(Throwable e) {

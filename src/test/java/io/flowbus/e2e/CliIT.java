@@ -30,14 +30,18 @@ class CliIT {
             "--cluster-host",
             "--cluster-public-host",
             "--kubernetes-service-dns",
-            "--api-key")) {
+            "--api-key",
+            "--local-dir",
+            "--task-user")) {
       assertThat(help.output()).contains(option);
     }
     assertThat(help.output())
         .contains("FLOWBUS_CLUSTER_MEMBERS")
         .contains("FLOWBUS_API_KEY")
         .contains("FLOWBUS_SLOTS")
-        .contains("FLOWBUS_SETTINGS");
+        .contains("FLOWBUS_SETTINGS")
+        .contains("FLOWBUS_LOCAL_DIR")
+        .contains("FLOWBUS_TASK_USER");
   }
 
   @Test

@@ -73,4 +73,32 @@ class WorkspaceTest {
     assertThatThrownBy(() -> workspace.resolve("..\\..\\secret.txt"))
         .isInstanceOf(NoSuchFileException.class);
   }
+
+  @Test
+  void createMakesTheWorkspaceAndKeepsTheEnginesUserWithoutAnOwner() throws Exception {
+    Path fresh = root.resolve("runs/r2");
+
+    new Workspace(fresh).create(-1, -1);
+
+    assertThat(fresh).isDirectory();
+    assertThat(Files.getAttribute(fresh, "unix:uid"))
+        .isEqualTo(Files.getAttribute(root, "unix:uid"));
+  }
+
+  @Test
+  void createGivesTheWorkspaceToTheTaskUser() throws Exception {
+    org.assertj.core.api.Assumptions.assumeThat(System.getProperty("user.name"))
+        .as("only root can give a folder away")
+        .isEqualTo("root");
+    Path fresh = root.resolve("runs/r3");
+
+    new Workspace(fresh).create(65534, 65534);
+    new Workspace(fresh).create(65534, 65534); // again: nothing to change
+
+    assertThat(Files.getAttribute(fresh, "unix:uid")).isEqualTo(65534);
+    assertThat(Files.getAttribute(fresh, "unix:gid")).isEqualTo(65534);
+    assertThat(Files.getAttribute(fresh.getParent(), "unix:uid"))
+        .as("only the workspace itself")
+        .isEqualTo(0);
+  }
 }

@@ -148,6 +148,15 @@ public final class JarNode implements AutoCloseable {
     waitFor(Duration.ofSeconds(30));
   }
 
+  /**
+   * kill -9 of the node's JVM alone, as a crash or the OOM killer does: the processes of its tasks
+   * are left running (unlike {@link #kill()}, which takes them down too).
+   */
+  public void crash() {
+    process.destroyForcibly();
+    waitFor(Duration.ofSeconds(30));
+  }
+
   /** SIGTERM, as docker stop and Kubernetes send. */
   public void terminate() {
     process.destroy();

@@ -58,7 +58,9 @@ public final class TestNodes {
         64 * 1024,
         1024 * 1024,
         64 * 1024,
-        false);
+        false,
+        null,
+        null);
   }
 
   /** A node with both roles, alone in a cluster of its own. */

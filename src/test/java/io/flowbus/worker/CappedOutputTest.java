@@ -271,6 +271,73 @@ class CappedOutputTest {
     assertThat(write(List.of("é"), NO_LIMIT, "è é è")).isEqualTo("è *** è");
   }
 
+  // --- a log that cannot be written ------------------------------------------------------------
+
+  @Test
+  void aFullVolumeNeverFailsTheWriterAndIsReported() throws IOException {
+    DiskFull disk = new DiskFull(10);
+    CappedOutput out = new CappedOutput(disk, NO_LIMIT, List.of(SECRET));
+    byte[] chunk = "0123456789abcdef".getBytes(UTF_8);
+    for (int i = 0; i < 1000; i++) {
+      out.write(chunk, 0, chunk.length); // would throw, and stop the pump, if the error leaked
+      out.flush();
+    }
+    out.close();
+
+    assertThat(out.failure()).isEqualTo("No space left on device");
+    assertThat(disk.attempts).as("no write tried once the volume was seen full").isEqualTo(2);
+    assertThat(disk.closed).isTrue();
+  }
+
+  @Test
+  void aLogThatWasWrittenCompletelyReportsNoFailure() throws IOException {
+    CappedOutput out = new CappedOutput(new ByteArrayOutputStream(), 4, List.of());
+    out.write("more than four".getBytes(UTF_8));
+    out.close();
+
+    assertThat(out.failure()).isNull();
+  }
+
+  @Test
+  void aLogThatCouldNotBeCreatedDrainsEverythingAndSaysWhy() throws IOException {
+    CappedOutput out = CappedOutput.failed(new IOException("No space left on device"));
+    out.write(new byte[100_000]);
+    out.flush();
+    out.close();
+
+    assertThat(out.failure()).isEqualTo("No space left on device");
+  }
+
+  /** A volume with room for {@code room} bytes. */
+  private static final class DiskFull extends java.io.OutputStream {
+    private long room;
+    int attempts;
+    boolean closed;
+
+    DiskFull(long room) {
+      this.room = room;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      attempts++;
+      if (len > room) {
+        throw new IOException("No space left on device");
+      }
+      room -= len;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
 
   private static String write(List<String> secrets, long limit, String... chunks)

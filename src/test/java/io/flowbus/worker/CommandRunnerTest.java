@@ -43,7 +43,7 @@ class CommandRunnerTest {
   void setUp() throws IOException {
     pumps = Executors.newCachedThreadPool();
     timer = Executors.newSingleThreadScheduledExecutor();
-    runner = new CommandRunner(pumps, timer);
+    runner = new CommandRunner(pumps, timer, TaskSandbox.sessionsOnly(), null);
     workDir = Files.createDirectories(tmp.resolve("work"));
     stdout = tmp.resolve("logs").resolve("task.stdout.log");
     stderr = tmp.resolve("logs").resolve("task.stderr.log");
@@ -157,17 +157,27 @@ class CommandRunnerTest {
   }
 
   @Test
-  void programWhoseInterpreterIsMissingFailsToStartWithTheReason() throws IOException {
+  void programWhoseInterpreterIsMissingFailsAtOnceWithTheReason() throws Exception {
     Path script = executable(workDir.resolve("broken.sh"), "#!/flowbus/no/such/interpreter\n");
     assertThat(script).exists();
 
-    assertTimeoutPreemptively(
-        Duration.ofSeconds(5),
-        () ->
-            assertThatThrownBy(() -> runner.start(spec(List.of("./broken.sh"))))
-                .isInstanceOf(IOException.class)
-                .hasMessageStartingWith("cannot start './broken.sh': error=")
-                .hasMessageNotContaining("Cannot run program"));
+    CommandOutcome outcome = outcomeOf(start(spec(List.of("./broken.sh"))));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new CommandOutcome(
+                AttemptState.FAILED, 127, "cannot start './broken.sh': No such file or directory"));
+  }
+
+  @Test
+  void withoutSetsidAProgramThatCannotStartThrowsAtStart() throws IOException {
+    runner = new CommandRunner(pumps, timer, new TaskSandbox(null, null, null), null);
+    executable(workDir.resolve("broken.sh"), "#!/flowbus/no/such/interpreter\n");
+
+    assertThatThrownBy(() -> runner.start(spec(List.of("./broken.sh"))))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("cannot start './broken.sh': error=")
+        .hasMessageNotContaining("Cannot run program");
   }
 
   // --- where and how the program runs -----------------------------------------------------------
@@ -440,7 +450,8 @@ class CommandRunnerTest {
   }
 
   @Test
-  void backgroundChildHoldingStdoutDoesNotHangTheOutcomeOnceThePumpsAreReading() throws Exception {
+  void withoutSetsidABackgroundChildHoldingStdoutDoesNotHangTheOutcome() throws Exception {
+    runner = new CommandRunner(pumps, timer, new TaskSandbox(null, null, null), null);
     RunningCommand command =
         start(
             spec(
@@ -450,10 +461,47 @@ class CommandRunnerTest {
 
     await().atMost(Duration.ofSeconds(8)).until(command.outcome()::isDone);
 
-    assertThat(alive(child)).as("the background child is still running").isTrue();
+    assertThat(alive(child)).as("without a session of its own, the child is not found").isTrue();
     assertThat(command.outcome().join())
         .isEqualTo(new CommandOutcome(AttemptState.SUCCEEDED, 0, null));
     assertThat(read(stdout)).isEqualTo("before\n");
+  }
+
+  // --- a full volume ---------------------------------------------------------------------------
+
+  @Test
+  void outputThatCannotBeStoredIsDrainedAndTheFullVolumeIsNamed() throws Exception {
+    // /dev/full fails every write with ENOSPC, as a full volume does
+    stdout = Path.of("/dev/full");
+    CommandSpec spec =
+        spec(
+            List.of("sh", "-c", "head -c 3000000 /dev/zero; echo done >&2"),
+            baseEnvironment(),
+            List.of(),
+            10_000_000,
+            null,
+            LONG_GRACE);
+
+    CommandOutcome outcome = outcomeOf(start(spec));
+
+    assertThat(outcome)
+        .as("not killed by SIGPIPE: the exit code is the task's own")
+        .isEqualTo(
+            new CommandOutcome(AttemptState.SUCCEEDED, 0, "log cut: No space left on device"));
+    assertThat(read(stderr)).isEqualTo("done\n");
+  }
+
+  @Test
+  void aFailingTaskOnAFullVolumeKeepsItsOwnReasonFirst() throws Exception {
+    stdout = Path.of("/dev/full");
+
+    CommandOutcome outcome =
+        outcomeOf(start(spec(List.of("sh", "-c", "head -c 100000 /dev/zero; exit 3"))));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new CommandOutcome(
+                AttemptState.FAILED, 3, "exited with code 3; log cut: No space left on device"));
   }
 
   @Test

@@ -82,6 +82,17 @@ class SpawnFileTest {
   }
 
   @Test
+  void aLinkIsNotFollowed() throws IOException {
+    Path elsewhere = workspace.getParent().resolve("not-the-tasks.json");
+    Files.writeString(elsewhere, "[{\"secret\": \"of the engine\"}]");
+    Files.createSymbolicLink(workspace.resolve("spawn.json"), elsewhere);
+
+    assertThatThrownBy(() -> SpawnFile.read(workspace, LIMIT))
+        .isInstanceOf(InvalidSpawnFileException.class)
+        .hasMessage("spawn.json is not a regular file (a link or a folder)");
+  }
+
+  @Test
   void malformedJsonSaysWhere() throws IOException {
     write("[\n  {\"a\": 1},\n  {\"b\": }\n]\n");
 

@@ -1,0 +1,112 @@
+package io.flowbus.worker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops every process of one session: SIGTERM to each, SIGKILL after the grace period to whatever
+ * is left, including processes forked in between. Members are found by scanning {@code /proc} (Java
+ * has no killpg); a background child that left its parent, or moved to a process group of its own,
+ * is still in the session.
+ *
+ * <p>A session is named by its leader's pid and start time: when a process with that pid runs but
+ * started at another time, the pid was reused and the session is not ours; members that started
+ * before the leader cannot be ours either.
+ */
+final class ProcessSession {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessSession.class);
+  private static final long POLL_MS = 25;
+
+  /** How long after SIGKILL processes may take to go (one in uninterruptible I/O, say). */
+  private static final long KILL_WAIT_MS = 5_000;
+
+  private final long sid;
+  private final long leaderStart;
+  private final CompletableFuture<Integer> done = new CompletableFuture<>();
+  private final int found;
+  private final long killAt;
+  private boolean killed;
+
+  private ProcessSession(long sid, long leaderStart, int found, Duration grace) {
+    this.sid = sid;
+    this.leaderStart = leaderStart;
+    this.found = found;
+    this.killAt = System.nanoTime() + grace.toNanos();
+  }
+
+  /**
+   * Stops session {@code sid} whose leader started at {@code leaderStart} (clock ticks since boot).
+   * Completes with the number of processes found in it once none is left (at once when none was
+   * there: the usual case, which costs one scan of {@code /proc}).
+   */
+  static CompletableFuture<Integer> stop(
+      long sid, long leaderStart, Duration grace, ScheduledExecutorService timer) {
+    List<ProcStat> members = members(sid, leaderStart);
+    if (members.isEmpty()) {
+      return CompletableFuture.completedFuture(0);
+    }
+    ProcessSession session = new ProcessSession(sid, leaderStart, members.size(), grace);
+    signal(members, false);
+    session.schedule(timer);
+    return session.done;
+  }
+
+  /** The live processes of the session; none when its leader's pid now names another process. */
+  static List<ProcStat> members(long sid, long leaderStart) {
+    ProcStat leader = ProcStat.read(sid);
+    if (leader != null && leader.startTime() != leaderStart) {
+      return List.of();
+    }
+    return ProcStat.session(sid).stream().filter(p -> p.startTime() >= leaderStart).toList();
+  }
+
+  private void schedule(ScheduledExecutorService timer) {
+    try {
+      timer.schedule(() -> poll(timer), POLL_MS, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.complete(found); // the worker is stopping: nobody waits any more
+    }
+  }
+
+  private void poll(ScheduledExecutorService timer) {
+    List<ProcStat> left = members(sid, leaderStart);
+    if (left.isEmpty()) {
+      done.complete(found);
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - killAt >= 0) {
+      if (killed && now - killAt > TimeUnit.MILLISECONDS.toNanos(KILL_WAIT_MS)) {
+        LOG.warn("session {}: {} processes still there after SIGKILL", sid, left.size());
+        done.complete(found);
+        return;
+      }
+      signal(left, true);
+      killed = true;
+    }
+    schedule(timer);
+  }
+
+  /** Signals each process, if it is still the one that was found (and not a reused pid). */
+  private static void signal(List<ProcStat> processes, boolean kill) {
+    for (ProcStat p : processes) {
+      ProcessHandle.of(p.pid())
+          .ifPresent(
+              handle -> {
+                ProcStat now = ProcStat.read(p.pid());
+                if (now != null && now.startTime() == p.startTime()) {
+                  if (kill) {
+                    handle.destroyForcibly();
+                  } else {
+                    handle.destroy();
+                  }
+                }
+              });
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.flowbus.worker;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a task's process is started: through util-linux {@code setsid}, so that it leads a session of
+ * its own that can be stopped as a whole (the JVM's child is never a group leader, so {@code
+ * setsid} calls setsid() and execs in place: the pid Java sees is the session id), and through
+ * {@code setpriv} as an unprivileged user when the node runs as root, so that the task cannot read
+ * the engine's files or the node's environment. Still no shell: each program execs the next.
+ */
+final class TaskSandbox {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskSandbox.class);
+  private static final String SYSTEM_PATH = "/usr/bin:/bin:/usr/sbin:/sbin";
+
+  private final List<String> prefix;
+  private final boolean ownSession;
+  private final TaskUser user;
+
+  TaskSandbox(String setsid, String setpriv, TaskUser user) {
+    List<String> p = new ArrayList<>();
+    if (setsid != null) {
+      p.add(setsid);
+    }
+    if (user != null) {
+      p.addAll(user.setpriv(setpriv));
+    }
+    this.prefix = List.copyOf(p);
+    this.ownSession = setsid != null;
+    this.user = user;
+  }
+
+  /** Sessions when {@code setsid} is here, no user switch. */
+  static TaskSandbox sessionsOnly() {
+    return new TaskSandbox(locate("setsid"), null, null);
+  }
+
+  /**
+   * Finds the programs and decides who tasks run as; logs one WARN for each protection that this
+   * host cannot give. {@code wantedUser} null keeps the node's own user; {@code mustReach} are the
+   * folders a task needs (the runs folder, the bin folder).
+   */
+  static TaskSandbox detect(String wantedUser, List<Path> mustReach) {
+    String setsid = locate("setsid");
+    if (setsid == null) {
+      LOG.warn(
+          "setsid (util-linux) not found: tasks run in the node's process group; processes they"
+              + " leave behind are not stopped when their attempt ends, nor after a crash");
+    }
+    if (wantedUser == null) {
+      return new TaskSandbox(setsid, null, null);
+    }
+    TaskUser user = TaskUser.lookup(wantedUser);
+    int self = TaskUser.ownUid();
+    if (user.uid() == self) {
+      return new TaskSandbox(setsid, null, null);
+    }
+    String setpriv = locate("setpriv");
+    String problem = null;
+    if (self != 0) {
+      problem = "the node does not run as root and cannot switch users";
+    } else if (setpriv == null) {
+      problem = "setpriv (util-linux) not found";
+    } else {
+      for (Path dir : mustReach) {
+        if (!user.canReach(setpriv, dir)) {
+          problem =
+              "user '"
+                  + user.name()
+                  + "' cannot reach "
+                  + dir
+                  + " (a folder on the way is not searchable by it; use a data directory whose"
+                  + " parents are mode 0755, or --task-user same)";
+          break;
+        }
+      }
+    }
+    if (problem != null) {
+      LOG.warn(
+          "task isolation is OFF: tasks run as the node's own user, and can read the engine's"
+              + " files and this node's environment: {}",
+          problem);
+      return new TaskSandbox(setsid, null, null);
+    }
+    LOG.info("tasks run as user '{}' (uid {}, gid {})", user.name(), user.uid(), user.gid());
+    return new TaskSandbox(setsid, setpriv, user);
+  }
+
+  /** The argv that starts {@code argv} in a session of its own, as the task user. */
+  List<String> wrap(List<String> argv) {
+    if (prefix.isEmpty()) {
+      return argv;
+    }
+    List<String> wrapped = new ArrayList<>(prefix);
+    wrapped.addAll(argv);
+    return wrapped;
+  }
+
+  /** Whether each task leads a session of its own (its pid is its session id). */
+  boolean ownSession() {
+    return ownSession;
+  }
+
+  /** Whether {@code exec} of the task is done by a program of this sandbox (not by the JVM). */
+  boolean wrapped() {
+    return !prefix.isEmpty();
+  }
+
+  /** The user tasks run as; null when they run as the node's own user. */
+  TaskUser user() {
+    return user;
+  }
+
+  private static String locate(String program) {
+    String path = System.getenv().getOrDefault("PATH", "") + ":" + SYSTEM_PATH;
+    for (String dir : path.split(":")) {
+      if (dir.isEmpty() || !Path.of(dir).isAbsolute()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, program);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    return null;
+  }
+}

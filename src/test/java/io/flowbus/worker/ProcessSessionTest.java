@@ -1,0 +1,304 @@
+package io.flowbus.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flowbus.model.AttemptState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each attempt leads a session of its own, and nothing of it outlives the attempt. */
+class ProcessSessionTest {
+  private static final Duration GRACE = Duration.ofMillis(300);
+
+  /**
+   * Two background children: one holding the pipes, one detached from them in a group of its own.
+   */
+  private static final String LEAVES_CHILDREN =
+      "sleep 171 & echo $! > a.pid; "
+          + "bash -c 'set -m; sleep 172 </dev/null >/dev/null 2>&1 & echo $! > b.pid'; ";
+
+  @TempDir Path tmp;
+
+  private ExecutorService pumps;
+  private ScheduledExecutorService timer;
+  private Path workDir;
+  private Path localDir;
+  private SessionRecords records;
+  private CommandRunner runner;
+  private final List<Long> sessionsToClean = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    assumeThat(TaskSandbox.sessionsOnly().ownSession()).as("setsid is installed").isTrue();
+    pumps = Executors.newCachedThreadPool();
+    timer = Executors.newSingleThreadScheduledExecutor();
+    workDir = Files.createDirectories(tmp.resolve("work"));
+    localDir = tmp.resolve("local");
+    records = SessionRecords.open(localDir);
+    runner = new CommandRunner(pumps, timer, TaskSandbox.sessionsOnly(), records);
+  }
+
+  @AfterEach
+  void tearDown() {
+    for (long sid : sessionsToClean) {
+      ProcStat.session(sid)
+          .forEach(p -> ProcessHandle.of(p.pid()).ifPresent(h -> h.destroyForcibly()));
+    }
+    if (records != null) {
+      records.close();
+    }
+    if (pumps != null) {
+      pumps.shutdownNow();
+      timer.shutdownNow();
+    }
+  }
+
+  @Test
+  void theTaskLeadsASessionAndAProcessGroupOfItsOwn() throws Exception {
+    RunningCommand command = start("sleep 2", null);
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              String stat = Files.readString(Path.of("/proc/" + command.pid() + "/stat"));
+              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+              assertThat(fields[2]).as("process group").isEqualTo(Long.toString(command.pid()));
+              assertThat(fields[3]).as("session").isEqualTo(Long.toString(command.pid()));
+            });
+    command.stop(AttemptState.CANCELLED, "cancelled");
+    outcomeOf(command);
+  }
+
+  @Test
+  void whatATaskLeavesRunningIsGoneWhenItExits() throws Exception {
+    RunningCommand command = start(LEAVES_CHILDREN + "exit 0", null);
+
+    CommandOutcome outcome = outcomeOf(command);
+
+    assertThat(outcome).isEqualTo(new CommandOutcome(AttemptState.SUCCEEDED, 0, null));
+    assertThat(ProcStat.session(command.pid())).as("left in the session").isEmpty();
+    assertGone(pid("a.pid"));
+    assertGone(pid("b.pid"));
+  }
+
+  @Test
+  void whatATaskLeavesRunningIsGoneWhenItTimesOut() throws Exception {
+    RunningCommand command = start(LEAVES_CHILDREN + "sleep 300", Duration.ofMillis(500));
+
+    CommandOutcome outcome = outcomeOf(command);
+
+    assertThat(outcome.state()).isEqualTo(AttemptState.FAILED);
+    assertThat(outcome.error()).isEqualTo("timed out after 500ms");
+    assertThat(ProcStat.session(command.pid())).isEmpty();
+    assertGone(pid("a.pid"));
+    assertGone(pid("b.pid"));
+  }
+
+  @Test
+  void whatATaskLeavesRunningIsGoneWhenItIsCancelled() throws Exception {
+    RunningCommand command = start(LEAVES_CHILDREN + "touch started; sleep 300", null);
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(workDir.resolve("started")));
+
+    command.stop(AttemptState.CANCELLED, "cancelled");
+    CommandOutcome outcome = outcomeOf(command);
+
+    assertThat(outcome.state()).isEqualTo(AttemptState.CANCELLED);
+    assertThat(ProcStat.session(command.pid())).isEmpty();
+    assertGone(pid("a.pid"));
+    assertGone(pid("b.pid"));
+  }
+
+  @Test
+  void aChildIgnoringSigtermIsKilledAfterTheGracePeriod() throws Exception {
+    RunningCommand command =
+        start("sh -c \"trap '' TERM; echo \\$\\$ > a.pid; exec sleep 171\" & sleep 0.3", null);
+
+    CommandOutcome outcome = outcomeOf(command);
+
+    assertThat(outcome.state()).isEqualTo(AttemptState.SUCCEEDED);
+    assertThat(ProcStat.session(command.pid())).isEmpty();
+    assertGone(pid("a.pid"));
+  }
+
+  @Test
+  void theSessionIsRecordedWhileTheAttemptRuns() throws Exception {
+    RunningCommand command = start("touch started; sleep 300", null);
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(workDir.resolve("started")));
+    Path record = records.folder().resolve("sessions").resolve(Long.toString(command.pid()));
+
+    assertThat(Files.readString(record))
+        .startsWith(command.pid() + " " + ProcStat.read(command.pid()).startTime() + " ");
+    command.stop(AttemptState.CANCELLED, "cancelled");
+    outcomeOf(command);
+    assertThat(record).doesNotExist();
+  }
+
+  @Test
+  void aStartingNodeStopsTheSessionsThatADeadNodeOfThisHostLeft() throws Exception {
+    // a "crash": the node's records are left behind with the sessions running
+    long sid = detachedSession("sleep 171 & sleep 172 & wait", 3);
+    records.add(sid, ProcStat.read(sid).startTime());
+    Path crashed = records.folder();
+    releaseWithoutTidying(records);
+
+    records = SessionRecords.open(localDir);
+    int stopped = records.stopLeftovers(GRACE, timer);
+
+    assertThat(stopped).isEqualTo(3);
+    assertThat(ProcStat.session(sid)).isEmpty();
+    assertThat(crashed).as("the dead node's folder").doesNotExist();
+  }
+
+  @Test
+  void aRecordWhosePidNowNamesAnotherProcessOrAnotherBootStopsNothing() throws Exception {
+    long sid = detachedSession("exec sleep 171", 1);
+    long start = ProcStat.read(sid).startTime();
+    // the pid was reused: the recorded leader started earlier
+    records.add(sid, start - 1);
+    Files.writeString(records.folder().resolve("sessions/1"), "1 1 another-boot\n");
+    Files.writeString(records.folder().resolve("sessions/2"), "garbage\n");
+    releaseWithoutTidying(records);
+
+    records = SessionRecords.open(localDir);
+    int stopped = records.stopLeftovers(GRACE, timer);
+
+    assertThat(stopped).isZero();
+    assertThat(ProcStat.session(sid)).isNotEmpty();
+  }
+
+  @Test
+  void theSessionsOfANodeThatStillRunsAreLeftAloneUntilItDies() throws Exception {
+    long sid = detachedSession("exec sleep 171", 1);
+    records.add(sid, ProcStat.read(sid).startTime());
+    Path folder = releaseWithoutTidying(records);
+    Process live = otherJvmHolding(folder);
+    records = SessionRecords.open(localDir);
+
+    assertThat(records.stopLeftovers(GRACE, timer)).isZero();
+    assertThat(ProcStat.session(sid)).isNotEmpty();
+
+    live.destroyForcibly().waitFor();
+    records.close();
+    records = SessionRecords.open(localDir);
+    assertThat(records.stopLeftovers(GRACE, timer)).isEqualTo(1);
+    assertThat(ProcStat.session(sid)).isEmpty();
+  }
+
+  @Test
+  void aCleanStopRemovesTheNodesFolder() {
+    Path folder = records.folder();
+
+    records.close();
+    records = null;
+
+    assertThat(folder).doesNotExist();
+    assertThat(localDir).isEmptyDirectory();
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private RunningCommand start(String script, Duration timeout) throws IOException {
+    CommandSpec spec =
+        new CommandSpec(
+            List.of("sh", "-c", script),
+            workDir,
+            new HashMap<>(System.getenv()),
+            List.of(),
+            tmp.resolve("logs/out.log"),
+            tmp.resolve("logs/err.log"),
+            1_000_000,
+            timeout,
+            GRACE);
+    RunningCommand command = runner.start(spec);
+    sessionsToClean.add(command.pid());
+    return command;
+  }
+
+  /** A session started outside the runner, as a crashed node's task would be, with its size. */
+  private long detachedSession(String script, int processes) throws IOException {
+    Process leader =
+        new ProcessBuilder("setsid", "sh", "-c", script).directory(workDir.toFile()).start();
+    sessionsToClean.add(leader.pid());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcStat.session(leader.pid()).size() == processes);
+    return leader.pid();
+  }
+
+  /**
+   * Drops the lock as a crash does, leaving the records. (The folder is named after this JVM, whose
+   * own folders a node leaves alone, so it is renamed as if another JVM had made it.)
+   */
+  private static Path releaseWithoutTidying(SessionRecords records) throws IOException {
+    Path folder = records.folder();
+    Files.createDirectories(folder.resolve("sessions/keep")); // not empty: close() leaves it
+    records.close();
+    Files.delete(folder.resolve("sessions/keep"));
+    return Files.move(folder, folder.resolveSibling("node-1-" + folder.getFileName()));
+  }
+
+  /** Another JVM that holds {@code folder}'s lock, as the live node owning it would. */
+  private Process otherJvmHolding(Path folder) throws Exception {
+    Path source = tmp.resolve("Hold.java");
+    Files.writeString(
+        source,
+        """
+        import java.nio.channels.FileChannel;
+        import java.nio.file.*;
+        class Hold {
+          public static void main(String[] a) throws Exception {
+            FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.WRITE);
+            c.lock();
+            Files.writeString(Path.of(a[1]), "locked");
+            Thread.sleep(171_000);
+          }
+        }
+        """);
+    Path ready = tmp.resolve("held");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process holder =
+        new ProcessBuilder(
+                java.toString(),
+                source.toString(),
+                folder.resolve("node.lock").toString(),
+                ready.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("hold.log").toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .failFast(() -> !holder.isAlive())
+        .until(() -> Files.exists(ready));
+    return holder;
+  }
+
+  private static CommandOutcome outcomeOf(RunningCommand command) {
+    await().atMost(Duration.ofSeconds(10)).until(command.outcome()::isDone);
+    return command.outcome().join();
+  }
+
+  private long pid(String file) throws IOException {
+    return Long.parseLong(Files.readString(workDir.resolve(file)).strip());
+  }
+
+  /** Gone at once, not eventually: the attempt's outcome waits for its session to end. */
+  private static void assertGone(long pid) {
+    ProcStat stat = ProcStat.read(pid);
+    assertThat(stat == null || !stat.alive()).as("process %d is gone", pid).isTrue();
+  }
+}
