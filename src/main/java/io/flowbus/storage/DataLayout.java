@@ -1,5 +1,6 @@
 package io.flowbus.storage;
 
+import io.flowbus.model.TaskId;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -10,7 +11,6 @@ import java.util.regex.Pattern;
  */
 public final class DataLayout {
   private static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  private static final Pattern TASK_ID = Pattern.compile("s\\d{1,6}-(t\\d{1,9}|spawn)");
 
   private final Path root;
 
@@ -27,7 +27,7 @@ public final class DataLayout {
   }
 
   public static boolean isTaskId(String id) {
-    return id != null && TASK_ID.matcher(id).matches();
+    return TaskId.isValid(id);
   }
 
   public Path runsDir() {
