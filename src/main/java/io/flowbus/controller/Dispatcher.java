@@ -16,7 +16,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,16 +44,10 @@ final class Dispatcher {
   private final WorkerClient workers;
   private final RunCoordinator coordinator;
   private final WorkerPool pool = new WorkerPool();
-  private final Map<String, Integer> startingPerStage = new HashMap<>();
-
-  /** Attempts on their way to a node, by task key, until the node's answer is taken in. */
-  private final Map<String, Starting> starting = new HashMap<>();
-
-  private record Starting(String node, AttemptKey key) {}
+  private final OnTheirWay starting = new OnTheirWay();
 
   private boolean pumpScheduled;
-  private long wakeUpTimer = -1;
-  private Instant wakeUpAt;
+  private final WakeUp wakeUp;
 
   Dispatcher(
       Vertx vertx,
@@ -70,6 +63,7 @@ final class Dispatcher {
     this.queue = queue;
     this.workers = workers;
     this.coordinator = coordinator;
+    this.wakeUp = new WakeUp(vertx, this::pump);
     queue.whenOffered(this::schedulePump);
   }
 
@@ -122,7 +116,7 @@ final class Dispatcher {
     return run != null
         && run.state() == RunState.RUNNING
         && task.state() == TaskState.PENDING
-        && !starting.containsKey(ReadyQueue.key(task));
+        && starting.of(ReadyQueue.key(task)) == null;
   }
 
   private boolean mayStart(TaskRun task) {
@@ -132,12 +126,8 @@ final class Dispatcher {
       return true;
     }
     int active =
-        stage.counts().get(TaskState.RUNNING) + startingPerStage.getOrDefault(stageKey(task), 0);
+        stage.counts().get(TaskState.RUNNING) + starting.inStage(task.runId(), stage.index());
     return active < limit;
-  }
-
-  private static String stageKey(TaskRun task) {
-    return task.runId() + "/" + task.stage();
   }
 
   private void send(WorkerPool.Worker worker, Run run, TaskRun task) {
@@ -151,9 +141,8 @@ final class Dispatcher {
     }
     AttemptKey key = AttemptKey.of(task, attempt);
     pool.assign(worker.id, key);
-    Starting sent = new Starting(worker.id, key);
-    starting.put(ReadyQueue.key(task), sent);
-    startingPerStage.merge(stageKey(task), 1, Integer::sum);
+    OnTheirWay.Sent sent = new OnTheirWay.Sent(worker.id, key, task.stage());
+    starting.add(sent);
     vertx
         .eventBus()
         .request(
@@ -162,7 +151,7 @@ final class Dispatcher {
             new DeliveryOptions().setSendTimeout(ASSIGN_TIMEOUT_MS))
         .onComplete(
             ar -> {
-              if (!arrived(task, sent)) {
+              if (!starting.remove(sent)) {
                 return; // the node left, or its result came first: taken in then
               }
               Run now = runs.get(key.runId()); // may have been rebuilt from its journal
@@ -176,16 +165,7 @@ final class Dispatcher {
             });
   }
 
-  /** The answer to an attempt on its way is in; false if it was taken in before. */
-  private boolean arrived(TaskRun task, Starting sent) {
-    if (!starting.remove(ReadyQueue.key(task), sent)) {
-      return false;
-    }
-    startingPerStage.merge(stageKey(task), -1, Integer::sum);
-    return true;
-  }
-
-  private void taken(Run run, TaskRun task, Starting sent) {
+  private void taken(Run run, TaskRun task, OnTheirWay.Sent sent) {
     int attempt = sent.key().attempt();
     if (task != null
         && task.isCurrent(attempt)
@@ -206,18 +186,17 @@ final class Dispatcher {
    * comes, changes nothing. Returns whether the attempt was on its way there.
    */
   boolean resultBeforeAnswer(AttemptKey key, String node) {
-    Run run = runs.get(key.runId());
-    TaskRun task = run == null ? null : run.findTask(key.taskId()).orElse(null);
-    Starting sent = task == null ? null : starting.get(ReadyQueue.key(task));
+    OnTheirWay.Sent sent = starting.of(key.taskKey());
     if (sent == null || !sent.key().equals(key) || !sent.node().equals(node)) {
       return false;
     }
-    arrived(task, sent);
-    taken(run, task, sent);
+    starting.remove(sent);
+    Run run = runs.get(key.runId());
+    taken(run, run == null ? null : run.findTask(key.taskId()).orElse(null), sent);
     return true;
   }
 
-  private void refused(Run run, TaskRun task, Starting sent, Throwable cause) {
+  private void refused(Run run, TaskRun task, OnTheirWay.Sent sent, Throwable cause) {
     long now = clock.millis();
     String node = sent.node();
     pool.release(node, sent.key());
@@ -260,7 +239,7 @@ final class Dispatcher {
     for (WorkerPool.Worker w : pool.workers()) {
       w.attempts.forEach(key -> held.put(key, w.id));
     }
-    starting.values().forEach(s -> held.remove(s.key()));
+    starting.all().forEach(s -> held.remove(s.key()));
     return held;
   }
 
@@ -277,20 +256,17 @@ final class Dispatcher {
   List<WorkerPool.Worker> syncWorkers(List<NodeInfo> nodes) {
     List<WorkerPool.Worker> gone = pool.sync(nodes);
     for (WorkerPool.Worker worker : gone) {
-      List<Starting> onTheirWay =
-          starting.values().stream().filter(s -> s.node().equals(worker.id)).toList();
-      onTheirWay.forEach(this::requeueStarting);
+      starting.to(worker.id).forEach(this::requeueStarting);
     }
     schedulePump();
     return gone;
   }
 
-  private void requeueStarting(Starting sent) {
+  private void requeueStarting(OnTheirWay.Sent sent) {
+    starting.remove(sent);
     Run run = runs.get(sent.key().runId());
     TaskRun task = run == null ? null : run.findTask(sent.key().taskId()).orElse(null);
-    if (task == null) {
-      starting.values().remove(sent);
-    } else if (arrived(task, sent) && stillWaiting(run, task)) {
+    if (task != null && stillWaiting(run, task)) {
       queue.addFirst(task);
     }
   }
@@ -302,7 +278,7 @@ final class Dispatcher {
    */
   void confirmed(String node, boolean draining, Set<AttemptKey> attempts) {
     Set<AttemptKey> held = new HashSet<>(attempts);
-    starting.values().stream().filter(s -> s.node().equals(node)).forEach(s -> held.add(s.key()));
+    starting.to(node).forEach(s -> held.add(s.key()));
     pool.reconcile(node, held);
     pool.confirmed(node, draining);
     schedulePump();
@@ -320,21 +296,6 @@ final class Dispatcher {
       Instant resume = Instant.ofEpochMilli(pausedUntil);
       next = next == null || resume.isBefore(next) ? resume : next;
     }
-    if (next == null || next.equals(wakeUpAt)) {
-      return;
-    }
-    if (wakeUpTimer >= 0) {
-      vertx.cancelTimer(wakeUpTimer);
-    }
-    wakeUpAt = next;
-    long delay = Math.max(1, Duration.between(now, next).toMillis());
-    wakeUpTimer =
-        vertx.setTimer(
-            delay,
-            t -> {
-              wakeUpTimer = -1;
-              wakeUpAt = null;
-              pump();
-            });
+    wakeUp.at(now, next);
   }
 }
