@@ -40,36 +40,7 @@ final class RunHandlers {
       params.put(name, value == null ? "" : value); // ?x= gives x the empty string
     }
     JsonObject body = body(rc.body().buffer());
-    boolean start = true;
-    if (body != null) {
-      for (String key : body.fieldNames()) {
-        if (!BODY_KEYS.contains(key)) {
-          throw ProblemException.badRequest(
-              "unknown body field '" + key + "' (known: inputs, start)");
-        }
-      }
-      Object inputs = body.getValue("inputs");
-      if (inputs != null && !(inputs instanceof JsonObject)) {
-        throw ProblemException.badRequest("'inputs' must be an object of input names to values");
-      }
-      if (inputs != null) {
-        for (Map.Entry<String, Object> e : (JsonObject) inputs) {
-          Object v = e.getValue();
-          if (v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray) {
-            throw ProblemException.badRequest(
-                "input '" + e.getKey() + "' must be a string, number or boolean");
-          }
-          if (v != null) {
-            params.put(e.getKey(), v.toString());
-          }
-        }
-      }
-      Object startValue = body.getValue("start");
-      if (startValue != null && !(startValue instanceof Boolean)) {
-        throw ProblemException.badRequest("'start' must be true or false");
-      }
-      start = startValue == null || (Boolean) startValue;
-    }
+    boolean start = body == null || startOf(body, params);
     orchestrator
         .call(new OrchestratorRequest.CreateRun(job, params, headerInputs(rc, job), start))
         .onSuccess(
@@ -80,6 +51,37 @@ final class RunHandlers {
                     .putHeader("Content-Type", "application/json")
                     .end(run.encode()))
         .onFailure(rc::fail);
+  }
+
+  /** Takes the body's inputs into {@code params}; returns whether the run is to start now. */
+  private static boolean startOf(JsonObject body, Map<String, String> params) {
+    for (String key : body.fieldNames()) {
+      if (!BODY_KEYS.contains(key)) {
+        throw ProblemException.badRequest(
+            "unknown body field '" + key + "' (known: inputs, start)");
+      }
+    }
+    Object inputs = body.getValue("inputs");
+    if (inputs != null && !(inputs instanceof JsonObject)) {
+      throw ProblemException.badRequest("'inputs' must be an object of input names to values");
+    }
+    if (inputs != null) {
+      for (Map.Entry<String, Object> e : (JsonObject) inputs) {
+        Object v = e.getValue();
+        if (v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray) {
+          throw ProblemException.badRequest(
+              "input '" + e.getKey() + "' must be a string, number or boolean");
+        }
+        if (v != null) {
+          params.put(e.getKey(), v.toString());
+        }
+      }
+    }
+    Object startValue = body.getValue("start");
+    if (startValue != null && !(startValue instanceof Boolean)) {
+      throw ProblemException.badRequest("'start' must be true or false");
+    }
+    return startValue == null || (Boolean) startValue;
   }
 
   private static JsonObject body(Buffer buffer) {
