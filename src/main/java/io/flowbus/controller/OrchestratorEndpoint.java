@@ -41,7 +41,7 @@ final class OrchestratorEndpoint {
               if (ar.succeeded()) {
                 message.reply(ar.result());
               } else {
-                Problems.fail(message, problemOf(message.body(), ar.cause()));
+                Problems.fail(message, problemOf(ar.cause()));
               }
             });
   }
@@ -63,7 +63,7 @@ final class OrchestratorEndpoint {
     }
   }
 
-  private static JsonObject problemOf(JsonObject request, Throwable failure) {
+  private static JsonObject problemOf(Throwable failure) {
     if (failure instanceof ProblemException problem) {
       return problem.problem();
     }
@@ -71,7 +71,7 @@ final class OrchestratorEndpoint {
       return Problems.problem(503, "Journal not writable", failure.getMessage());
     }
     String reference = UUID.randomUUID().toString().substring(0, 8);
-    LOG.error("request {} failed (reference {})", request.getString("op"), reference, failure);
+    LOG.error("a request to the orchestrator failed (reference {})", reference, failure);
     return Problems.problem(
         500, "Internal error", "the orchestrator failed to answer (reference " + reference + ")");
   }
