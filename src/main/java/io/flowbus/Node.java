@@ -2,9 +2,9 @@ package io.flowbus;
 
 import io.flowbus.api.HttpVerticle;
 import io.flowbus.cluster.ClusterSetup;
+import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.Membership;
 import io.flowbus.config.NodeConfig;
-import io.flowbus.controller.DefinitionsStore;
 import io.flowbus.controller.LeaderElection;
 import io.flowbus.definitions.DefinitionsException;
 import io.flowbus.definitions.DefinitionsLoader;
@@ -139,7 +139,8 @@ public final class Node {
       election = new LeaderElection(config, membership, store, registry);
       chain = chain.compose(x -> vertx.deployVerticle(election));
     }
-    HttpVerticle http = new HttpVerticle(config, nodeId, store, registry, this::readiness);
+    HttpVerticle http =
+        new HttpVerticle(config, nodeId, store, registry, this::readiness, membership);
     return chain.compose(x -> vertx.deployVerticle(http)).mapEmpty();
   }
 

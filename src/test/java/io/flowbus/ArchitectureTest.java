@@ -39,6 +39,8 @@ class ArchitectureTest {
         .definedBy("io.flowbus.controller..")
         .layer("Worker")
         .definedBy("io.flowbus.worker..")
+        .layer("Views")
+        .definedBy("io.flowbus.views..")
         .layer("Cluster")
         .definedBy("io.flowbus.cluster..")
         .layer("Storage")
@@ -54,15 +56,17 @@ class ArchitectureTest {
         .whereLayer("Api")
         .mayOnlyBeAccessedByLayers("Main")
         .whereLayer("Controller")
-        .mayOnlyBeAccessedByLayers("Main", "Api")
+        .mayOnlyBeAccessedByLayers("Main")
         .whereLayer("Worker")
         .mayOnlyBeAccessedByLayers("Main")
+        .whereLayer("Views")
+        .mayOnlyBeAccessedByLayers("Main", "Api", "Controller")
         .whereLayer("Cluster")
         .mayOnlyBeAccessedByLayers("Main", "Api", "Controller", "Worker")
         .whereLayer("Storage")
         .mayOnlyBeAccessedByLayers("Main", "Api", "Controller", "Worker")
         .whereLayer("Definitions")
-        .mayOnlyBeAccessedByLayers("Main", "Api", "Controller", "Storage")
+        .mayOnlyBeAccessedByLayers("Main", "Api", "Controller", "Cluster", "Storage")
         .check(CLASSES);
   }
 
@@ -74,6 +78,28 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.flowbus.controller..", "io.flowbus.api..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theRestSideDoesNotReachIntoTheEngine() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.flowbus.api..", "io.flowbus.views..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.flowbus.controller..", "io.flowbus.worker..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theViewsOnlyShowTheModel() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.flowbus.views..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.flowbus.cluster..", "io.flowbus.storage..", "io.flowbus.config..")
         .check(CLASSES);
   }
 

@@ -1,5 +1,6 @@
 package io.flowbus.api;
 
+import io.flowbus.cluster.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -22,8 +23,8 @@ final class BodyReader {
   }
 
   /**
-   * The whole body, or a failed future with a 413 {@link ApiException} as soon as it passes {@code
-   * limit} bytes; a {@code Content-Length} above the limit fails before a byte is read.
+   * The whole body, or a failed future with a 413 {@link ProblemException} as soon as it passes
+   * {@code limit} bytes; a {@code Content-Length} above the limit fails before a byte is read.
    */
   static Future<Buffer> read(RoutingContext rc, long limit) {
     String length = rc.request().getHeader("Content-Length");
@@ -52,8 +53,8 @@ final class BodyReader {
     }
   }
 
-  static ApiException tooLarge(long limit) {
-    return new ApiException(
+  static ProblemException tooLarge(long limit) {
+    return new ProblemException(
         413,
         "Request too large",
         "the request body is larger than the limit of " + limit + " bytes (--body-limit)");

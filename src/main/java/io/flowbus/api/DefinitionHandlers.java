@@ -1,12 +1,13 @@
 package io.flowbus.api;
 
+import io.flowbus.cluster.DefinitionsStore;
+import io.flowbus.cluster.ProblemException;
 import io.flowbus.cluster.Problems;
-import io.flowbus.controller.DefinitionsStore;
-import io.flowbus.controller.RunViews;
 import io.flowbus.definitions.DefinitionsException;
 import io.flowbus.definitions.Problem;
 import io.flowbus.model.JobDef;
 import io.flowbus.model.TaskClass;
+import io.flowbus.views.RunViews;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -33,7 +34,7 @@ final class DefinitionHandlers {
             .current()
             .definitions()
             .job(id)
-            .orElseThrow(() -> ApiException.notFound("no job has the id '" + id + "'"));
+            .orElseThrow(() -> ProblemException.notFound("no job has the id '" + id + "'"));
     RunHandlers.json(rc, 200, RunViews.job(job));
   }
 
@@ -54,7 +55,7 @@ final class DefinitionHandlers {
         .onSuccess(
             body -> {
               if (body.length() == 0) {
-                rc.fail(ApiException.badRequest("the body must hold the definitions as YAML"));
+                rc.fail(ProblemException.badRequest("the body must hold the definitions as YAML"));
               } else {
                 replace(rc, body.toString(StandardCharsets.UTF_8));
               }
@@ -69,7 +70,7 @@ final class DefinitionHandlers {
         .onFailure(
             e -> {
               if (e instanceof DefinitionsException invalid) {
-                rc.fail(new ApiException(problem(invalid)));
+                rc.fail(new ProblemException(problem(invalid)));
               } else {
                 rc.fail(e);
               }

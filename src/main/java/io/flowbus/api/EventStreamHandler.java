@@ -1,6 +1,7 @@
 package io.flowbus.api;
 
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.OrchestratorRequest;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -59,6 +60,11 @@ final class EventStreamHandler {
       open.incrementAndGet();
     }
 
+    /**
+     * Relies on the event bus delivering the messages of one sender to one node in the order they
+     * were sent (they travel one connection): a stream's versions then only go up, and a change
+     * that the snapshot already shows is skipped by its version.
+     */
     void onEvent(JsonObject event) {
       if (snapshotVersion < 0) {
         early.add(event);
@@ -141,7 +147,7 @@ final class EventStreamHandler {
     stream
         .consumer
         .completion()
-        .compose(v -> orchestrator.call(new JsonObject().put("op", "snapshot").put("id", runId)))
+        .compose(v -> orchestrator.call(new OrchestratorRequest.RunSnapshot(runId)))
         .onSuccess(stream::open)
         .onFailure(
             e -> {

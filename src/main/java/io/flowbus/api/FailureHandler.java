@@ -1,15 +1,21 @@
 package io.flowbus.api;
 
+import io.flowbus.cluster.ProblemException;
 import io.flowbus.cluster.Problems;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one place where failures become responses: {@code application/problem+json}, always. */
+/**
+ * The one place where failures become responses: {@code application/problem+json}, always. A {@link
+ * ProblemException} is answered with its problem; anything unexpected is logged once with a
+ * reference and answered with a 500 that names the reference, never the exception.
+ */
 final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
 
@@ -55,7 +61,7 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   private JsonObject problemOf(RoutingContext rc) {
     Throwable failure = rc.failure();
-    if (failure instanceof ApiException api) {
+    if (failure instanceof ProblemException api) {
       return api.problem().copy();
     }
     int status = rc.statusCode();
@@ -75,8 +81,15 @@ final class FailureHandler implements Handler<RoutingContext> {
                 status > 0 ? status : 500, "Error", failure == null ? "error" : messageOf(failure));
       };
     }
-    LOG.error("{} {} failed", rc.request().method(), rc.request().path(), failure);
-    return Problems.problem(500, "Internal error", failure.toString());
+    String reference = UUID.randomUUID().toString().substring(0, 8);
+    LOG.error(
+        "{} {} failed (reference {})",
+        rc.request().method(),
+        rc.request().path(),
+        reference,
+        failure);
+    return Problems.problem(
+        500, "Internal error", "the request failed here (reference " + reference + ")");
   }
 
   private static String messageOf(Throwable failure) {

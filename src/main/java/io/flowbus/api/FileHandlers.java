@@ -1,5 +1,7 @@
 package io.flowbus.api;
 
+import io.flowbus.cluster.OrchestratorRequest;
+import io.flowbus.cluster.ProblemException;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.Workspace;
 import io.vertx.core.Future;
@@ -29,7 +31,7 @@ final class FileHandlers {
   }
 
   private Future<JsonObject> run(String runId) {
-    return orchestrator.call(new JsonObject().put("op", "get").put("id", runId));
+    return orchestrator.call(new OrchestratorRequest.GetRun(runId));
   }
 
   void list(RoutingContext rc) {
@@ -85,7 +87,7 @@ final class FileHandlers {
     try {
       Path file = new Workspace(layout.workspace(runId)).resolve(relative);
       if (!Files.isRegularFile(file)) {
-        throw ApiException.notFound(
+        throw ProblemException.notFound(
             "'"
                 + relative
                 + "' is a directory, not a file; list the files with GET /api/runs/"
@@ -94,9 +96,9 @@ final class FileHandlers {
       }
       return file;
     } catch (Workspace.OutsideWorkspaceException e) {
-      throw ApiException.badRequest(e.getMessage());
+      throw ProblemException.badRequest(e.getMessage());
     } catch (NoSuchFileException e) {
-      throw ApiException.notFound("run " + runId + " has no file '" + relative + "'");
+      throw ProblemException.notFound("run " + runId + " has no file '" + relative + "'");
     }
   }
 
@@ -107,13 +109,13 @@ final class FileHandlers {
     String stream = Params.oneOf(rc, "stream", Set.of("stdout", "stderr"));
     Integer attempt = Params.integer(rc, "attempt", 1, Integer.MAX_VALUE);
     orchestrator
-        .call(new JsonObject().put("op", "task").put("id", runId).put("task", taskId))
+        .call(new OrchestratorRequest.GetTask(runId, taskId))
         .compose(
             task -> {
               int attempts = task.getInteger("attempts");
               int wanted = attempt == null ? attempts : attempt;
               if (attempts == 0 || wanted > attempts) {
-                throw ApiException.notFound(
+                throw ProblemException.notFound(
                     "task "
                         + taskId
                         + " has "

@@ -1,7 +1,9 @@
 package io.flowbus.api;
 
+import io.flowbus.cluster.DefinitionsStore;
+import io.flowbus.cluster.Membership;
+import io.flowbus.cluster.ProblemException;
 import io.flowbus.config.NodeConfig;
-import io.flowbus.controller.DefinitionsStore;
 import io.flowbus.storage.DataLayout;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -25,22 +27,26 @@ public final class HttpVerticle extends VerticleBase {
   private final DefinitionsStore definitions;
   private final PrometheusMeterRegistry registry;
   private final Supplier<JsonObject> readiness;
+  private final Membership membership;
 
   /**
    * @param definitions null on a worker-only node, which serves no API
    * @param readiness {@code {"ready": bool, ...}} with what readiness waits for
+   * @param membership who orchestrates, for the API's requests
    */
   public HttpVerticle(
       NodeConfig config,
       String nodeId,
       DefinitionsStore definitions,
       PrometheusMeterRegistry registry,
-      Supplier<JsonObject> readiness) {
+      Supplier<JsonObject> readiness,
+      Membership membership) {
     this.config = config;
     this.nodeId = nodeId;
     this.definitions = definitions;
     this.registry = registry;
     this.readiness = readiness;
+    this.membership = membership;
   }
 
   @Override
@@ -70,7 +76,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void api(Router router) {
-    OrchestratorClient orchestrator = new OrchestratorClient(vertx);
+    OrchestratorClient orchestrator = new OrchestratorClient(vertx, membership, context);
     RunHandlers runs = new RunHandlers(orchestrator, definitions);
     DefinitionHandlers defs = new DefinitionHandlers(definitions);
     FileHandlers files = new FileHandlers(vertx, orchestrator, new DataLayout(config.dataDir()));
@@ -114,7 +120,7 @@ public final class HttpVerticle extends VerticleBase {
     } else {
       rc.response().putHeader("WWW-Authenticate", "ApiKey header=\"X-API-Key\"");
       rc.fail(
-          new ApiException(
+          new ProblemException(
               401,
               "Unauthorized",
               given == null

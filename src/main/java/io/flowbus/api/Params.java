@@ -1,5 +1,6 @@
 package io.flowbus.api;
 
+import io.flowbus.cluster.ProblemException;
 import io.flowbus.storage.DataLayout;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -12,7 +13,7 @@ final class Params {
   static String runId(RoutingContext rc) {
     String id = rc.pathParam("id");
     if (!DataLayout.isRunId(id)) {
-      throw ApiException.notFound("no run has the id '" + id + "'");
+      throw ProblemException.notFound("no run has the id '" + id + "'");
     }
     return id;
   }
@@ -20,12 +21,12 @@ final class Params {
   static String single(RoutingContext rc, String name) {
     List<String> values = rc.queryParam(name);
     if (values.size() > 1) {
-      throw ApiException.badRequest(
+      throw ProblemException.badRequest(
           "query parameter '" + name + "' is given " + values.size() + " times");
     }
     if (name.indexOf('\0') >= 0 || (!values.isEmpty() && values.get(0).indexOf('\0') >= 0)) {
       // no command argument can hold it: refused here rather than failing the task later
-      throw ApiException.badRequest(
+      throw ProblemException.badRequest(
           "query parameter '" + name.replace('\0', '?') + "' holds a NUL");
     }
     return values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
@@ -44,7 +45,7 @@ final class Params {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw ApiException.badRequest(
+    throw ProblemException.badRequest(
         "'"
             + name
             + "' must be a whole number from "
@@ -59,7 +60,7 @@ final class Params {
   static String oneOf(RoutingContext rc, String name, Set<String> allowed) {
     String value = single(rc, name);
     if (value != null && !allowed.contains(value)) {
-      throw ApiException.badRequest(
+      throw ProblemException.badRequest(
           "'"
               + name
               + "' must be one of "
@@ -75,7 +76,7 @@ final class Params {
   static void only(RoutingContext rc, Set<String> known) {
     for (String name : rc.queryParams().names()) {
       if (!known.contains(name)) {
-        throw ApiException.badRequest(
+        throw ProblemException.badRequest(
             "unknown query parameter '"
                 + name
                 + "' (known: "

@@ -1,6 +1,8 @@
 package io.flowbus.api;
 
-import io.flowbus.controller.DefinitionsStore;
+import io.flowbus.cluster.DefinitionsStore;
+import io.flowbus.cluster.OrchestratorRequest;
+import io.flowbus.cluster.ProblemException;
 import io.flowbus.model.InputSource;
 import io.flowbus.model.InputSpec;
 import io.flowbus.model.JobDef;
@@ -10,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,50 +34,15 @@ final class RunHandlers {
 
   void create(RoutingContext rc) {
     String job = rc.pathParam("job");
-    JsonObject params = new JsonObject();
+    Map<String, String> params = new HashMap<>();
     for (String name : rc.queryParams().names()) {
       String value = Params.single(rc, name);
       params.put(name, value == null ? "" : value); // ?x= gives x the empty string
     }
     JsonObject body = body(rc.body().buffer());
-    boolean start = true;
-    if (body != null) {
-      for (String key : body.fieldNames()) {
-        if (!BODY_KEYS.contains(key)) {
-          throw ApiException.badRequest("unknown body field '" + key + "' (known: inputs, start)");
-        }
-      }
-      Object inputs = body.getValue("inputs");
-      if (inputs != null && !(inputs instanceof JsonObject)) {
-        throw ApiException.badRequest("'inputs' must be an object of input names to values");
-      }
-      if (inputs != null) {
-        for (Map.Entry<String, Object> e : (JsonObject) inputs) {
-          Object v = e.getValue();
-          if (v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray) {
-            throw ApiException.badRequest(
-                "input '" + e.getKey() + "' must be a string, number or boolean");
-          }
-          if (v != null) {
-            params.put(e.getKey(), v.toString());
-          }
-        }
-      }
-      Object startValue = body.getValue("start");
-      if (startValue != null && !(startValue instanceof Boolean)) {
-        throw ApiException.badRequest("'start' must be true or false");
-      }
-      start = startValue == null || (Boolean) startValue;
-    }
-    JsonObject op =
-        new JsonObject()
-            .put("op", "create")
-            .put("job", job)
-            .put("params", params)
-            .put("headers", headerInputs(rc, job))
-            .put("start", start);
+    boolean start = body == null || startOf(body, params);
     orchestrator
-        .call(op)
+        .call(new OrchestratorRequest.CreateRun(job, params, headerInputs(rc, job), start))
         .onSuccess(
             run ->
                 rc.response()
@@ -85,6 +53,37 @@ final class RunHandlers {
         .onFailure(rc::fail);
   }
 
+  /** Takes the body's inputs into {@code params}; returns whether the run is to start now. */
+  private static boolean startOf(JsonObject body, Map<String, String> params) {
+    for (String key : body.fieldNames()) {
+      if (!BODY_KEYS.contains(key)) {
+        throw ProblemException.badRequest(
+            "unknown body field '" + key + "' (known: inputs, start)");
+      }
+    }
+    Object inputs = body.getValue("inputs");
+    if (inputs != null && !(inputs instanceof JsonObject)) {
+      throw ProblemException.badRequest("'inputs' must be an object of input names to values");
+    }
+    if (inputs != null) {
+      for (Map.Entry<String, Object> e : (JsonObject) inputs) {
+        Object v = e.getValue();
+        if (v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray) {
+          throw ProblemException.badRequest(
+              "input '" + e.getKey() + "' must be a string, number or boolean");
+        }
+        if (v != null) {
+          params.put(e.getKey(), v.toString());
+        }
+      }
+    }
+    Object startValue = body.getValue("start");
+    if (startValue != null && !(startValue instanceof Boolean)) {
+      throw ProblemException.badRequest("'start' must be true or false");
+    }
+    return startValue == null || (Boolean) startValue;
+  }
+
   private static JsonObject body(Buffer buffer) {
     if (buffer == null || buffer.length() == 0 || buffer.toString().isBlank()) {
       return null;
@@ -92,13 +91,13 @@ final class RunHandlers {
     if (StrictJson.parse(buffer) instanceof JsonObject json) {
       return json;
     }
-    throw ApiException.badRequest(
+    throw ProblemException.badRequest(
         "the body must be a JSON object such as {\"inputs\": {...}, \"start\": true}");
   }
 
   /** Only the headers the job reads as inputs travel on: never cookies, never anything else. */
-  private JsonObject headerInputs(RoutingContext rc, String jobId) {
-    JsonObject headers = new JsonObject();
+  private Map<String, String> headerInputs(RoutingContext rc, String jobId) {
+    Map<String, String> headers = new HashMap<>();
     JobDef job = definitions.current().definitions().jobs().get(jobId);
     if (job != null) {
       for (InputSpec input : job.inputs().values()) {
@@ -113,65 +112,61 @@ final class RunHandlers {
   }
 
   void start(RoutingContext rc) {
-    forward(rc, op("start", rc));
+    forward(rc, new OrchestratorRequest.StartRun(Params.runId(rc)));
   }
 
   void cancel(RoutingContext rc) {
-    forward(rc, op("cancel", rc));
+    forward(rc, new OrchestratorRequest.CancelRun(Params.runId(rc)));
   }
 
   void get(RoutingContext rc) {
     Params.only(rc, Set.of());
-    forward(rc, op("get", rc));
+    forward(rc, new OrchestratorRequest.GetRun(Params.runId(rc)));
   }
 
   void delete(RoutingContext rc) {
     orchestrator
-        .call(op("delete", rc))
+        .call(new OrchestratorRequest.DeleteRun(Params.runId(rc)))
         .onSuccess(v -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail);
   }
 
   void list(RoutingContext rc) {
     Params.only(rc, Set.of("job", "state", "limit", "after"));
-    JsonObject op =
-        new JsonObject()
-            .put("op", "list")
-            .put("job", Params.single(rc, "job"))
-            .put("state", Params.oneOf(rc, "state", RUN_STATES))
-            .put("limit", orDefault(Params.integer(rc, "limit", 1, 1000), 50))
-            .put("after", Params.single(rc, "after"));
-    forward(rc, op);
+    forward(
+        rc,
+        new OrchestratorRequest.ListRuns(
+            Params.single(rc, "job"),
+            Params.oneOf(rc, "state", RUN_STATES),
+            orDefault(Params.integer(rc, "limit", 1, 1000), 50),
+            Params.single(rc, "after")));
   }
 
   void tasks(RoutingContext rc) {
     Params.only(rc, Set.of("stage", "state", "limit", "after"));
-    JsonObject op =
-        op("tasks", rc)
-            .put("stage", Params.integer(rc, "stage", 0, Integer.MAX_VALUE))
-            .put("state", Params.oneOf(rc, "state", TASK_STATES))
-            .put("limit", orDefault(Params.integer(rc, "limit", 1, 10_000), 100))
-            .put("after", Params.single(rc, "after"));
-    forward(rc, op);
+    forward(
+        rc,
+        new OrchestratorRequest.ListTasks(
+            Params.runId(rc),
+            Params.integer(rc, "stage", 0, Integer.MAX_VALUE),
+            Params.oneOf(rc, "state", TASK_STATES),
+            orDefault(Params.integer(rc, "limit", 1, 10_000), 100),
+            Params.single(rc, "after")));
   }
 
   void task(RoutingContext rc) {
-    forward(rc, op("task", rc).put("task", rc.pathParam("task")));
+    forward(rc, new OrchestratorRequest.GetTask(Params.runId(rc), rc.pathParam("task")));
   }
 
   void cluster(RoutingContext rc, String self) {
     orchestrator
-        .call(new JsonObject().put("op", "cluster"))
+        .call(new OrchestratorRequest.ClusterView())
         .onSuccess(c -> json(rc, 200, new JsonObject().put("self", self).mergeIn(c)))
         .onFailure(rc::fail);
   }
 
-  private static JsonObject op(String name, RoutingContext rc) {
-    return new JsonObject().put("op", name).put("id", Params.runId(rc));
-  }
-
-  private void forward(RoutingContext rc, JsonObject op) {
-    orchestrator.call(op).onSuccess(result -> json(rc, 200, result)).onFailure(rc::fail);
+  private void forward(RoutingContext rc, OrchestratorRequest request) {
+    orchestrator.call(request).onSuccess(result -> json(rc, 200, result)).onFailure(rc::fail);
   }
 
   static void json(RoutingContext rc, int status, JsonObject body) {

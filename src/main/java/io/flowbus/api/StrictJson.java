@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import io.flowbus.cluster.ProblemException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -29,7 +30,7 @@ final class StrictJson {
     try {
       return Json.decodeValue(body);
     } catch (DecodeException e) {
-      throw ApiException.badRequest("the body is not valid JSON: " + e.getMessage());
+      throw ProblemException.badRequest("the body is not valid JSON: " + e.getMessage());
     }
   }
 
@@ -46,7 +47,7 @@ final class StrictJson {
         }
       }
     } catch (StreamReadException e) {
-      throw ApiException.badRequest(
+      throw ProblemException.badRequest(
           "the body is not valid JSON: "
               + e.getOriginalMessage()
               + (e.getLocation() == null
@@ -57,13 +58,13 @@ final class StrictJson {
                       + e.getLocation().getColumnNr()
                       + ")"));
     } catch (IOException e) {
-      throw ApiException.badRequest("the body cannot be read as JSON: " + e.getMessage());
+      throw ProblemException.badRequest("the body cannot be read as JSON: " + e.getMessage());
     }
   }
 
   private static void noNul(JsonParser parser, String text, String what) {
     if (text.indexOf('\0') >= 0) {
-      throw ApiException.badRequest(
+      throw ProblemException.badRequest(
           "a "
               + what
               + " in the body holds a NUL character (\\u0000) at '"
@@ -76,7 +77,7 @@ final class StrictJson {
     double value = parser.getDoubleValue();
     String text = parser.getText();
     if (Double.isInfinite(value)) {
-      throw ApiException.badRequest(
+      throw ProblemException.badRequest(
           "the number "
               + text
               + " at '"
@@ -84,7 +85,7 @@ final class StrictJson {
               + "' is beyond the range of a 64-bit float; send it as a string");
     }
     if (new BigDecimal(Double.toString(value)).compareTo(parser.getDecimalValue()) != 0) {
-      throw ApiException.badRequest(
+      throw ProblemException.badRequest(
           "the number "
               + text
               + " at '"

@@ -5,9 +5,6 @@ package io.flowbus.cluster;
  * node (by free slots) instead of the event bus's round-robin, which skews with consumer counts.
  */
 public final class Addresses {
-  /** Requests handled by whichever node orchestrates now: REST operations on runs. */
-  public static final String ORCHESTRATOR_API = "flowbus.orchestrator.api";
-
   /** Task results sent by workers to whichever node orchestrates now. */
   public static final String ORCHESTRATOR_RESULTS = "flowbus.orchestrator.results";
 
@@ -18,6 +15,14 @@ public final class Addresses {
   public static final String DEFINITIONS_CHANGED = "flowbus.definitions.changed";
 
   private Addresses() {}
+
+  /**
+   * {@link OrchestratorRequest}s to the node that orchestrates now, at its own address: a
+   * controller sends to the node it believes leads, and so knows whom it waits for.
+   */
+  public static String orchestratorApi(String nodeId) {
+    return "flowbus.orchestrator." + nodeId + ".api";
+  }
 
   /** Task assignments for one worker node. */
   public static String workerTasks(String nodeId) {

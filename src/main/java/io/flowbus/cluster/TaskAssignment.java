@@ -1,5 +1,6 @@
 package io.flowbus.cluster;
 
+import io.flowbus.model.AttemptKey;
 import io.flowbus.model.InputSource;
 import io.flowbus.model.InputSpec;
 import io.flowbus.model.TaskKind;
@@ -33,7 +34,11 @@ public record TaskAssignment(
     long timeoutMillis) {
 
   public String key() {
-    return runId + "/" + taskId;
+    return attemptKey().taskKey();
+  }
+
+  public AttemptKey attemptKey() {
+    return new AttemptKey(runId, taskId, attempt);
   }
 
   public JsonObject toJson() {

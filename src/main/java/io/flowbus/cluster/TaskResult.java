@@ -1,5 +1,6 @@
 package io.flowbus.cluster;
 
+import io.flowbus.model.AttemptKey;
 import io.flowbus.model.AttemptState;
 import io.vertx.core.json.JsonObject;
 
@@ -20,7 +21,11 @@ public record TaskResult(
     Integer spawnCount) {
 
   public String key() {
-    return runId + "/" + taskId;
+    return attemptKey().taskKey();
+  }
+
+  public AttemptKey attemptKey() {
+    return new AttemptKey(runId, taskId, attempt);
   }
 
   public JsonObject toJson() {

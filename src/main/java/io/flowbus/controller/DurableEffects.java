@@ -4,7 +4,6 @@ import io.flowbus.model.Changes;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.TaskRun;
-import io.flowbus.storage.RunStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,38 +37,6 @@ final class DurableEffects implements RunCoordinator.Effects {
   private static final long FIRST_RETRY_MS = 250;
   private static final long MAX_RETRY_MS = 2_000;
 
-  /** Where events are written, and read back after a failed write. */
-  interface Store {
-    CompletableFuture<Void> record(Run run, RunEvent event);
-
-    /**
-     * Cuts the last {@code lines} of the run's journal, then replays it; null if nothing is left.
-     */
-    CompletableFuture<Run> rollBack(String runId, int lines);
-
-    /** Removes what the run left on disk. */
-    CompletableFuture<Void> delete(String runId);
-
-    static Store of(RunStore store) {
-      return new Store() {
-        @Override
-        public CompletableFuture<Void> record(Run run, RunEvent event) {
-          return store.record(run, event);
-        }
-
-        @Override
-        public CompletableFuture<Run> rollBack(String runId, int lines) {
-          return store.rollBack(runId, lines);
-        }
-
-        @Override
-        public CompletableFuture<Void> delete(String runId) {
-          return store.delete(runId);
-        }
-      };
-    }
-  }
-
   /** The effects, carried out once durable. */
   interface Visible {
     /** The event is in the journal; {@code messages} show the run as the event left it. */
@@ -88,23 +54,6 @@ final class DurableEffects implements RunCoordinator.Effects {
 
     /** The run as its journal holds it after a failed write; null if it no longer exists. */
     void rolledBack(String runId, Run durable);
-  }
-
-  /** Why a step was not carried out: a write of it failed. */
-  static final class NotWritten extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    NotWritten(Throwable cause) {
-      super("the journal cannot be written: " + reason(cause), cause);
-    }
-
-    private static String reason(Throwable cause) {
-      Throwable c =
-          cause instanceof CompletionException && cause.getCause() != null
-              ? cause.getCause()
-              : cause;
-      return c.getMessage() == null ? c.toString() : c.getMessage();
-    }
   }
 
   private record Effect(long seq, Runnable done, Consumer<Throwable> dropped) {}
@@ -132,15 +81,24 @@ final class DurableEffects implements RunCoordinator.Effects {
   }
 
   private final Context context;
-  private final Store store;
+  private final EventStore store;
   private final Visible visible;
   private final Map<String, Line> lines = new HashMap<>();
   private Set<Line> step;
+  private Consumer<Run> afterRollBack = run -> {};
 
-  DurableEffects(Context context, Store store, Visible visible) {
+  DurableEffects(Context context, EventStore store, Visible visible) {
     this.context = context;
     this.store = store;
     this.visible = visible;
+  }
+
+  /**
+   * Runs {@code listener} with the run once it was rolled back to its journal and is held again
+   * (not for a run that no longer exists): whoever places its tasks does so again.
+   */
+  void afterRollBack(Consumer<Run> listener) {
+    this.afterRollBack = listener;
   }
 
   // ---- the coordinator's effects -------------------------------------------------------------
@@ -319,6 +277,9 @@ final class DurableEffects implements RunCoordinator.Effects {
         line.runId,
         run == null ? ", which holds no run: it does not exist" : "");
     visible.rolledBack(line.runId, run);
+    if (run != null) {
+      afterRollBack.accept(run);
+    }
     line.effects.forEach(effect -> effect.dropped().accept(line.failure));
     tidy(fresh);
   }

@@ -1,5 +1,6 @@
 package io.flowbus.controller;
 
+import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.Membership;
 import io.flowbus.config.NodeConfig;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Run and task counters and cluster-wide gauges, kept by the orchestrating node. */
@@ -42,8 +41,8 @@ final class OrchestratorMetrics {
   }
 
   /** Takes the current figures; called on the orchestrator's event loop. */
-  void refresh(Map<String, Run> runs, Dispatcher dispatcher) {
-    activeRuns.set(runs.values().stream().filter(r -> !r.state().ended()).count());
+  void refresh(Runs runs, Dispatcher dispatcher) {
+    activeRuns.set(runs.notEnded());
     queued.set(dispatcher.queued());
     busy.set(dispatcher.pool().busySlots());
     free.set(dispatcher.pool().freeSlots());

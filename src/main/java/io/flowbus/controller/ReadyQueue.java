@@ -23,6 +23,25 @@ final class ReadyQueue {
       new PriorityQueue<>(Comparator.comparing(TaskRun::notBefore));
   private final Set<String> queued = new HashSet<>();
   private int size;
+  private Runnable offered = () -> {};
+
+  /** Runs {@code listener} whenever a task is offered: whoever hands tasks out looks again. */
+  void whenOffered(Runnable listener) {
+    this.offered = listener;
+  }
+
+  /**
+   * A task to start; one that ran before (its worker was lost) goes first in its run's queue, one
+   * waiting out a retry backoff waits apart.
+   */
+  void offer(TaskRun task, Instant now) {
+    if (!task.attempts().isEmpty() && task.notBefore() == null) {
+      addFirst(task);
+    } else {
+      add(task, now);
+    }
+    offered.run();
+  }
 
   static String key(TaskRun task) {
     return task.runId() + "/" + task.id();

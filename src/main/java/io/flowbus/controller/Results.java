@@ -1,6 +1,8 @@
 package io.flowbus.controller;
 
+import io.flowbus.cluster.Problems;
 import io.flowbus.cluster.TaskResult;
+import io.flowbus.model.AttemptKey;
 import io.flowbus.model.AttemptState;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunState;
@@ -10,26 +12,43 @@ import io.flowbus.storage.RunStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes in the results workers send: a result of the current attempt is applied and acknowledged
  * once what it changed is in the journal; if that fails it is refused (503), and the worker keeps
  * it and sends it again. A result of an attempt given up is acknowledged without being applied.
+ *
+ * <p>One failure path: whatever else goes wrong while taking a result in is logged once, here, with
+ * a reference, and answered as a permanent failure (500): sending it again would fail again, so the
+ * worker drops it (and logs the reference) instead of sending it forever.
+ *
+ * <p>A result may arrive before the worker's answer to its assignment (they travel apart); it is
+ * applied all the same ({@link Dispatcher#resultBeforeAnswer}): nothing here relies on the order in
+ * which the event bus delivers the two.
  */
 final class Results {
+  private static final Logger LOG = LoggerFactory.getLogger(Results.class);
+
   private final Vertx vertx;
-  private final Function<String, Run> runs;
+  private final Runs runs;
   private final RunStore store;
   private final DurableEffects durable;
   private final RunCoordinator coordinator;
   private final Dispatcher dispatcher;
 
+  /** Results that came while the orchestrator took over; null once it has. */
+  private List<Message<JsonObject>> early = new ArrayList<>();
+
   Results(
       Vertx vertx,
-      Function<String, Run> runs,
+      Runs runs,
       RunStore store,
       DurableEffects durable,
       RunCoordinator coordinator,
@@ -43,36 +62,75 @@ final class Results {
   }
 
   void handle(Message<JsonObject> message) {
-    TaskResult result = TaskResult.fromJson(message.body());
-    TaskRun task = current(result);
+    if (early != null) {
+      early.add(message);
+    } else {
+      guarded(message, () -> take(message, TaskResult.fromJson(message.body())));
+    }
+  }
+
+  /** The attempts results came for while taking over, and their nodes: they still count. */
+  Map<AttemptKey, String> early() {
+    Map<AttemptKey, String> attempts = new HashMap<>();
+    for (Message<JsonObject> m : early) {
+      try {
+        TaskResult r = TaskResult.fromJson(m.body());
+        attempts.put(r.attemptKey(), r.node());
+      } catch (RuntimeException e) {
+        // answered when it is taken in
+      }
+    }
+    return attempts;
+  }
+
+  /** Takeover is done: the results that waited are taken in, and from now on each as it comes. */
+  void open() {
+    List<Message<JsonObject>> waiting = early;
+    early = null;
+    waiting.forEach(this::handle);
+  }
+
+  private void take(Message<JsonObject> message, TaskResult result) {
+    TaskRun task = currentOrOnItsWay(result);
     if (task == null) {
       // not (or no longer) the current attempt: unless changes on their way are undone
       durable
           .settled(result.runId())
-          .onComplete(
-              v -> {
-                if (current(result) != null) {
-                  handle(message);
-                } else {
-                  dispatcher.released(
-                      result.node(), result.runId(), result.taskId(), result.attempt());
-                  message.reply(new JsonObject().put("applied", false));
-                }
-              });
-      return;
-    }
-    if (task.kind() == TaskKind.SPAWN && result.outcome() == AttemptState.SUCCEEDED) {
+          .onComplete(v -> guarded(message, () -> takeSettled(message, result)));
+    } else if (task.kind() == TaskKind.SPAWN && result.outcome() == AttemptState.SUCCEEDED) {
       vertx
           .executeBlocking(() -> store.spawnEntries(result.runId(), task.stage()))
-          .onComplete(ar -> apply(message, result, ar.result(), ar.cause()));
-      return;
+          .onComplete(
+              ar -> guarded(message, () -> apply(message, result, ar.result(), ar.cause())));
+    } else {
+      apply(message, result, null, null);
     }
-    apply(message, result, null, null);
+  }
+
+  private void takeSettled(Message<JsonObject> message, TaskResult result) {
+    if (current(result) != null) {
+      take(message, result);
+    } else {
+      dispatcher.released(result.node(), result.attemptKey());
+      message.reply(new JsonObject().put("applied", false));
+    }
+  }
+
+  /**
+   * The task the result is for, if the result is of its current attempt, also of one whose
+   * assignment the worker's answer has not confirmed yet; null otherwise.
+   */
+  private TaskRun currentOrOnItsWay(TaskResult result) {
+    TaskRun task = current(result);
+    if (task == null && dispatcher.resultBeforeAnswer(result.attemptKey(), result.node())) {
+      return current(result);
+    }
+    return task;
   }
 
   /** The task the result is for, if the result is of its current attempt; null otherwise. */
   private TaskRun current(TaskResult result) {
-    Run run = runs.apply(result.runId());
+    Run run = runs.get(result.runId());
     // a DAMAGED run takes no result: nothing more is written to its journal
     boolean takes = run != null && run.state() != RunState.DAMAGED;
     TaskRun task = takes ? run.findTask(result.taskId()).orElse(null) : null;
@@ -94,30 +152,61 @@ final class Results {
       Throwable unreadable) {
     TaskRun task = current(r);
     if (task == null) {
-      handle(message); // changed while the spawn entries were read
+      take(message, r); // changed while the spawn entries were read
       return;
     }
-    Run run = runs.apply(r.runId());
+    Run run = runs.get(r.runId());
     durable
-        .step(
-            () ->
-                unreadable == null
-                    ? coordinator.ended(
-                        run, task, r.attempt(), r.outcome(), r.exitCode(), r.error(), entries)
-                    : coordinator.ended(
-                        run,
-                        task,
-                        r.attempt(),
-                        AttemptState.FAILED,
-                        r.exitCode(),
-                        "the spawn entries the worker stored cannot be read: "
-                            + unreadable.getMessage(),
-                        null))
-        .onSuccess(
-            v -> {
-              dispatcher.released(r.node(), r.runId(), r.taskId(), r.attempt());
-              message.reply(new JsonObject().put("applied", true));
-            })
-        .onFailure(e -> message.fail(503, e.getMessage()));
+        .step(() -> end(run, task, r, entries, unreadable))
+        .onComplete(
+            ar ->
+                guarded(
+                    message,
+                    () -> {
+                      if (ar.failed() && ar.cause() instanceof NotWritten) {
+                        message.fail(503, ar.cause().getMessage());
+                      } else if (ar.failed()) {
+                        throw new IllegalStateException(ar.cause());
+                      } else {
+                        dispatcher.released(r.node(), r.attemptKey());
+                        message.reply(new JsonObject().put("applied", true));
+                      }
+                    }));
+  }
+
+  private boolean end(
+      Run run,
+      TaskRun task,
+      TaskResult r,
+      List<Map<String, String>> entries,
+      Throwable unreadable) {
+    return unreadable == null
+        ? coordinator.ended(run, task, r.attempt(), r.outcome(), r.exitCode(), r.error(), entries)
+        : coordinator.ended(
+            run,
+            task,
+            r.attempt(),
+            AttemptState.FAILED,
+            r.exitCode(),
+            "the spawn entries the worker stored cannot be read: " + unreadable.getMessage(),
+            null);
+  }
+
+  /** Runs {@code step}; if it throws, the result is answered as a permanent failure. */
+  private void guarded(Message<JsonObject> message, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      String reference = UUID.randomUUID().toString().substring(0, 8);
+      LOG.error("a result could not be taken in (reference {}): {}", reference, message.body(), e);
+      Problems.fail(
+          message,
+          Problems.problem(
+              500,
+              "Result not applicable",
+              "the orchestrator cannot take in this result (reference "
+                  + reference
+                  + "); sending it again would not help"));
+    }
   }
 }

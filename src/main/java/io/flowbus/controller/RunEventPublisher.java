@@ -5,6 +5,7 @@ import io.flowbus.model.Changes;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.TaskRun;
+import io.flowbus.views.RunViews;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class RunEventPublisher {
     }
     if (!messages.isEmpty()) {
       // only the last message of the last event says the stream may end
-      messages.get(messages.size() - 1).put("ended", run.state().ended() && !run.hasRunningTasks());
+      messages.get(messages.size() - 1).put("ended", run.isSettled());
     }
     return messages;
   }

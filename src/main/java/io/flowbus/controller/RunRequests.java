@@ -1,5 +1,6 @@
 package io.flowbus.controller;
 
+import io.flowbus.cluster.ProblemException;
 import io.flowbus.cluster.Problems;
 import io.flowbus.model.InputSource;
 import io.flowbus.model.InputSpec;
@@ -21,27 +22,15 @@ import java.util.Set;
 final class RunRequests {
   private RunRequests() {}
 
-  /** A request that cannot create a run; carries the problem to answer with. */
-  static final class RejectedException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    @SuppressWarnings("serial") // never serialized
-    final JsonObject problem;
-
-    RejectedException(JsonObject problem) {
-      super(problem.getString("detail"));
-      this.problem = problem;
-    }
-  }
-
   record Inputs(Map<String, String> values, Set<String> secrets) {}
 
   /**
+   * Resolves the inputs; a {@link ProblemException} (400) names every missing or unknown one.
+   *
    * @param params parameter inputs by name
    * @param headers request headers by lower-case name
    */
-  static Inputs resolve(JobDef job, Map<String, String> params, Map<String, String> headers)
-      throws RejectedException {
+  static Inputs resolve(JobDef job, Map<String, String> params, Map<String, String> headers) {
     Map<String, String> values = new LinkedHashMap<>();
     Set<String> secrets = new HashSet<>();
     List<String> missing = new ArrayList<>();
@@ -79,7 +68,7 @@ final class RunRequests {
     List<String> unknown =
         params.keySet().stream().filter(n -> !job.inputs().containsKey(n)).sorted().toList();
     if (!missing.isEmpty() || !unknown.isEmpty() || !misplaced.isEmpty()) {
-      throw new RejectedException(problem(job, missing, unknown, misplaced));
+      throw new ProblemException(problem(job, missing, unknown, misplaced));
     }
     return new Inputs(values, secrets);
   }

@@ -1,6 +1,7 @@
 package io.flowbus.controller;
 
 import io.flowbus.cluster.NodeInfo;
+import io.flowbus.model.AttemptKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -18,7 +19,7 @@ final class WorkerPool {
   static final class Worker {
     final String id;
     final int slots;
-    final Set<String> attempts = new HashSet<>();
+    final Set<AttemptKey> attempts = new HashSet<>();
     boolean available;
     boolean draining;
     long pausedUntil;
@@ -89,14 +90,14 @@ final class WorkerPool {
     return best;
   }
 
-  void assign(String nodeId, String attemptKey) {
+  void assign(String nodeId, AttemptKey attemptKey) {
     Worker w = workers.get(nodeId);
     if (w != null) {
       w.attempts.add(attemptKey);
     }
   }
 
-  void reconcile(String nodeId, Set<String> attemptKeys) {
+  void reconcile(String nodeId, Set<AttemptKey> attemptKeys) {
     Worker w = workers.get(nodeId);
     if (w != null) {
       w.attempts.clear();
@@ -104,7 +105,7 @@ final class WorkerPool {
     }
   }
 
-  void release(String nodeId, String attemptKey) {
+  void release(String nodeId, AttemptKey attemptKey) {
     Worker w = workers.get(nodeId);
     if (w != null) {
       w.attempts.remove(attemptKey);

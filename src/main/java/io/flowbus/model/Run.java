@@ -229,6 +229,14 @@ public final class Run {
                         || (s.spawn() != null && s.spawn().state() == TaskState.RUNNING));
   }
 
+  /**
+   * Whether nothing more happens to this run: it has ended and no task of it still runs. Its event
+   * streams end, and only now may it be deleted.
+   */
+  public boolean isSettled() {
+    return state.ended() && !hasRunningTasks();
+  }
+
   public String id() {
     return id;
   }

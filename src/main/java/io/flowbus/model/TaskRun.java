@@ -31,7 +31,7 @@ public final class TaskRun {
       Map<String, String> entry,
       TaskCounts counts) {
     this.runId = runId;
-    this.id = kind == TaskKind.SPAWN ? idOfSpawn(stage) : idOf(stage, index);
+    this.id = (kind == TaskKind.SPAWN ? TaskId.spawn(stage) : TaskId.task(stage, index)).toString();
     this.stage = stage;
     this.index = index;
     this.kind = kind;
@@ -39,14 +39,6 @@ public final class TaskRun {
     this.entry = entry;
     this.counts = counts;
     counts.added(state);
-  }
-
-  public static String idOf(int stage, int index) {
-    return "s" + stage + "-t" + index;
-  }
-
-  public static String idOfSpawn(int stage) {
-    return "s" + stage + "-spawn";
   }
 
   void moveTo(TaskState next) {

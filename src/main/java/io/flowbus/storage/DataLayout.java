@@ -1,8 +1,8 @@
 package io.flowbus.storage;
 
+import io.flowbus.model.TaskId;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
  */
 public final class DataLayout {
   private static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  private static final Pattern TASK_ID = Pattern.compile("s(\\d{1,6})-(?:t(\\d{1,9})|spawn)");
 
   /** Task logs per folder: with two streams and a few attempts each, well under 10,000 files. */
   private static final int LOGS_PER_FOLDER = 1000;
@@ -32,7 +31,7 @@ public final class DataLayout {
   }
 
   public static boolean isTaskId(String id) {
-    return id != null && TASK_ID.matcher(id).matches();
+    return TaskId.isValid(id);
   }
 
   public Path runsDir() {
@@ -85,16 +84,15 @@ public final class DataLayout {
    * so that no folder holds more than a few thousand files however wide the fan-out.
    */
   public Path log(String runId, String taskId, int attempt, String stream) {
-    Matcher id = TASK_ID.matcher(taskId == null ? "" : taskId);
-    if (!id.matches()) {
-      throw new IllegalArgumentException("not a task id: " + taskId);
-    }
-    Path stage = meta(runId).resolve("logs").resolve("s" + Integer.parseInt(id.group(1)));
+    TaskId id =
+        TaskId.parse(taskId)
+            .orElseThrow(() -> new IllegalArgumentException("not a task id: " + taskId));
+    Path stage = meta(runId).resolve("logs").resolve("s" + id.stage());
     String suffix = "." + attempt + "." + stream + ".log";
-    if (id.group(2) == null) {
+    if (id.isSpawn()) {
       return stage.resolve("spawn" + suffix);
     }
-    long index = Long.parseLong(id.group(2));
+    long index = id.index();
     return stage.resolve(Long.toString(index / LOGS_PER_FOLDER)).resolve("t" + index + suffix);
   }
 

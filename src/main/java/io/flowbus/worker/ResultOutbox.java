@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * Results of finished attempts, sent to the orchestrator until it acknowledges them. A result is
  * kept while no orchestrator answers (one is dying and the next taking over), so nothing a task did
  * is lost on the way.
+ *
+ * <p>A result the orchestrator answers with a permanent failure (500: it cannot take it in, and
+ * would not on a second try) is dropped, logged once with the orchestrator's reference, so that it
+ * is not sent forever. A refusal for now (503: its journal cannot be written) keeps it.
  */
 final class ResultOutbox {
   private static final Logger LOG = LoggerFactory.getLogger(ResultOutbox.class);
@@ -63,6 +67,11 @@ final class ResultOutbox {
         .onSuccess(reply -> acknowledged(result))
         .onFailure(
             e -> {
+              if (permanent(e)) {
+                LOG.error("result of {} dropped: {}", result.key(), e.getMessage());
+                acknowledged(result);
+                return;
+              }
               LOG.debug("result of {} not delivered yet: {}", result.key(), e.getMessage());
               // nobody orchestrates for a moment (a takeover): ask again soon, it costs nothing
               boolean noOne =
@@ -71,6 +80,13 @@ final class ResultOutbox {
               vertx.setTimer(
                   delay, t -> attempt(result, Math.min(MAX_RETRY_MS, nextDelay * 2), chain));
             });
+  }
+
+  /** The orchestrator took the result and cannot take it in: trying again would not help. */
+  static boolean permanent(Throwable e) {
+    return e instanceof ReplyException r
+        && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && r.failureCode() == 500;
   }
 
   private void acknowledged(TaskResult result) {

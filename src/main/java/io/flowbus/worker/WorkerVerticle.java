@@ -5,7 +5,9 @@ import io.flowbus.cluster.DurableConsumers;
 import io.flowbus.cluster.Membership;
 import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.cluster.TaskResult;
+import io.flowbus.cluster.WorkerControl;
 import io.flowbus.config.NodeConfig;
+import io.flowbus.model.AttemptKey;
 import io.flowbus.model.AttemptState;
 import io.flowbus.model.Secrets;
 import io.flowbus.model.TaskKind;
@@ -19,7 +21,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -222,17 +223,21 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void onControl(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    switch (body.getString("op", "")) {
-      case "cancel" -> {
-        RunningTask r = running.get(body.getString("run_id") + "/" + body.getString("task_id"));
-        if (r != null && r.task.attempt() == body.getInteger("attempt")) {
-          stop(r, AttemptState.CANCELLED, body.getString("reason", "cancelled"));
-        }
-        message.reply(new JsonObject().put("stopping", r != null));
+    WorkerControl control;
+    try {
+      control = WorkerControl.fromJson(message.body());
+    } catch (RuntimeException e) {
+      message.fail(400, e.getMessage());
+      return;
+    }
+    if (control instanceof WorkerControl.Cancel cancel) {
+      RunningTask r = running.get(cancel.attempt().taskKey());
+      if (r != null && r.task.attempt() == cancel.attempt().attempt()) {
+        stop(r, AttemptState.CANCELLED, cancel.reason());
       }
-      case "inventory" -> message.reply(inventory());
-      default -> message.fail(400, "unknown control operation");
+      message.reply(new JsonObject().put("stopping", r != null));
+    } else {
+      message.reply(inventory().toJson());
     }
   }
 
@@ -248,24 +253,12 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   /** What this node runs or has finished without an acknowledgement: none of it is to run again. */
-  private JsonObject inventory() {
-    JsonArray runningTasks = new JsonArray();
-    running
-        .values()
-        .forEach(
-            r -> runningTasks.add(attemptOf(r.task.runId(), r.task.taskId(), r.task.attempt())));
-    JsonArray finished = new JsonArray();
-    outbox.pending().forEach(t -> finished.add(attemptOf(t.runId(), t.taskId(), t.attempt())));
-    return new JsonObject()
-        .put("node", nodeId)
-        .put("slots", config.slots())
-        .put("draining", draining)
-        .put("running", runningTasks)
-        .put("finished", finished);
-  }
-
-  private static JsonObject attemptOf(String runId, String taskId, int attempt) {
-    return new JsonObject().put("run_id", runId).put("task_id", taskId).put("attempt", attempt);
+  private WorkerControl.Inventory inventory() {
+    List<AttemptKey> runningTasks = new ArrayList<>();
+    running.values().forEach(r -> runningTasks.add(r.task.attemptKey()));
+    List<AttemptKey> finished = new ArrayList<>();
+    outbox.pending().forEach(t -> finished.add(t.attemptKey()));
+    return new WorkerControl.Inventory(nodeId, config.slots(), draining, runningTasks, finished);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.flowbus.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flowbus.cluster.ProblemException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,7 @@ class StrictJsonTest {
   static String refusal(String json) {
     try {
       parse(json);
-    } catch (ApiException e) {
+    } catch (ProblemException e) {
       assertThat(e.status()).isEqualTo(400);
       return e.getMessage();
     }
@@ -75,6 +76,6 @@ class StrictJsonTest {
   @Test
   void aNonObjectOrTrailingGarbageIsStillReported() {
     assertThat(parse("[1]")).isInstanceOf(JsonArray.class);
-    assertThatThrownBy(() -> parse("{} {}")).isInstanceOf(ApiException.class);
+    assertThatThrownBy(() -> parse("{} {}")).isInstanceOf(ProblemException.class);
   }
 }

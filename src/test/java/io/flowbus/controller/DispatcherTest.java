@@ -8,7 +8,10 @@ import static org.awaitility.Awaitility.await;
 import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.NodeInfo;
 import io.flowbus.config.Role;
+import io.flowbus.model.AttemptKey;
+import io.flowbus.model.Changes;
 import io.flowbus.model.Run;
+import io.flowbus.model.RunEvent;
 import io.flowbus.model.TaskRun;
 import io.flowbus.testing.SettableClock;
 import io.vertx.core.Vertx;
@@ -40,7 +43,7 @@ class DispatcherTest {
         .eventBus()
         .<JsonObject>consumer(
             Addresses.workerTasks("b"), m -> m.reply(new JsonObject().put("accepted", true)));
-    Dispatcher dispatcher = onContext(() -> new Dispatcher(vertx, clock, outcomes(run)));
+    Dispatcher dispatcher = onContext(() -> dispatcher(run));
 
     onContext(
         () -> {
@@ -63,38 +66,47 @@ class DispatcherTest {
 
   @Test
   void aWorkersInventoryCorrectsTheSlotsCountedForIt() throws Exception {
-    Dispatcher dispatcher =
-        onContext(() -> new Dispatcher(vertx, clock, outcomes(runWithOneTask())));
+    Run run = runWithOneTask();
+    Dispatcher dispatcher = onContext(() -> dispatcher(run));
     int busy =
         onContext(
             () -> {
               dispatcher.syncWorkers(List.of(worker("a")));
-              dispatcher.pool().assign("a", "r/s0-t0#1");
-              dispatcher.confirmed("a", false, Set.of("r/s0-t1#1"));
+              dispatcher.pool().assign("a", AttemptKey.parse("r/s0-t0#1"));
+              dispatcher.confirmed("a", false, Set.of(AttemptKey.parse("r/s0-t1#1")));
               return dispatcher.pool().busySlots();
             });
     assertThat(busy).isEqualTo(1);
-    assertThat(onContext(() -> dispatcher.pool().get("a").attempts)).containsExactly("r/s0-t1#1");
+    assertThat(onContext(() -> dispatcher.pool().get("a").attempts))
+        .containsExactly(new AttemptKey("r", "s0-t1", 1));
   }
 
-  private Dispatcher.Outcomes outcomes(Run run) {
-    return new Dispatcher.Outcomes() {
-      @Override
-      public Run run(String runId) {
-        return run;
-      }
+  /** A dispatcher for the run, whose coordinator notes the node of each attempt dispatched. */
+  private Dispatcher dispatcher(Run run) {
+    Runs runs = new Runs();
+    runs.put(run);
+    RunCoordinator.Effects effects =
+        new RunCoordinator.Effects() {
+          @Override
+          public void recorded(Run r, RunEvent event, Changes changes) {
+            if (event instanceof RunEvent.TaskDispatched d) {
+              acceptedBy.add(d.node());
+            }
+          }
 
-      @Override
-      public void accepted(TaskRun task, int attempt, String node) {
-        acceptedBy.add(node);
-      }
+          @Override
+          public void ready(TaskRun task) {}
 
-      @Override
-      public void unanswered(TaskRun task, int attempt, String node, String reason) {}
-
-      @Override
-      public void rejected(TaskRun task, String error) {}
-    };
+          @Override
+          public void stop(TaskRun task, String reason) {}
+        };
+    return new Dispatcher(
+        vertx,
+        clock,
+        runs,
+        new ReadyQueue(),
+        new WorkerClient(vertx),
+        new RunCoordinator(clock, effects));
   }
 
   private static NodeInfo worker(String id) {

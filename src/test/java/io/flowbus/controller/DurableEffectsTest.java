@@ -15,6 +15,7 @@ import io.flowbus.model.TaskState;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
+import io.flowbus.views.RunViews;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -242,7 +243,7 @@ class DurableEffectsTest {
   }
 
   /** The real store; chosen events fail in order with the other writes, as on a full disk. */
-  private final class FaultyStore implements DurableEffects.Store {
+  private final class FaultyStore implements EventStore {
     @Override
     public CompletableFuture<Void> record(Run run, RunEvent event) {
       if (failing.test(event)) {

@@ -361,7 +361,7 @@ class RunCoordinatorTest {
   }
 
   private void spawn(Run run, int stage, List<Map<String, String>> entries) {
-    TaskRun spawn = run.task(TaskRun.idOfSpawn(stage));
+    TaskRun spawn = run.task(io.flowbus.model.TaskId.spawn(stage).toString());
     dispatch(run, spawn);
     effects.ready.clear();
     coordinator.ended(run, spawn, 1, AttemptState.SUCCEEDED, 0, null, entries);

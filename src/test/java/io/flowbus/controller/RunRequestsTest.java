@@ -42,10 +42,10 @@ class RunRequestsTest {
   void namesEveryMissingInputAtOnce() {
     assertThatThrownBy(() -> RunRequests.resolve(job(), Map.of(), Map.of()))
         .isInstanceOfSatisfying(
-            RunRequests.RejectedException.class,
+            io.flowbus.cluster.ProblemException.class,
             e -> {
-              assertThat(e.problem.getInteger("status")).isEqualTo(400);
-              assertThat(e.problem.getJsonArray("missing_inputs"))
+              assertThat(e.problem().getInteger("status")).isEqualTo(400);
+              assertThat(e.problem().getJsonArray("missing_inputs"))
                   .containsExactly("data_id", "basic_auth");
               assertThat(e.getMessage())
                   .contains("data_id")
@@ -62,9 +62,9 @@ class RunRequestsTest {
                     Map.of("data_id", "1", "dataid", "2", "basic_auth", "x"),
                     Map.of("authorization", "y")))
         .isInstanceOfSatisfying(
-            RunRequests.RejectedException.class,
+            io.flowbus.cluster.ProblemException.class,
             e -> {
-              assertThat(e.problem.getJsonArray("unknown_inputs")).containsExactly("dataid");
+              assertThat(e.problem().getJsonArray("unknown_inputs")).containsExactly("dataid");
               assertThat(e.getMessage())
                   .contains("basic_auth (read from the Authorization header)");
             });

@@ -14,17 +14,24 @@ public final class JarCluster implements AutoCloseable {
   private final Path definitions;
   private final String name = TestNodes.uniqueClusterName();
   private final List<JarNode> nodes = new ArrayList<>();
+  private final Map<String, String> env;
 
   public JarCluster(Path work, Path definitions) {
+    this(work, definitions, Map.of());
+  }
+
+  /** A cluster whose nodes all get {@code env} added to their environment. */
+  public JarCluster(Path work, Path definitions, Map<String, String> env) {
     this.work = work;
     this.definitions = definitions;
+    this.env = Map.copyOf(env);
   }
 
   /** Starts nodes with these roles at once and waits until each is ready. */
   public List<JarNode> start(String... roles) {
     List<JarNode> started = new ArrayList<>();
     for (String role : roles) {
-      started.add(JarNode.start(work, TestNodes.freePort(), args(role), Map.of()));
+      started.add(JarNode.start(work, TestNodes.freePort(), args(role), env));
     }
     CompletableFuture.allOf(
             started.stream()
@@ -37,7 +44,7 @@ public final class JarCluster implements AutoCloseable {
 
   /** Starts one node after the others, so that it is younger than them. */
   public JarNode startOne(String role) {
-    JarNode node = JarNode.start(work, TestNodes.freePort(), args(role), Map.of()).awaitReady();
+    JarNode node = JarNode.start(work, TestNodes.freePort(), args(role), env).awaitReady();
     nodes.add(node);
     return node;
   }

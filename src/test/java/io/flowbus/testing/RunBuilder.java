@@ -15,7 +15,6 @@ import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunPlan;
 import io.flowbus.model.RunState;
-import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +80,7 @@ public final class RunBuilder {
   public static RunBuilder aRunningFanOut(int n) {
     RunBuilder run = aRun().withSpawned(n);
     for (int i = 0; i < n; i++) {
-      run.then(dispatched(TaskRun.idOf(1, i), 1));
+      run.then(dispatched(io.flowbus.model.TaskId.task(1, i).toString(), 1));
     }
     return run;
   }

@@ -50,6 +50,31 @@ class ResultOutboxTest {
     assertThat(tries).hasValue(4);
   }
 
+  @Test
+  void aResultTheOrchestratorCannotTakeInIsDroppedNotSentForever() throws Exception {
+    AtomicInteger tries = new AtomicInteger();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.ORCHESTRATOR_RESULTS,
+            m -> {
+              tries.incrementAndGet();
+              m.fail(500, "{\"status\":500,\"detail\":\"cannot take in (reference 1a2b3c4d)\"}");
+            });
+    ResultOutbox outbox = new ResultOutbox(vertx);
+    TaskResult result =
+        new TaskResult("r", "s0-t0", 1, "n1", AttemptState.SUCCEEDED, 0, null, null);
+
+    context.runOnContext(v -> outbox.send(result));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    assertThat(onContext(() -> outbox.whenEmpty().succeeded())).isTrue();
+    // a membership change sends what is pending again: nothing is
+    context.runOnContext(v -> outbox.resendAll());
+    assertThat(onContext(() -> outbox.pending())).isEmpty();
+    assertThat(tries).hasValue(1);
+  }
+
   private <T> T onContext(java.util.concurrent.Callable<T> action) throws Exception {
     java.util.concurrent.CompletableFuture<T> out = new java.util.concurrent.CompletableFuture<>();
     context.runOnContext(

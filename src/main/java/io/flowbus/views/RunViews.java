@@ -1,4 +1,4 @@
-package io.flowbus.controller;
+package io.flowbus.views;
 
 import io.flowbus.model.Attempt;
 import io.flowbus.model.InputSource;

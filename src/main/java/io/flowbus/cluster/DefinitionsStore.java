@@ -1,6 +1,5 @@
-package io.flowbus.controller;
+package io.flowbus.cluster;
 
-import io.flowbus.cluster.Addresses;
 import io.flowbus.definitions.DefinitionsException;
 import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.Definitions;

@@ -1,0 +1,147 @@
+package io.flowbus.cluster;
+
+import io.flowbus.cluster.OrchestratorRequest.CancelRun;
+import io.flowbus.cluster.OrchestratorRequest.ClusterView;
+import io.flowbus.cluster.OrchestratorRequest.CreateRun;
+import io.flowbus.cluster.OrchestratorRequest.DeleteRun;
+import io.flowbus.cluster.OrchestratorRequest.GetRun;
+import io.flowbus.cluster.OrchestratorRequest.GetTask;
+import io.flowbus.cluster.OrchestratorRequest.ListRuns;
+import io.flowbus.cluster.OrchestratorRequest.ListTasks;
+import io.flowbus.cluster.OrchestratorRequest.RunSnapshot;
+import io.flowbus.cluster.OrchestratorRequest.StartRun;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The wire form of {@link OrchestratorRequest}s: a JSON object whose {@code op} names the record,
+ * its components as snake_case fields. The only place that knows the names.
+ */
+public final class OrchestratorProtocol {
+  private OrchestratorProtocol() {}
+
+  public static JsonObject encode(OrchestratorRequest request) {
+    return request instanceof OrchestratorRequest.Read read
+        ? read.accept(new ReadEncoder())
+        : ((OrchestratorRequest.Write) request).accept(new WriteEncoder());
+  }
+
+  /** The request {@code json} encodes; a 400 {@link ProblemException} if it encodes none. */
+  public static OrchestratorRequest decode(JsonObject json) {
+    String id = json.getString("id");
+    try {
+      return switch (json.getString("op", "")) {
+        case "create" ->
+            new CreateRun(
+                json.getString("job"),
+                strings(json.getJsonObject("params")),
+                strings(json.getJsonObject("headers")),
+                json.getBoolean("start", true));
+        case "start" -> new StartRun(id);
+        case "cancel" -> new CancelRun(id);
+        case "delete" -> new DeleteRun(id);
+        case "get" -> new GetRun(id);
+        case "snapshot" -> new RunSnapshot(id);
+        case "list" ->
+            new ListRuns(
+                json.getString("job"),
+                json.getString("state"),
+                json.getInteger("limit", 50),
+                json.getString("after"));
+        case "tasks" ->
+            new ListTasks(
+                id,
+                json.getInteger("stage"),
+                json.getString("state"),
+                json.getInteger("limit", 100),
+                json.getString("after"));
+        case "task" -> new GetTask(id, json.getString("task"));
+        case "cluster" -> new ClusterView();
+        default -> throw ProblemException.badRequest("unknown operation");
+      };
+    } catch (ClassCastException e) {
+      throw ProblemException.badRequest("malformed operation: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> strings(JsonObject json) {
+    Map<String, String> out = new HashMap<>();
+    if (json != null) {
+      json.forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    return out;
+  }
+
+  private static JsonObject op(String name, String id) {
+    return new JsonObject().put("op", name).put("id", id);
+  }
+
+  private static final class ReadEncoder implements OrchestratorRequest.Reads<JsonObject> {
+    @Override
+    public JsonObject get(GetRun r) {
+      return op("get", r.runId());
+    }
+
+    @Override
+    public JsonObject snapshot(RunSnapshot r) {
+      return op("snapshot", r.runId());
+    }
+
+    @Override
+    public JsonObject list(ListRuns r) {
+      return new JsonObject()
+          .put("op", "list")
+          .put("job", r.job())
+          .put("state", r.state())
+          .put("limit", r.limit())
+          .put("after", r.after());
+    }
+
+    @Override
+    public JsonObject tasks(ListTasks r) {
+      return op("tasks", r.runId())
+          .put("stage", r.stage())
+          .put("state", r.state())
+          .put("limit", r.limit())
+          .put("after", r.after());
+    }
+
+    @Override
+    public JsonObject task(GetTask r) {
+      return op("task", r.runId()).put("task", r.taskId());
+    }
+
+    @Override
+    public JsonObject cluster(ClusterView r) {
+      return new JsonObject().put("op", "cluster");
+    }
+  }
+
+  private static final class WriteEncoder implements OrchestratorRequest.Writes<JsonObject> {
+    @Override
+    public JsonObject create(CreateRun r) {
+      return new JsonObject()
+          .put("op", "create")
+          .put("job", r.job())
+          .put("params", new JsonObject(new HashMap<>(r.params())))
+          .put("headers", new JsonObject(new HashMap<>(r.headers())))
+          .put("start", r.start());
+    }
+
+    @Override
+    public JsonObject start(StartRun r) {
+      return op("start", r.runId());
+    }
+
+    @Override
+    public JsonObject cancel(CancelRun r) {
+      return op("cancel", r.runId());
+    }
+
+    @Override
+    public JsonObject delete(DeleteRun r) {
+      return op("delete", r.runId());
+    }
+  }
+}

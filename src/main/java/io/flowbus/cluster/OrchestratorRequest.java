@@ -1,0 +1,157 @@
+package io.flowbus.cluster;
+
+import java.util.Map;
+
+/**
+ * What any controller may ask the orchestrating node, over {@link Addresses#orchestratorApi}. A
+ * {@link Read} changes nothing and may be asked again; a {@link Write} changes runs. Encoded for
+ * the wire by {@link OrchestratorProtocol} only.
+ */
+public sealed interface OrchestratorRequest
+    permits OrchestratorRequest.Read, OrchestratorRequest.Write {
+
+  /** A request that changes nothing: safe to send again to the next orchestrator. */
+  sealed interface Read extends OrchestratorRequest
+      permits GetRun, RunSnapshot, ListRuns, ListTasks, GetTask, ClusterView {
+    /** The one run it reads; null if it reads many. */
+    String runId();
+
+    <T> T accept(Reads<T> reads);
+  }
+
+  /** A request that changes runs: sent once. */
+  sealed interface Write extends OrchestratorRequest
+      permits CreateRun, StartRun, CancelRun, DeleteRun {
+    <T> T accept(Writes<T> writes);
+  }
+
+  /** One answer per kind of read. */
+  interface Reads<T> {
+    T get(GetRun request);
+
+    T snapshot(RunSnapshot request);
+
+    T list(ListRuns request);
+
+    T tasks(ListTasks request);
+
+    T task(GetTask request);
+
+    T cluster(ClusterView request);
+  }
+
+  /** One answer per kind of write. */
+  interface Writes<T> {
+    T create(CreateRun request);
+
+    T start(StartRun request);
+
+    T cancel(CancelRun request);
+
+    T delete(DeleteRun request);
+  }
+
+  /**
+   * @param params parameter inputs by name
+   * @param headers the request headers the job reads as inputs, by lower-case name
+   */
+  record CreateRun(
+      String job, Map<String, String> params, Map<String, String> headers, boolean start)
+      implements Write {
+    public CreateRun {
+      params = Map.copyOf(params);
+      headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.create(this);
+    }
+  }
+
+  record StartRun(String runId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.start(this);
+    }
+  }
+
+  record CancelRun(String runId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.cancel(this);
+    }
+  }
+
+  record DeleteRun(String runId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.delete(this);
+    }
+  }
+
+  record GetRun(String runId) implements Read {
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.get(this);
+    }
+  }
+
+  /** The run with its version, for an event stream that continues from it. */
+  record RunSnapshot(String runId) implements Read {
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.snapshot(this);
+    }
+  }
+
+  /**
+   * @param job null for every job
+   * @param state null for every state
+   * @param after the last run id of the page before; null for the first page
+   */
+  record ListRuns(String job, String state, int limit, String after) implements Read {
+    @Override
+    public String runId() {
+      return null;
+    }
+
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.list(this);
+    }
+  }
+
+  /**
+   * @param stage null for every stage
+   * @param state null for every state
+   * @param after the last task id of the page before; null for the first page
+   */
+  record ListTasks(String runId, Integer stage, String state, int limit, String after)
+      implements Read {
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.tasks(this);
+    }
+  }
+
+  record GetTask(String runId, String taskId) implements Read {
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.task(this);
+    }
+  }
+
+  /** The members, who orchestrates, and what runs and waits. */
+  record ClusterView() implements Read {
+    @Override
+    public String runId() {
+      return null;
+    }
+
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.cluster(this);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.flowbus.controller;
+
+import io.flowbus.cluster.DefinitionsStore;
+import io.flowbus.cluster.Membership;
+import io.flowbus.model.Run;
+import io.flowbus.storage.RunStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The orchestrator's parts, each given what it needs, in the order a run's data flows: an API
+ * request or a worker's result drives the {@link RunCoordinator}, whose events go through {@link
+ * DurableEffects} to the journal and, once durable, out through {@link RunEffects} to event streams
+ * and the {@link ReadyQueue}, from which the {@link Dispatcher} sends tasks to workers.
+ */
+final class Engine {
+  private final Runs runs = new Runs();
+  private final RunIds ids;
+  private final Dispatcher dispatcher;
+  private final WorkerInventory inventory;
+  private final Takeover takeover;
+  private final Results results;
+  private final OrchestratorEndpoint endpoint;
+
+  Engine(
+      Vertx vertx,
+      Context context,
+      Clock clock,
+      RunStore store,
+      OrchestratorMetrics metrics,
+      Membership membership,
+      DefinitionsStore definitions) {
+    ids = new RunIds(clock);
+    ReadyQueue queue = new ReadyQueue();
+    WorkerClient workers = new WorkerClient(vertx);
+    RunEffects visible = new RunEffects(vertx, clock, runs, queue, workers, metrics);
+    DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible);
+    RunCoordinator coordinator = new RunCoordinator(clock, durable);
+    dispatcher = new Dispatcher(vertx, clock, runs, queue, workers, coordinator);
+    inventory = new WorkerInventory(membership, runs, coordinator, dispatcher, workers);
+    takeover = new Takeover(vertx, membership, runs, store, coordinator, dispatcher, inventory);
+    durable.afterRollBack(takeover::rolledBack);
+    results = new Results(vertx, runs, store, durable, coordinator, dispatcher);
+    endpoint =
+        new OrchestratorEndpoint(
+            new RunQueries(runs, membership, dispatcher),
+            new RunWrites(context, definitions, runs, store, durable, coordinator, queue, ids),
+            durable);
+  }
+
+  /** Holds the runs loaded from the journals and puts each where it belongs. */
+  Future<Void> takeOver(List<Run> loaded) {
+    Future<Void> done = takeover.recover(loaded, results::early);
+    if (runs.lastId() != null) {
+      ids.after(runs.lastId());
+    }
+    return done;
+  }
+
+  Runs runs() {
+    return runs;
+  }
+
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  WorkerInventory inventory() {
+    return inventory;
+  }
+
+  Results results() {
+    return results;
+  }
+
+  OrchestratorEndpoint endpoint() {
+    return endpoint;
+  }
+}

@@ -1,0 +1,149 @@
+package io.flowbus.controller;
+
+import io.flowbus.cluster.DefinitionsStore;
+import io.flowbus.cluster.OrchestratorRequest;
+import io.flowbus.cluster.OrchestratorRequest.CancelRun;
+import io.flowbus.cluster.OrchestratorRequest.CreateRun;
+import io.flowbus.cluster.OrchestratorRequest.DeleteRun;
+import io.flowbus.cluster.OrchestratorRequest.StartRun;
+import io.flowbus.cluster.ProblemException;
+import io.flowbus.model.JobDef;
+import io.flowbus.model.Run;
+import io.flowbus.model.RunPlan;
+import io.flowbus.model.RunState;
+import io.flowbus.storage.RunStore;
+import io.flowbus.views.RunViews;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The writes of the REST API. Each answers once what it changed is in the journal ({@link
+ * DurableEffects#step}), or fails: a {@link ProblemException} for a request that cannot be served,
+ * {@link NotWritten} if the journal could not be written (then nothing of it was carried out).
+ */
+final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> {
+  private final Context context;
+  private final DefinitionsStore definitions;
+  private final Runs runs;
+  private final RunStore store;
+  private final DurableEffects durable;
+  private final RunCoordinator coordinator;
+  private final ReadyQueue queue;
+  private final RunIds ids;
+  private final Set<String> archived = new HashSet<>();
+
+  RunWrites(
+      Context context,
+      DefinitionsStore definitions,
+      Runs runs,
+      RunStore store,
+      DurableEffects durable,
+      RunCoordinator coordinator,
+      ReadyQueue queue,
+      RunIds ids) {
+    this.context = context;
+    this.definitions = definitions;
+    this.runs = runs;
+    this.store = store;
+    this.durable = durable;
+    this.coordinator = coordinator;
+    this.queue = queue;
+    this.ids = ids;
+  }
+
+  @Override
+  public Future<JsonObject> create(CreateRun request) {
+    DefinitionsStore.Version version = definitions.current();
+    JobDef job =
+        version
+            .definitions()
+            .job(request.job())
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        404, "Job not found", "no job has the id '" + request.job() + "'"));
+    RunRequests.Inputs inputs = RunRequests.resolve(job, request.params(), request.headers());
+    RunPlan plan = RunPlan.of(version.definitions(), job, version.version());
+    return archive(version)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new ProblemException(
+                        503, "Journal not writable", "cannot keep the definitions: " + e)))
+        .compose(
+            v ->
+                durable.step(
+                    () -> {
+                      Run run =
+                          coordinator.create(ids.next(), plan, inputs.values(), inputs.secrets());
+                      if (request.start()) {
+                        coordinator.start(run);
+                      }
+                      return RunViews.run(run);
+                    }));
+  }
+
+  /** The definitions a run was planned from are kept beside the journals, once per version. */
+  private Future<Void> archive(DefinitionsStore.Version version) {
+    if (archived.contains(version.version())) {
+      return Future.succeededFuture();
+    }
+    return context
+        .owner()
+        .<Void>executeBlocking(
+            () -> {
+              store.archiveDefinitions(version.version(), version.text());
+              return null;
+            })
+        .onSuccess(v -> archived.add(version.version()));
+  }
+
+  @Override
+  public Future<JsonObject> start(StartRun request) {
+    return durable.step(
+        () -> {
+          Run run = RunQueries.find(runs, request.runId());
+          if (run.state() != RunState.CREATED) {
+            throw ProblemException.conflict(
+                "run " + run.id() + " is " + run.state() + ", only a CREATED run can be started");
+          }
+          coordinator.start(run);
+          return RunViews.run(run);
+        });
+  }
+
+  @Override
+  public Future<JsonObject> cancel(CancelRun request) {
+    return durable.step(
+        () -> {
+          Run run = RunQueries.find(runs, request.runId());
+          if (run.state().ended()) {
+            throw ProblemException.conflict(
+                "run " + run.id() + " has already ended: " + run.state());
+          }
+          coordinator.cancel(run, "cancelled on request");
+          return RunViews.run(run);
+        });
+  }
+
+  @Override
+  public Future<JsonObject> delete(DeleteRun request) {
+    Run run = RunQueries.find(runs, request.runId());
+    if (!run.isSettled()) {
+      throw ProblemException.conflict(
+          "run "
+              + run.id()
+              + " is "
+              + run.state()
+              + (run.state().ended() ? " and still stopping tasks" : "")
+              + ": only an ended run can be deleted");
+    }
+    runs.remove(run.id());
+    queue.removeRun(run.id());
+    return Future.fromCompletionStage(store.delete(run.id()), context)
+        .map(v -> new JsonObject().put("deleted", run.id()));
+  }
+}

@@ -1,0 +1,43 @@
+package io.flowbus.controller;
+
+import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.WorkerControl;
+import io.flowbus.model.AttemptKey;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Sends {@link WorkerControl} messages to one worker node. */
+final class WorkerClient {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerClient.class);
+  private static final long INVENTORY_TIMEOUT_MS = 3_000;
+
+  private final Vertx vertx;
+
+  WorkerClient(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Asks the node to stop the attempt; a failure to reach it is logged only. */
+  void cancel(String node, AttemptKey attempt, String reason) {
+    vertx
+        .eventBus()
+        .request(Addresses.workerControl(node), new WorkerControl.Cancel(attempt, reason).toJson())
+        .onFailure(e -> LOG.warn("cannot stop {} on {}: {}", attempt, node, e.getMessage()));
+  }
+
+  Future<WorkerControl.Inventory> inventory(String node) {
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.workerControl(node),
+            new WorkerControl.AskInventory().toJson(),
+            new DeliveryOptions().setSendTimeout(INVENTORY_TIMEOUT_MS))
+        .map(Message::body)
+        .map(WorkerControl.Inventory::fromJson);
+  }
+}
