@@ -45,6 +45,9 @@ final class EventStreamHandler {
     return open.get();
   }
 
+  /** Events held for a stream while its snapshot is on its way, at the most. */
+  static final int MAX_EARLY = 10_000;
+
   /** One open stream. */
   private final class Stream {
     final HttpServerResponse response;
@@ -66,7 +69,16 @@ final class EventStreamHandler {
      * that the snapshot already shows is skipped by its version.
      */
     void onEvent(JsonObject event) {
+      if (released) {
+        return;
+      }
       if (snapshotVersion < 0) {
+        if (early.size() >= MAX_EARLY) {
+          // the snapshot is slow to come: a bounded wait, as for a client that does not read
+          release();
+          response.reset();
+          return;
+        }
         early.add(event);
       } else if (event.getLong("version") > snapshotVersion) {
         send(event.getString("type"), event.getLong("version"), event.getJsonObject("data"));

@@ -103,7 +103,8 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
 
   @Override
   public Future<JsonObject> start(StartRun request) {
-    return durable.step(
+    return afterPendingWrites(
+        request.runId(),
         () -> {
           Run run = RunQueries.find(runs, request.runId());
           if (run.state() != RunState.CREATED) {
@@ -117,7 +118,8 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
 
   @Override
   public Future<JsonObject> cancel(CancelRun request) {
-    return durable.step(
+    return afterPendingWrites(
+        request.runId(),
         () -> {
           Run run = RunQueries.find(runs, request.runId());
           if (run.state().ended()) {
@@ -131,19 +133,37 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
 
   @Override
   public Future<JsonObject> delete(DeleteRun request) {
-    Run run = RunQueries.find(runs, request.runId());
+    return durable.settled(request.runId()).compose(v -> deleteSettled(request.runId()));
+  }
+
+  /** Deletes a run whose state is durable; it leaves memory only once its files are gone. */
+  private Future<JsonObject> deleteSettled(String runId) {
+    Run run = RunQueries.find(runs, runId);
     if (!run.isSettled()) {
-      throw ProblemException.conflict(
-          "run "
-              + run.id()
-              + " is "
-              + run.state()
-              + (run.state().ended() ? " and still stopping tasks" : "")
-              + ": only an ended run can be deleted");
+      return Future.failedFuture(
+          ProblemException.conflict(
+              "run "
+                  + run.id()
+                  + " is "
+                  + run.state()
+                  + (run.state().ended() ? " and still stopping tasks" : "")
+                  + ": only an ended run can be deleted"));
     }
-    runs.remove(run.id());
-    queue.removeRun(run.id());
     return Future.fromCompletionStage(store.delete(run.id()), context)
-        .map(v -> new JsonObject().put("deleted", run.id()));
+        .map(
+            v -> {
+              runs.remove(run.id());
+              queue.removeRun(run.id());
+              return new JsonObject().put("deleted", run.id());
+            });
+  }
+
+  /**
+   * Decides on the run only once the changes on their way for it are durable or undone: a state
+   * that may still be rolled back is never the ground for a write.
+   */
+  private Future<JsonObject> afterPendingWrites(
+      String runId, java.util.function.Supplier<JsonObject> change) {
+    return durable.settled(runId).compose(v -> durable.step(change));
   }
 }
