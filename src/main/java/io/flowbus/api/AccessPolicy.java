@@ -16,10 +16,11 @@ import java.util.List;
  * X-API-Key} is a 401 and one whose key has too small a role a 403 naming the role needed.
  */
 final class AccessPolicy {
-  /** Route metadata: the {@link AccessRole} the route needs, or {@link #OPEN}. */
+  /** Route metadata: the {@link AccessRole} the route needs, {@link #OPEN} or {@link #FILTER}. */
   static final String NEEDS = "flowbus.needs";
 
   static final String OPEN = "open";
+  static final String FILTER = "filter";
   static final String HEADER = "X-API-Key";
   private static final String KEY_ROLE = "flowbus.key-role";
 
@@ -32,6 +33,14 @@ final class AccessPolicy {
   /** {@code route} serves anyone, with or without a key. */
   Route open(Route route) {
     return route.putMetadata(NEEDS, OPEN);
+  }
+
+  /**
+   * {@code route} prepares every request for the routes after it and answers none itself (a body
+   * handler, say): it needs what each of those routes needs.
+   */
+  Route filter(Route route) {
+    return route.putMetadata(NEEDS, FILTER);
   }
 
   /** {@code route} serves only requests whose key has at least {@code role}. */

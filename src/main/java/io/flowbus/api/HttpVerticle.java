@@ -104,7 +104,7 @@ public final class HttpVerticle extends VerticleBase {
         .needs(ADMIN, router.put("/api/definitions"))
         .handler(rc -> defs.put(rc, config.bodyLimit()));
     access
-        .needs(READ, router.route("/api/*"))
+        .filter(router.route("/api/*"))
         .handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
     access.needs(READ, router.get("/api/jobs")).handler(defs::jobs);
     access.needs(READ, router.get("/api/jobs/:job")).handler(defs::job);
