@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,7 @@ public final class Node {
   private String nodeId;
   private WorkerVerticle worker;
   private LeaderElection election;
+  private volatile HttpVerticle http;
   private volatile boolean ready;
   private volatile boolean stopping;
 
@@ -139,8 +142,7 @@ public final class Node {
       election = new LeaderElection(config, membership, store, registry);
       chain = chain.compose(x -> vertx.deployVerticle(election));
     }
-    HttpVerticle http =
-        new HttpVerticle(config, nodeId, store, registry, this::readiness, membership);
+    http = new HttpVerticle(config, nodeId, store, registry, this::readiness, membership);
     return chain.compose(x -> vertx.deployVerticle(http)).mapEmpty();
   }
 
@@ -169,6 +171,12 @@ public final class Node {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The HTTP routes this node serves, each with the access it needs; empty before it started. */
+  public List<Route> httpRoutes() {
+    HttpVerticle server = http;
+    return server == null ? List.of() : server.routes();
   }
 
   public NodeConfig config() {

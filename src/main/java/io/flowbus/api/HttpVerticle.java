@@ -1,20 +1,23 @@
 package io.flowbus.api;
 
+import static io.flowbus.config.AccessRole.ADMIN;
+import static io.flowbus.config.AccessRole.OPERATE;
+import static io.flowbus.config.AccessRole.READ;
+
 import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.Membership;
-import io.flowbus.cluster.ProblemException;
 import io.flowbus.config.NodeConfig;
 import io.flowbus.storage.DataLayout;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +31,7 @@ public final class HttpVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final Supplier<JsonObject> readiness;
   private final Membership membership;
+  private volatile List<Route> routes = List.of();
 
   /**
    * @param definitions null on a worker-only node, which serves no API
@@ -52,22 +56,32 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    AccessPolicy access = new AccessPolicy(config.apiKeys());
     FailureHandler failures = new FailureHandler(config.bodyLimit());
-    router
-        .get("/health")
+    access
+        .open(router.get("/health"))
         .handler(
             rc ->
                 RunHandlers.json(
                     rc, 200, new JsonObject().put("status", "UP").put("node", nodeId)));
-    router.get("/ready").handler(this::ready);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    access.open(router.get("/ready")).handler(this::ready);
+    Route metrics = router.get("/metrics");
+    (config.metricsPublic() ? access.open(metrics) : access.needs(READ, metrics))
+        .handler(PrometheusScrapingHandler.create(registry));
     if (definitions != null) {
-      api(router);
+      api(router, access);
     }
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
+    AccessPolicy.checkDeclared(router);
+    routes = List.copyOf(router.getRoutes());
     return vertx.createHttpServer().requestHandler(router).listen(config.port());
+  }
+
+  /** The routes served, each with what it needs in its {@link AccessPolicy#NEEDS} metadata. */
+  public List<Route> routes() {
+    return routes;
   }
 
   private void ready(RoutingContext rc) {
@@ -75,57 +89,38 @@ public final class HttpVerticle extends VerticleBase {
     RunHandlers.json(rc, state.getBoolean("ready") ? 200 : 503, state);
   }
 
-  private void api(Router router) {
+  /** The REST API. Each route declares the role it needs, here: a route without one fails start. */
+  private void api(Router router, AccessPolicy access) {
     OrchestratorClient orchestrator = new OrchestratorClient(vertx, membership, context);
     RunHandlers runs = new RunHandlers(orchestrator, definitions);
     DefinitionHandlers defs = new DefinitionHandlers(definitions);
     FileHandlers files = new FileHandlers(vertx, orchestrator, new DataLayout(config.dataDir()));
     EventStreamHandler events = new EventStreamHandler(vertx, orchestrator, registry);
 
-    router.route("/api/*").handler(this::checkApiKey);
+    // a known key before anything else is done, the body read included
+    access.needs(READ, router.route("/api/*"));
     // before the body handler: YAML must reach the loader as sent, whatever type curl declares
-    router.put("/api/definitions").handler(rc -> defs.put(rc, config.bodyLimit()));
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
-    router.get("/api/jobs").handler(defs::jobs);
-    router.get("/api/jobs/:job").handler(defs::job);
-    router.post("/api/jobs/:job/runs").handler(runs::create);
-    router.get("/api/runs").handler(runs::list);
-    router.get("/api/runs/:id").handler(runs::get);
-    router.delete("/api/runs/:id").handler(runs::delete);
-    router.post("/api/runs/:id/start").handler(runs::start);
-    router.post("/api/runs/:id/cancel").handler(runs::cancel);
-    router.get("/api/runs/:id/tasks").handler(runs::tasks);
-    router.get("/api/runs/:id/tasks/:task").handler(runs::task);
-    router.get("/api/runs/:id/tasks/:task/log").handler(files::log);
-    router.get("/api/runs/:id/events").handler(events::handle);
-    router.get("/api/runs/:id/files").handler(files::list);
-    router.get("/api/runs/:id/files/*").handler(files::download);
-    router.get("/api/definitions").handler(defs::get);
-    router.get("/api/cluster").handler(rc -> runs.cluster(rc, nodeId));
-  }
-
-  private void checkApiKey(RoutingContext rc) {
-    String expected = config.apiKey();
-    if (expected == null) {
-      rc.next();
-      return;
-    }
-    String given = rc.request().getHeader("X-API-Key");
-    boolean ok =
-        given != null
-            && MessageDigest.isEqual(
-                given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
-    if (ok) {
-      rc.next();
-    } else {
-      rc.response().putHeader("WWW-Authenticate", "ApiKey header=\"X-API-Key\"");
-      rc.fail(
-          new ProblemException(
-              401,
-              "Unauthorized",
-              given == null
-                  ? "this API needs the X-API-Key header"
-                  : "the X-API-Key is not valid"));
-    }
+    access
+        .needs(ADMIN, router.put("/api/definitions"))
+        .handler(rc -> defs.put(rc, config.bodyLimit()));
+    access
+        .filter(router.route("/api/*"))
+        .handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
+    access.needs(READ, router.get("/api/jobs")).handler(defs::jobs);
+    access.needs(READ, router.get("/api/jobs/:job")).handler(defs::job);
+    access.needs(OPERATE, router.post("/api/jobs/:job/runs")).handler(runs::create);
+    access.needs(READ, router.get("/api/runs")).handler(runs::list);
+    access.needs(READ, router.get("/api/runs/:id")).handler(runs::get);
+    access.needs(ADMIN, router.delete("/api/runs/:id")).handler(runs::delete);
+    access.needs(OPERATE, router.post("/api/runs/:id/start")).handler(runs::start);
+    access.needs(OPERATE, router.post("/api/runs/:id/cancel")).handler(runs::cancel);
+    access.needs(READ, router.get("/api/runs/:id/tasks")).handler(runs::tasks);
+    access.needs(READ, router.get("/api/runs/:id/tasks/:task")).handler(runs::task);
+    access.needs(READ, router.get("/api/runs/:id/tasks/:task/log")).handler(files::log);
+    access.needs(READ, router.get("/api/runs/:id/events")).handler(events::handle);
+    access.needs(READ, router.get("/api/runs/:id/files")).handler(files::list);
+    access.needs(READ, router.get("/api/runs/:id/files/*")).handler(files::download);
+    access.needs(READ, router.get("/api/definitions")).handler(defs::get);
+    access.needs(READ, router.get("/api/cluster")).handler(rc -> runs.cluster(rc, nodeId));
   }
 }

@@ -17,11 +17,13 @@ import java.util.Set;
  * @param kubernetesServiceDns a headless Service to discover nodes with; null when not on
  *     Kubernetes
  * @param eventBusPort 0 for any free port
- * @param apiKey required in {@code X-API-Key} of every {@code /api} request; null for none
+ * @param apiKeys the keys {@code /api} requests give in {@code X-API-Key}, each with its role;
+ *     {@link ApiKeys#NONE} (or null) for an open API
  * @param localDir a folder on local disk (never the shared volume), shared by the nodes of this
  *     host, where the sessions of running tasks are recorded; null for {@code
  *     <java.io.tmpdir>/flowbus-<user>}
  * @param taskUser the user tasks run as; null for the node's own user
+ * @param metricsPublic whether {@code /metrics} is open even when keys are set
  */
 public record NodeConfig(
     Path definitions,
@@ -37,7 +39,7 @@ public record NodeConfig(
     int clusterPort,
     int eventBusPort,
     String kubernetesServiceDns,
-    String apiKey,
+    ApiKeys apiKeys,
     Path binDir,
     boolean jsonLogs,
     Duration drainTimeout,
@@ -46,10 +48,14 @@ public record NodeConfig(
     long bodyLimit,
     boolean fsync,
     Path localDir,
-    String taskUser) {
+    String taskUser,
+    boolean metricsPublic) {
 
   public NodeConfig {
     roles = Set.copyOf(roles);
+    if (apiKeys == null) {
+      apiKeys = ApiKeys.NONE;
+    }
     if (localDir == null) {
       localDir =
           Path.of(

@@ -143,7 +143,8 @@ public final class NodeOptions {
       paramLabel = "KEY",
       defaultValue = "${env:FLOWBUS_API_KEY}",
       description =
-          "[FLOWBUS_API_KEY] if set, every /api request needs header X-API-Key with this value")
+          "[FLOWBUS_API_KEY] a key with every right (admin); once a key is set, every /api"
+              + " request needs one in header X-API-Key")
   String apiKey;
 
   @Option(
@@ -154,6 +155,25 @@ public final class NodeOptions {
           "[FLOWBUS_API_KEY_FILE] read the API key from the first line of this file instead;"
               + " unlike --api-key it is not in the node's environment")
   String apiKeyFile;
+
+  @Option(
+      names = "--api-keys-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:FLOWBUS_API_KEYS_FILE}",
+      description =
+          "[FLOWBUS_API_KEYS_FILE] more API keys, one '<key> <role>' per line, role read,"
+              + " operate or admin")
+  String apiKeysFile;
+
+  @Option(
+      names = "--metrics-public",
+      paramLabel = "BOOL",
+      defaultValue = "${env:FLOWBUS_METRICS_PUBLIC:-false}",
+      arity = "0..1",
+      description =
+          "[FLOWBUS_METRICS_PUBLIC] serve /metrics without a key even when keys are set"
+              + " (default: ${DEFAULT-VALUE})")
+  boolean metricsPublic;
 
   @Option(
       names = "--bin-dir",
@@ -255,7 +275,7 @@ public final class NodeOptions {
         checkPort("--cluster-port", clusterPort),
         eventBusPort,
         blankToNull(kubernetesServiceDns),
-        ApiKeySource.resolve(apiKey, apiKeyFile),
+        ApiKeySource.resolve(apiKey, apiKeyFile, apiKeysFile),
         binDir(definitions),
         format.equals("json"),
         named("--drain-timeout", drainTimeout, Durations::parse),
@@ -266,7 +286,8 @@ public final class NodeOptions {
         blankToNull(localDir) == null
             ? null
             : Path.of(localDir.trim()).toAbsolutePath().normalize(),
-        taskUser());
+        taskUser(),
+        metricsPublic);
   }
 
   /** The user tasks run as, null for the node's own: by default nobody when the node is root. */

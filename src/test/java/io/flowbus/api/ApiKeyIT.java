@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With FLOWBUS_API_KEY set, every /api request needs X-API-Key; the operations endpoints do not.
+ * With FLOWBUS_API_KEY set, every /api request needs X-API-Key; the operations endpoints do not. A
+ * bad keys file stops the node.
  */
 class ApiKeyIT {
   @TempDir Path data;
@@ -83,5 +84,21 @@ class ApiKeyIT {
     JarNode.Result blank = JarNode.run(data, List.of("--api-key-file", empty.toString()));
     assertThat(blank.exitCode()).isEqualTo(2);
     assertThat(blank.output()).contains("--api-key-file " + empty + " holds no key");
+  }
+
+  @Test
+  void aBadLineInTheKeysFileStopsTheNodeNamingFileAndLineButNotTheKey() throws Exception {
+    Path keys =
+        Files.writeString(
+            data.resolve("keys"), "# the teams' keys\nm0n-k3y read\n\n0ps-k3y operator\n");
+
+    JarNode.Result bad = JarNode.run(data, List.of("--api-keys-file", keys.toString()));
+
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.output())
+        .contains(
+            "flowbus: --api-keys-file " + keys + " line 4: the role must be read, operate or admin")
+        .doesNotContain("0ps-k3y")
+        .doesNotContain("m0n-k3y");
   }
 }

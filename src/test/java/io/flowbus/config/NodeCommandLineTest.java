@@ -58,7 +58,7 @@ class NodeCommandLineTest {
     assertThat(config.clusterMembers()).containsExactly("a", "b:5702");
     assertThat(config.fsync()).isFalse();
     assertThat(config.drainTimeout()).hasSeconds(5);
-    assertThat(config.apiKey()).as("an empty value is no value").isNull();
+    assertThat(config.apiKeys().isEmpty()).as("an empty value is no value").isTrue();
     assertThat(config(Map.of(), "--settings", settings("roles: controller")).roles())
         .containsExactly(Role.CONTROLLER);
   }
@@ -67,7 +67,7 @@ class NodeCommandLineTest {
   void valuesAreTakenAsWritten() throws IOException {
     NodeConfig config = config(Map.of(), "--settings", settings("api-key: '${env:HOME}x'"));
 
-    assertThat(config.apiKey()).isEqualTo("${env:HOME}x");
+    assertThat(config.apiKeys().roleOf("${env:HOME}x")).isEqualTo(AccessRole.ADMIN);
   }
 
   @Test
@@ -125,6 +125,25 @@ class NodeCommandLineTest {
     assertThatThrownBy(() -> config(Map.of(), "--settings", missing.toString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("settings file " + missing + " does not exist");
+  }
+
+  @Test
+  void theKeysFileAndAPublicMetricsComeFromFlagsVariablesOrTheSettingsFile() throws IOException {
+    Path keys = Files.writeString(dir.resolve("keys"), "r3ad read\n");
+
+    NodeConfig byVariable =
+        config(Map.of("FLOWBUS_API_KEYS_FILE", keys.toString(), "FLOWBUS_METRICS_PUBLIC", "true"));
+    NodeConfig byFlag = config(Map.of(), "--api-keys-file", keys.toString(), "--metrics-public");
+    NodeConfig bySettings =
+        config(Map.of(), "--settings", settings("api-keys-file: " + keys, "metrics-public: true"));
+    NodeConfig byDefault = config(Map.of());
+
+    for (NodeConfig config : List.of(byVariable, byFlag, bySettings)) {
+      assertThat(config.apiKeys().roleOf("r3ad")).isEqualTo(AccessRole.READ);
+      assertThat(config.metricsPublic()).isTrue();
+    }
+    assertThat(byDefault.apiKeys().isEmpty()).isTrue();
+    assertThat(byDefault.metricsPublic()).isFalse();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.flowbus.testing;
 
 import io.flowbus.Node;
+import io.flowbus.config.ApiKeys;
 import io.flowbus.config.NodeConfig;
 import io.flowbus.config.Role;
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class TestNodes {
     }
   }
 
-  /** Settings for a test node; {@code apiKey} may be null. */
+  /** Settings for a test node; {@code apiKey} (every right) may be null. */
   public static NodeConfig config(
       Path definitions,
       Path dataDir,
@@ -37,6 +38,18 @@ public final class TestNodes {
       Set<Role> roles,
       int slots,
       String apiKey) {
+    return config(definitions, dataDir, clusterName, roles, slots, ApiKeys.admin(apiKey), false);
+  }
+
+  /** Settings for a test node with {@code keys}, and {@code /metrics} open or not. */
+  public static NodeConfig config(
+      Path definitions,
+      Path dataDir,
+      String clusterName,
+      Set<Role> roles,
+      int slots,
+      ApiKeys keys,
+      boolean metricsPublic) {
     return new NodeConfig(
         definitions,
         roles,
@@ -51,7 +64,7 @@ public final class TestNodes {
         5701,
         0,
         null,
-        apiKey,
+        keys,
         Path.of("example/bin").toAbsolutePath(),
         false,
         Duration.ofSeconds(10),
@@ -60,7 +73,8 @@ public final class TestNodes {
         64 * 1024,
         false,
         null,
-        null);
+        null,
+        metricsPublic);
   }
 
   /** A node with both roles, alone in a cluster of its own. */
