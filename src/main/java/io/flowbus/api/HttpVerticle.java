@@ -77,7 +77,8 @@ public final class HttpVerticle extends VerticleBase {
 
   private void api(Router router) {
     OrchestratorClient orchestrator = new OrchestratorClient(vertx, membership, context);
-    RunHandlers runs = new RunHandlers(orchestrator, definitions);
+    RunHandlers runs =
+        new RunHandlers(orchestrator, definitions, new RunWaits(vertx, orchestrator, registry));
     DefinitionHandlers defs = new DefinitionHandlers(definitions);
     FileHandlers files = new FileHandlers(vertx, orchestrator, new DataLayout(config.dataDir()));
     EventStreamHandler events = new EventStreamHandler(vertx, orchestrator, registry);
