@@ -92,7 +92,8 @@ public final class HttpVerticle extends VerticleBase {
   /** The REST API. Each route declares the role it needs, here: a route without one fails start. */
   private void api(Router router, AccessPolicy access) {
     OrchestratorClient orchestrator = new OrchestratorClient(vertx, membership, context);
-    RunHandlers runs = new RunHandlers(orchestrator, definitions);
+    RunHandlers runs =
+        new RunHandlers(orchestrator, definitions, new RunWaits(vertx, orchestrator, registry));
     DefinitionHandlers defs = new DefinitionHandlers(definitions);
     FileHandlers files = new FileHandlers(vertx, orchestrator, new DataLayout(config.dataDir()));
     EventStreamHandler events = new EventStreamHandler(vertx, orchestrator, registry);

@@ -8,9 +8,11 @@ import io.flowbus.model.InputSpec;
 import io.flowbus.model.JobDef;
 import io.flowbus.model.RunState;
 import io.flowbus.model.TaskState;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -26,31 +28,65 @@ final class RunHandlers {
 
   private final OrchestratorClient orchestrator;
   private final DefinitionsStore definitions;
+  private final RunWaits waits;
 
-  RunHandlers(OrchestratorClient orchestrator, DefinitionsStore definitions) {
+  RunHandlers(OrchestratorClient orchestrator, DefinitionsStore definitions, RunWaits waits) {
     this.orchestrator = orchestrator;
     this.definitions = definitions;
+    this.waits = waits;
   }
 
+  /**
+   * 201 with the run created, or 200 with the run an earlier request with the same {@code
+   * Idempotency-Key} created; with {@code ?wait=}, the run as it is when the wait ends.
+   */
   void create(RoutingContext rc) {
     String job = rc.pathParam("job");
+    String key = IdempotencyKeyHeader.of(rc);
+    Duration wait = RunWaits.param(rc);
     Map<String, String> params = new HashMap<>();
     for (String name : rc.queryParams().names()) {
       String value = Params.single(rc, name);
-      params.put(name, value == null ? "" : value); // ?x= gives x the empty string
+      if (!name.equals("wait")) {
+        params.put(name, value == null ? "" : value); // ?x= gives x the empty string
+      }
     }
     JsonObject body = body(rc.body().buffer());
     boolean start = body == null || startOf(body, params);
+    var request = new OrchestratorRequest.CreateRun(job, params, headerInputs(rc, job), start, key);
+    if (wait != null) {
+      waits.reserve(); // before the run is created: a 503 now creates nothing
+    }
     orchestrator
-        .call(new OrchestratorRequest.CreateRun(job, params, headerInputs(rc, job), start))
+        .call(request)
+        .onFailure(e -> releaseIf(wait))
+        .compose(
+            answer -> {
+              JsonObject run = answer.getJsonObject("run");
+              int status = answer.getBoolean("created") ? 201 : 200;
+              rc.response().putHeader("Location", "/api/runs/" + run.getString("id"));
+              Future<JsonObject> shown =
+                  wait == null
+                      ? Future.succeededFuture(run)
+                      : waits.until(run.getString("id"), wait, rc.response());
+              return shown.map(r -> r == null ? null : new Reply(status, r));
+            })
         .onSuccess(
-            run ->
-                rc.response()
-                    .setStatusCode(201)
-                    .putHeader("Location", "/api/runs/" + run.getString("id"))
-                    .putHeader("Content-Type", "application/json")
-                    .end(run.encode()))
+            reply -> {
+              if (reply != null) {
+                json(rc, reply.status(), reply.run());
+              }
+            })
         .onFailure(rc::fail);
+  }
+
+  /** What a create answers, unless the client left while it waited. */
+  private record Reply(int status, JsonObject run) {}
+
+  private void releaseIf(Duration wait) {
+    if (wait != null) {
+      waits.release();
+    }
   }
 
   /** Takes the body's inputs into {@code params}; returns whether the run is to start now. */
@@ -119,9 +155,25 @@ final class RunHandlers {
     forward(rc, new OrchestratorRequest.CancelRun(Params.runId(rc)));
   }
 
+  /** The run; with {@code ?wait=}, once it has ended or the time has passed. */
   void get(RoutingContext rc) {
-    Params.only(rc, Set.of());
-    forward(rc, new OrchestratorRequest.GetRun(Params.runId(rc)));
+    Params.only(rc, Set.of("wait"));
+    String runId = Params.runId(rc);
+    Duration wait = RunWaits.param(rc);
+    if (wait == null) {
+      forward(rc, new OrchestratorRequest.GetRun(runId));
+      return;
+    }
+    waits.reserve();
+    waits
+        .until(runId, wait, rc.response())
+        .onSuccess(
+            run -> {
+              if (run != null) {
+                json(rc, 200, run);
+              }
+            })
+        .onFailure(rc::fail);
   }
 
   void delete(RoutingContext rc) {

@@ -37,7 +37,8 @@ public final class OrchestratorProtocol {
                 json.getString("job"),
                 strings(json.getJsonObject("params")),
                 strings(json.getJsonObject("headers")),
-                json.getBoolean("start", true));
+                json.getBoolean("start", true),
+                json.getString("idempotency_key"));
         case "start" -> new StartRun(id);
         case "cancel" -> new CancelRun(id);
         case "delete" -> new DeleteRun(id);
@@ -126,7 +127,8 @@ public final class OrchestratorProtocol {
           .put("job", r.job())
           .put("params", new JsonObject(new HashMap<>(r.params())))
           .put("headers", new JsonObject(new HashMap<>(r.headers())))
-          .put("start", r.start());
+          .put("start", r.start())
+          .put("idempotency_key", r.idempotencyKey());
     }
 
     @Override

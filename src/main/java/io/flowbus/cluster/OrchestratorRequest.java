@@ -54,13 +54,24 @@ public sealed interface OrchestratorRequest
   /**
    * @param params parameter inputs by name
    * @param headers the request headers the job reads as inputs, by lower-case name
+   * @param idempotencyKey the request's {@code Idempotency-Key}; null if it has none
    */
   record CreateRun(
-      String job, Map<String, String> params, Map<String, String> headers, boolean start)
+      String job,
+      Map<String, String> params,
+      Map<String, String> headers,
+      boolean start,
+      String idempotencyKey)
       implements Write {
     public CreateRun {
       params = Map.copyOf(params);
       headers = Map.copyOf(headers);
+    }
+
+    /** A request without an idempotency key. */
+    public CreateRun(
+        String job, Map<String, String> params, Map<String, String> headers, boolean start) {
+      this(job, params, headers, start, null);
     }
 
     @Override

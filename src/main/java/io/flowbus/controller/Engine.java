@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -19,6 +20,7 @@ import java.util.List;
 final class Engine {
   private final Runs runs = new Runs();
   private final RunIds ids;
+  private final IdempotencyKeys keys;
   private final Dispatcher dispatcher;
   private final WorkerInventory inventory;
   private final Takeover takeover;
@@ -34,6 +36,7 @@ final class Engine {
       Membership membership,
       DefinitionsStore definitions) {
     ids = new RunIds(clock);
+    keys = new IdempotencyKeys(clock);
     ReadyQueue queue = new ReadyQueue();
     WorkerClient workers = new WorkerClient(vertx);
     RunEffects visible = new RunEffects(vertx, clock, runs, queue, workers, metrics);
@@ -47,12 +50,14 @@ final class Engine {
     endpoint =
         new OrchestratorEndpoint(
             new RunQueries(runs, membership, dispatcher),
-            new RunWrites(context, definitions, runs, store, durable, coordinator, queue, ids),
+            new RunWrites(
+                context, definitions, runs, store, durable, coordinator, queue, ids, keys),
             durable);
   }
 
   /** Holds the runs loaded from the journals and puts each where it belongs. */
   Future<Void> takeOver(List<Run> loaded) {
+    loaded.stream().sorted(Comparator.comparing(Run::createdAt)).forEach(keys::index);
     Future<Void> done = takeover.recover(loaded, results::early);
     if (runs.lastId() != null) {
       ids.after(runs.lastId());

@@ -2,6 +2,7 @@ package io.flowbus.controller;
 
 import io.flowbus.model.AttemptState;
 import io.flowbus.model.Changes;
+import io.flowbus.model.Idempotency;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunPlan;
@@ -46,7 +47,18 @@ public final class RunCoordinator {
   }
 
   public Run create(String runId, RunPlan plan, Map<String, String> inputs, Set<String> secrets) {
-    RunEvent.Created created = new RunEvent.Created(clock.instant(), runId, plan, inputs, secrets);
+    return create(runId, plan, inputs, secrets, null);
+  }
+
+  /** A run asked for with an idempotency key (null for none), which its creation records. */
+  public Run create(
+      String runId,
+      RunPlan plan,
+      Map<String, String> inputs,
+      Set<String> secrets,
+      Idempotency idempotency) {
+    RunEvent.Created created =
+        new RunEvent.Created(clock.instant(), runId, plan, inputs, secrets, idempotency);
     Run run = Run.create(created);
     Changes changes = new Changes();
     effects.recorded(run, created, changes);

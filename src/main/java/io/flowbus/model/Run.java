@@ -17,6 +17,7 @@ public final class Run {
   private final Map<String, String> inputs;
   private final Set<String> secretInputs;
   private final Instant createdAt;
+  private final Idempotency idempotency;
   private final List<StageRun> stages = new ArrayList<>();
   private final Map<String, TaskRun> tasksById = new HashMap<>();
   private RunState state = RunState.CREATED;
@@ -32,6 +33,7 @@ public final class Run {
     this.inputs = Map.copyOf(created.inputs());
     this.secretInputs = Set.copyOf(created.secretInputs());
     this.createdAt = created.at();
+    this.idempotency = created.idempotency();
     List<StageDef> defs = plan.job().stages();
     for (int i = 0; i < defs.size(); i++) {
       stages.add(new StageRun(id, i, defs.get(i)));
@@ -46,6 +48,7 @@ public final class Run {
     this.inputs = Map.of();
     this.secretInputs = Set.of();
     this.createdAt = createdAt;
+    this.idempotency = null;
     this.state = RunState.DAMAGED;
     this.error = reason;
     version = 1;
@@ -284,6 +287,11 @@ public final class Run {
 
   public Instant createdAt() {
     return createdAt;
+  }
+
+  /** The idempotency key the run was created with; null if none (or its journal lost it). */
+  public Idempotency idempotency() {
+    return idempotency;
   }
 
   public Instant startedAt() {

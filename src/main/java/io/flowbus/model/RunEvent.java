@@ -14,10 +14,26 @@ public sealed interface RunEvent {
 
   /**
    * @param inputs the job inputs, secrets included: the journal writes {@code ***} in their place
+   * @param idempotency the key the run was asked for with; null if none
    */
   record Created(
-      Instant at, String runId, RunPlan plan, Map<String, String> inputs, Set<String> secretInputs)
-      implements RunEvent {}
+      Instant at,
+      String runId,
+      RunPlan plan,
+      Map<String, String> inputs,
+      Set<String> secretInputs,
+      Idempotency idempotency)
+      implements RunEvent {
+    /** A run asked for without an idempotency key. */
+    public Created(
+        Instant at,
+        String runId,
+        RunPlan plan,
+        Map<String, String> inputs,
+        Set<String> secretInputs) {
+      this(at, runId, plan, inputs, secretInputs, null);
+    }
+  }
 
   record Started(Instant at) implements RunEvent {}
 

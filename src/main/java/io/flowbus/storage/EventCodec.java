@@ -1,6 +1,7 @@
 package io.flowbus.storage;
 
 import io.flowbus.model.AttemptState;
+import io.flowbus.model.Idempotency;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunState;
 import io.flowbus.model.Secrets;
@@ -35,12 +36,20 @@ public final class EventCodec {
     if (event instanceof RunEvent.Created e) {
       Map<String, String> masked = new LinkedHashMap<>(e.inputs());
       e.secretInputs().forEach(name -> masked.computeIfPresent(name, (k, v) -> Secrets.MASK));
-      return json.put("type", "created")
+      json.put("type", "created")
           .put("run_id", e.runId())
           .put("job", e.plan().job().id())
           .put("definitions_version", e.plan().definitionsVersion())
           .put("inputs", new JsonObject(new LinkedHashMap<>(masked)))
           .put("secret_inputs", new JsonArray(List.copyOf(e.secretInputs())));
+      if (e.idempotency() != null) {
+        json.put(
+            "idempotency",
+            new JsonObject()
+                .put("key", e.idempotency().key())
+                .put("fingerprint", e.idempotency().fingerprint()));
+      }
+      return json;
     } else if (event instanceof RunEvent.Started) {
       return json.put("type", "started");
     } else if (event instanceof RunEvent.StageStarted e) {
@@ -145,12 +154,16 @@ public final class EventCodec {
         }
       }
     }
+    JsonObject keyed = json.getJsonObject("idempotency");
     return new RunEvent.Created(
         at,
         runId,
         refs.plan(json.getString("definitions_version"), json.getString("job")),
         inputs,
-        secretNames);
+        secretNames,
+        keyed == null
+            ? null
+            : new Idempotency(keyed.getString("key"), keyed.getString("fingerprint")));
   }
 
   private static RunEvent spawned(JsonObject json, Instant at, String runId, References refs)

@@ -11,6 +11,7 @@ import static io.flowbus.testing.RunEvents.stageStarted;
 import static io.flowbus.testing.RunEvents.succeeded;
 import static io.flowbus.testing.TaskClassBuilder.aTask;
 
+import io.flowbus.model.Idempotency;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunPlan;
@@ -39,6 +40,7 @@ public final class RunBuilder {
   private RunPlan plan;
   private final Map<String, String> inputs = new LinkedHashMap<>();
   private Set<String> secretInputs = Set.of("token");
+  private Idempotency idempotency;
   private final List<RunEvent> events = new ArrayList<>();
 
   private RunBuilder(RunPlan plan) {
@@ -108,6 +110,12 @@ public final class RunBuilder {
     return this;
   }
 
+  /** Asked for with an {@code Idempotency-Key}. */
+  public RunBuilder withIdempotency(String key, String fingerprint) {
+    idempotency = new Idempotency(key, fingerprint);
+    return this;
+  }
+
   public RunBuilder started() {
     return then(RunEvents.started());
   }
@@ -135,7 +143,7 @@ public final class RunBuilder {
   }
 
   public RunEvent.Created created() {
-    return new RunEvent.Created(T0, id, plan, inputs, secretInputs);
+    return new RunEvent.Created(T0, id, plan, inputs, secretInputs, idempotency);
   }
 
   public Run build() {
