@@ -96,6 +96,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/runs/:id/cancel").handler(runs::cancel);
     router.get("/api/runs/:id/tasks").handler(runs::tasks);
     router.get("/api/runs/:id/tasks/:task").handler(runs::task);
+    router.get("/api/runs/:id/failures").handler(runs::failures);
     router.get("/api/runs/:id/tasks/:task/log").handler(files::log);
     router.get("/api/runs/:id/events").handler(events::handle);
     router.get("/api/runs/:id/files").handler(files::list);
