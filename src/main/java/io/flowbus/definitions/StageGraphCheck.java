@@ -127,7 +127,10 @@ final class StageGraphCheck {
           cycle.add(next);
           List<String> names =
               cycle.stream().map(i -> text(entries(items.get(i)).get("name"))).toList();
-          reader.problem(items.get(next), path, "cycle " + String.join(" -> ", names));
+          reader.problem(
+              items.get(next),
+              path,
+              "cycle " + String.join(" -> ", names) + " (each waits for the next)");
         } else if (mark[next] == 0) {
           visit(next);
         }
