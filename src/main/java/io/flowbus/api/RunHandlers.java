@@ -206,6 +206,16 @@ final class RunHandlers {
             Params.single(rc, "after")));
   }
 
+  void failures(RoutingContext rc) {
+    Params.only(rc, Set.of("limit", "after"));
+    forward(
+        rc,
+        new OrchestratorRequest.ListFailures(
+            Params.runId(rc),
+            orDefault(Params.integer(rc, "limit", 1, 10_000), 100),
+            Params.single(rc, "after")));
+  }
+
   void task(RoutingContext rc) {
     forward(rc, new OrchestratorRequest.GetTask(Params.runId(rc), rc.pathParam("task")));
   }

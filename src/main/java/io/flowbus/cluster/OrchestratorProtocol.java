@@ -6,6 +6,7 @@ import io.flowbus.cluster.OrchestratorRequest.CreateRun;
 import io.flowbus.cluster.OrchestratorRequest.DeleteRun;
 import io.flowbus.cluster.OrchestratorRequest.GetRun;
 import io.flowbus.cluster.OrchestratorRequest.GetTask;
+import io.flowbus.cluster.OrchestratorRequest.ListFailures;
 import io.flowbus.cluster.OrchestratorRequest.ListRuns;
 import io.flowbus.cluster.OrchestratorRequest.ListTasks;
 import io.flowbus.cluster.OrchestratorRequest.RunSnapshot;
@@ -58,6 +59,8 @@ public final class OrchestratorProtocol {
                 json.getInteger("limit", 100),
                 json.getString("after"));
         case "task" -> new GetTask(id, json.getString("task"));
+        case "failures" ->
+            new ListFailures(id, json.getInteger("limit", 100), json.getString("after"));
         case "cluster" -> new ClusterView();
         default -> throw ProblemException.badRequest("unknown operation");
       };
@@ -111,6 +114,11 @@ public final class OrchestratorProtocol {
     @Override
     public JsonObject task(GetTask r) {
       return op("task", r.runId()).put("task", r.taskId());
+    }
+
+    @Override
+    public JsonObject failures(ListFailures r) {
+      return op("failures", r.runId()).put("limit", r.limit()).put("after", r.after());
     }
 
     @Override

@@ -12,7 +12,7 @@ public sealed interface OrchestratorRequest
 
   /** A request that changes nothing: safe to send again to the next orchestrator. */
   sealed interface Read extends OrchestratorRequest
-      permits GetRun, RunSnapshot, ListRuns, ListTasks, GetTask, ClusterView {
+      permits GetRun, RunSnapshot, ListRuns, ListTasks, GetTask, ListFailures, ClusterView {
     /** The one run it reads; null if it reads many. */
     String runId();
 
@@ -36,6 +36,8 @@ public sealed interface OrchestratorRequest
     T tasks(ListTasks request);
 
     T task(GetTask request);
+
+    T failures(ListFailures request);
 
     T cluster(ClusterView request);
   }
@@ -150,6 +152,18 @@ public sealed interface OrchestratorRequest
     @Override
     public <T> T accept(Reads<T> reads) {
       return reads.task(this);
+    }
+  }
+
+  /**
+   * The failed task instances of a run, in the order of {@link ListTasks}.
+   *
+   * @param after the last task id of the page before; null for the first page
+   */
+  record ListFailures(String runId, int limit, String after) implements Read {
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.failures(this);
     }
   }
 

@@ -12,12 +12,13 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Tasks waiting for a slot, one queue per run, served in turn: a run of 100,000 tasks takes one
- * slot, then the next run takes one, so a run of one task is never stuck behind a big one. Tasks
- * waiting out a retry backoff wait apart until their time has come.
+ * Tasks waiting for a slot, one queue per run (with a lane per stage, see {@link RunLanes}), served
+ * in turn: a run of 100,000 tasks takes one slot, then the next run takes one, so a run of one task
+ * is never stuck behind a big one. Tasks waiting out a retry backoff wait apart until their time
+ * has come.
  */
 final class ReadyQueue {
-  private final Map<String, ArrayDeque<TaskRun>> byRun = new HashMap<>();
+  private final Map<String, RunLanes> byRun = new HashMap<>();
   private final ArrayDeque<String> turns = new ArrayDeque<>();
   private final PriorityQueue<TaskRun> delayed =
       new PriorityQueue<>(Comparator.comparing(TaskRun::notBefore));
@@ -66,17 +67,13 @@ final class ReadyQueue {
   }
 
   private void queue(TaskRun task, boolean first) {
-    ArrayDeque<TaskRun> tasks = byRun.get(task.runId());
+    RunLanes tasks = byRun.get(task.runId());
     if (tasks == null) {
-      tasks = new ArrayDeque<>();
+      tasks = new RunLanes();
       byRun.put(task.runId(), tasks);
       turns.addLast(task.runId());
     }
-    if (first) {
-      tasks.addFirst(task);
-    } else {
-      tasks.addLast(task);
-    }
+    tasks.add(task, first);
     size++;
   }
 
@@ -99,17 +96,14 @@ final class ReadyQueue {
   TaskRun next(Predicate<TaskRun> stillWaiting, Predicate<TaskRun> mayStart) {
     for (int i = turns.size(); i > 0; i--) {
       String runId = turns.pollFirst();
-      ArrayDeque<TaskRun> tasks = byRun.get(runId);
-      while (!tasks.isEmpty() && !stillWaiting.test(tasks.peekFirst())) {
-        drop(tasks.pollFirst());
-      }
+      RunLanes tasks = byRun.get(runId);
+      TaskRun task = tasks.next(stillWaiting, mayStart, this::drop);
       if (tasks.isEmpty()) {
         byRun.remove(runId);
-        continue;
+      } else {
+        turns.addLast(runId);
       }
-      turns.addLast(runId);
-      if (mayStart.test(tasks.peekFirst())) {
-        TaskRun task = tasks.pollFirst();
+      if (task != null) {
         drop(task);
         return task;
       }
@@ -123,7 +117,7 @@ final class ReadyQueue {
   }
 
   void removeRun(String runId) {
-    ArrayDeque<TaskRun> tasks = byRun.remove(runId);
+    RunLanes tasks = byRun.remove(runId);
     if (tasks != null) {
       tasks.forEach(this::drop);
       turns.remove(runId);

@@ -164,10 +164,10 @@ public final class RunCoordinator {
   private void failed(Run run, TaskRun task, String error) {
     StageRun stage = run.stage(task.stage());
     if (task.kind() == TaskKind.TASK
-        && stage.def().jobFailedOnError()
         && !stage.aborting()
-        && run.state() == RunState.RUNNING) {
-      String reason = "task " + task.id() + " failed: " + error;
+        && run.state() == RunState.RUNNING
+        && StageFailures.overTolerance(stage)) {
+      String reason = StageFailures.abortReason(stage, task, error);
       emit(run, new RunEvent.StageAborted(clock.instant(), stage.index(), reason));
       for (TaskRun other : stage.tasks()) {
         if (other.state() == TaskState.RUNNING) {
@@ -187,39 +187,75 @@ public final class RunCoordinator {
     running.forEach(t -> effects.stop(t, reason));
   }
 
-  /** Moves the run on as far as it can go now: ends stages, starts the next, ends the run. */
+  /**
+   * Moves the run on as far as it can go now: ends settled stages, starts every stage whose
+   * dependencies all succeeded, skips those with a dependency that failed or was skipped, and ends
+   * the run once every stage has ended.
+   */
   public void advance(Run run) {
-    while (run.state() == RunState.RUNNING) {
-      Optional<StageRun> current = run.currentStage();
-      if (current.isEmpty()) {
-        emit(run, new RunEvent.Ended(clock.instant(), RunState.SUCCEEDED, null));
-        return;
-      }
-      StageRun stage = current.get();
-      if (stage.state() == TaskState.PENDING) {
-        emit(run, new RunEvent.StageStarted(clock.instant(), stage.index()));
-        stage.allTasks().forEach(effects::ready);
-        return;
-      }
-      if (!stage.settled()
-          || (stage.spawn() != null && isSucceeded(stage.spawn()) && !stage.spawned())) {
-        return;
-      }
-      String failure = failureOf(stage);
-      emit(
-          run,
-          new RunEvent.StageEnded(
-              clock.instant(),
-              stage.index(),
-              failure == null ? TaskState.SUCCEEDED : TaskState.FAILED,
-              failure));
-      if (failure != null) {
-        String error =
-            "stage " + stage.index() + " '" + stage.def().name() + "' failed: " + failure;
-        emit(run, new RunEvent.Ended(clock.instant(), RunState.FAILED, error));
-        return;
+    boolean moved = true;
+    while (moved && run.state() == RunState.RUNNING) {
+      moved = false;
+      for (StageRun stage : run.stages()) {
+        moved |= step(run, stage);
       }
     }
+    if (run.state() == RunState.RUNNING && run.stages().stream().allMatch(s -> s.state().ended())) {
+      Optional<StageRun> failed =
+          run.stages().stream().filter(s -> s.state() == TaskState.FAILED).findFirst();
+      emit(
+          run,
+          new RunEvent.Ended(
+              clock.instant(),
+              failed.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED,
+              failed.map(s -> describe(s) + " failed: " + s.error()).orElse(null)));
+    }
+  }
+
+  /** Moves one stage on if it can; says whether it did. */
+  private boolean step(Run run, StageRun stage) {
+    if (stage.state() == TaskState.PENDING) {
+      List<StageRun> dependencies =
+          run.graph().dependencies(stage.index()).stream().map(run::stage).toList();
+      Optional<StageRun> blocking =
+          dependencies.stream().filter(d -> d.state().ended() && !isSucceeded(d)).findFirst();
+      if (blocking.isPresent()) {
+        StageRun cause = blocking.get();
+        String reason =
+            describe(cause)
+                + (cause.state() == TaskState.SKIPPED ? " was skipped" : " did not succeed");
+        emit(run, new RunEvent.StageSkipped(clock.instant(), stage.index(), reason));
+        return true;
+      }
+      if (dependencies.stream().allMatch(RunCoordinator::isSucceeded)) {
+        emit(run, new RunEvent.StageStarted(clock.instant(), stage.index()));
+        stage.allTasks().forEach(effects::ready);
+        return true;
+      }
+      return false;
+    }
+    if (stage.state() != TaskState.RUNNING
+        || !stage.settled()
+        || (stage.spawn() != null && isSucceeded(stage.spawn()) && !stage.spawned())) {
+      return false;
+    }
+    String failure = StageFailures.of(stage);
+    emit(
+        run,
+        new RunEvent.StageEnded(
+            clock.instant(),
+            stage.index(),
+            failure == null ? TaskState.SUCCEEDED : TaskState.FAILED,
+            failure));
+    return true;
+  }
+
+  private static String describe(StageRun stage) {
+    return "stage " + stage.index() + " '" + stage.def().name() + "'";
+  }
+
+  private static boolean isSucceeded(StageRun stage) {
+    return stage.state() == TaskState.SUCCEEDED;
   }
 
   private static boolean lostTooOften(TaskRun task) {
@@ -229,30 +265,6 @@ public final class RunCoordinator {
 
   private static boolean isSucceeded(TaskRun task) {
     return task.state() == TaskState.SUCCEEDED;
-  }
-
-  /** Why a settled stage failed, or null if it succeeded. */
-  private static String failureOf(StageRun stage) {
-    TaskRun spawn = stage.spawn();
-    if (spawn != null && spawn.state() != TaskState.SUCCEEDED) {
-      return "spawn task "
-          + spawn.taskClass()
-          + " "
-          + spawn.state().name().toLowerCase(java.util.Locale.ROOT)
-          + (spawn.error() == null ? "" : ": " + spawn.error());
-    }
-    if (stage.aborting()) {
-      return stage.abortReason();
-    }
-    boolean anyFailed = stage.counts().get(TaskState.FAILED) > 0;
-    if (anyFailed && stage.def().jobFailedOnError()) {
-      return stage.tasks().stream()
-          .filter(t -> t.state() == TaskState.FAILED)
-          .findFirst()
-          .map(t -> "task " + t.id() + " failed: " + t.error())
-          .orElse("a task failed");
-    }
-    return null;
   }
 
   private void emit(Run run, RunEvent event) {

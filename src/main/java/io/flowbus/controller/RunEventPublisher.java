@@ -28,7 +28,7 @@ final class RunEventPublisher {
       messages.add(message(run, "task", RunViews.task(run, task)));
     }
     for (int stage : changes.stages()) {
-      messages.add(message(run, "stage", RunViews.stage(run.stage(stage))));
+      messages.add(message(run, "stage", RunViews.stage(run, run.stage(stage))));
     }
     if (changes.runChanged() || event instanceof RunEvent.Created) {
       messages.add(message(run, "run", RunViews.run(run)));

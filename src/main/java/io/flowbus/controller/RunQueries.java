@@ -6,6 +6,7 @@ import io.flowbus.cluster.OrchestratorRequest;
 import io.flowbus.cluster.OrchestratorRequest.ClusterView;
 import io.flowbus.cluster.OrchestratorRequest.GetRun;
 import io.flowbus.cluster.OrchestratorRequest.GetTask;
+import io.flowbus.cluster.OrchestratorRequest.ListFailures;
 import io.flowbus.cluster.OrchestratorRequest.ListRuns;
 import io.flowbus.cluster.OrchestratorRequest.ListTasks;
 import io.flowbus.cluster.OrchestratorRequest.RunSnapshot;
@@ -96,6 +97,33 @@ final class RunQueries implements OrchestratorRequest.Reads<JsonObject> {
           return new JsonObject().put("items", items).put("next", last);
         }
         items.add(RunViews.task(run, task));
+        last = task.id();
+      }
+    }
+    return new JsonObject().put("items", items).put("next", null);
+  }
+
+  /** Every failed task of the run, by stage and index, paged like its tasks. */
+  @Override
+  public JsonObject failures(ListFailures request) {
+    Run run = find(runs, request.runId());
+    TaskId after = cursor(request.after());
+    JsonArray items = new JsonArray();
+    String last = null;
+    for (StageRun stage : run.stages()) {
+      if (stage.counts().get(TaskState.FAILED) == 0
+          && (stage.spawn() == null || stage.spawn().state() != TaskState.FAILED)) {
+        continue;
+      }
+      for (TaskRun task : stage.allTasks()) {
+        if (task.state() != TaskState.FAILED
+            || (after != null && TaskId.task(task.stage(), task.index()).compareTo(after) <= 0)) {
+          continue;
+        }
+        if (items.size() == request.limit()) {
+          return new JsonObject().put("items", items).put("next", last);
+        }
+        items.add(RunViews.failure(run, task));
         last = task.id();
       }
     }

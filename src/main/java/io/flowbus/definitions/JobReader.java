@@ -1,5 +1,6 @@
 package io.flowbus.definitions;
 
+import io.flowbus.model.FailureTolerance;
 import io.flowbus.model.InputSource;
 import io.flowbus.model.InputSpec;
 import io.flowbus.model.JobDef;
@@ -15,7 +16,14 @@ import org.yaml.snakeyaml.nodes.Node;
 final class JobReader {
   private static final Set<String> JOB_KEYS = Set.of("name", "description", "input", "stages");
   private static final Set<String> STAGE_KEYS =
-      Set.of("name", "task_class", "spawn_task", "job_failed_on_error", "max_parallel");
+      Set.of(
+          "name",
+          "task_class",
+          "spawn_task",
+          "job_failed_on_error",
+          "max_parallel",
+          "depends_on",
+          "tolerated_failures");
 
   private final YamlReader reader;
   private final Map<String, TaskClass> tasks;
@@ -53,6 +61,7 @@ final class JobReader {
           stages.add(stage);
         }
       }
+      new StageGraphCheck(reader).check(items, path + ".stages");
     }
     if (reader.problems().size() > before) {
       return null;
@@ -78,6 +87,9 @@ final class JobReader {
     String spawnTask = reference(e, "spawn_task", path, node, false);
     Boolean failOnError = reader.bool(e.get("job_failed_on_error"), path + ".job_failed_on_error");
     Integer maxParallel = reader.wholeNumber(e.get("max_parallel"), path + ".max_parallel", 1);
+    List<String> dependsOn = dependsOn(e.get("depends_on"), path + ".depends_on");
+    FailureTolerance tolerance =
+        tolerance(e.get("tolerated_failures"), path + ".tolerated_failures", failOnError);
     if (spawnTask != null) {
       checkProvided(spawnTask, jobInputs, e.get("spawn_task"), path + ".spawn_task");
     } else if (taskClass != null) {
@@ -86,12 +98,72 @@ final class JobReader {
     if (reader.problems().size() > before) {
       return null;
     }
+    if (tolerance == null) {
+      tolerance = failOnError == null || failOnError ? FailureTolerance.NONE : FailureTolerance.ALL;
+    }
     return new StageDef(
         name.strip(),
         taskClass,
         spawnTask,
-        failOnError == null || failOnError,
-        maxParallel == null ? 0 : maxParallel);
+        maxParallel == null ? 0 : maxParallel,
+        dependsOn,
+        tolerance);
+  }
+
+  /** The names listed; null if the stage declares none; the checks across stages come later. */
+  private List<String> dependsOn(Node node, String path) {
+    if (node == null) {
+      return null;
+    }
+    List<Node> items = reader.sequence(node, path);
+    if (items == null) {
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      String name = reader.string(items.get(i), path + "[" + i + "]");
+      if (name == null || name.isBlank()) {
+        reader.problem(items.get(i), path + "[" + i + "]", "must name a stage");
+      } else if (names.contains(name.strip())) {
+        reader.problem(items.get(i), path + "[" + i + "]", "'" + name + "' is listed twice");
+      } else {
+        names.add(name.strip());
+      }
+    }
+    return names;
+  }
+
+  /**
+   * {@code tolerated_failures: N} or {@code "P%"}; null if not set. It must agree with {@code
+   * job_failed_on_error} if both are set: true tolerates none, false tolerates all.
+   */
+  private FailureTolerance tolerance(Node node, String path, Boolean failOnError) {
+    String text = reader.string(node, path);
+    if (text == null) {
+      return null;
+    }
+    FailureTolerance tolerance = FailureTolerances.parse(text.strip());
+    if (tolerance == null) {
+      reader.problem(
+          node,
+          path,
+          "must be a whole number of failures or a percentage such as \"5%\" (at most 100%), not '"
+              + text
+              + "'");
+      return null;
+    }
+    if (failOnError != null && (failOnError ? !tolerance.none() : !tolerance.all())) {
+      reader.problem(
+          node,
+          path,
+          "contradicts job_failed_on_error: "
+              + failOnError
+              + " (which tolerates "
+              + (failOnError ? "no failure" : "every failure")
+              + "): set only one of them");
+      return null;
+    }
+    return tolerance;
   }
 
   private String reference(

@@ -14,6 +14,7 @@ public final class Run {
   private final String id;
   private final String jobId;
   private final RunPlan plan;
+  private final StageGraph graph;
   private final Map<String, String> inputs;
   private final Set<String> secretInputs;
   private final Instant createdAt;
@@ -30,6 +31,7 @@ public final class Run {
     this.id = created.runId();
     this.jobId = created.plan().job().id();
     this.plan = created.plan();
+    this.graph = StageGraph.of(plan.job());
     this.inputs = Map.copyOf(created.inputs());
     this.secretInputs = Set.copyOf(created.secretInputs());
     this.createdAt = created.at();
@@ -45,6 +47,7 @@ public final class Run {
     this.id = id;
     this.jobId = jobId;
     this.plan = null;
+    this.graph = null;
     this.inputs = Map.of();
     this.secretInputs = Set.of();
     this.createdAt = createdAt;
@@ -112,6 +115,9 @@ public final class Run {
       changes.stage(e.stage());
     } else if (event instanceof RunEvent.StageEnded e) {
       stage(e.stage()).end(e.state(), e.error(), e.at());
+      changes.stage(e.stage());
+    } else if (event instanceof RunEvent.StageSkipped e) {
+      changes.tasks(stage(e.stage()).skip(e.reason(), e.at()));
       changes.stage(e.stage());
     } else if (event instanceof RunEvent.Cancelled e) {
       onCancelled(e, changes);
@@ -252,6 +258,11 @@ public final class Run {
   /** What the run executes; null only for a DAMAGED run whose first journal line is unreadable. */
   public RunPlan plan() {
     return plan;
+  }
+
+  /** Which stages each stage waits for; null only for a DAMAGED run without a plan. */
+  public StageGraph graph() {
+    return graph;
   }
 
   /** The job inputs, secrets included: show them only through {@link #maskedInputs()}. */

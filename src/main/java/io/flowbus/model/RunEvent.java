@@ -68,6 +68,9 @@ public sealed interface RunEvent {
 
   record StageEnded(Instant at, int stage, TaskState state, String error) implements RunEvent {}
 
+  /** The stage never runs: a stage it depends on failed or was skipped. */
+  record StageSkipped(Instant at, int stage, String reason) implements RunEvent {}
+
   record Cancelled(Instant at, String reason) implements RunEvent {}
 
   record Ended(Instant at, RunState state, String error) implements RunEvent {}

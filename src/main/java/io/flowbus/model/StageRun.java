@@ -76,6 +76,21 @@ public final class StageRun {
     return cancelled;
   }
 
+  /** The stage will not run: it and any task it has are SKIPPED. */
+  List<TaskRun> skip(String reason, Instant at) {
+    moveTo(TaskState.SKIPPED);
+    this.error = reason;
+    this.endedAt = at;
+    List<TaskRun> skipped = new ArrayList<>();
+    for (TaskRun task : allTasks()) {
+      if (task.state() == TaskState.PENDING) {
+        task.endWithoutRunning(TaskState.SKIPPED, reason, at);
+        skipped.add(task);
+      }
+    }
+    return skipped;
+  }
+
   void end(TaskState outcome, String error, Instant at) {
     moveTo(outcome);
     this.error = error;

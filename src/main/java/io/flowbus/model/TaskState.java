@@ -6,9 +6,11 @@ public enum TaskState {
   RUNNING,
   SUCCEEDED,
   FAILED,
-  CANCELLED;
+  CANCELLED,
+  /** A stage that never ran because a stage it depends on failed or was skipped. */
+  SKIPPED;
 
   public boolean ended() {
-    return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == SKIPPED;
   }
 }

@@ -22,9 +22,10 @@ public final class Transitions {
           FAILED, EnumSet.of(DAMAGED),
           CANCELLED, EnumSet.of(DAMAGED));
 
+  /** PENDING to SKIPPED: a stage (and any task of it) whose dependency failed or was skipped. */
   private static final Map<TaskState, Set<TaskState>> STAGE =
       Map.of(
-          TaskState.PENDING, EnumSet.of(TaskState.RUNNING, TaskState.CANCELLED),
+          TaskState.PENDING, EnumSet.of(TaskState.RUNNING, TaskState.CANCELLED, TaskState.SKIPPED),
           TaskState.RUNNING,
               EnumSet.of(TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED));
 
@@ -32,7 +33,7 @@ public final class Transitions {
   private static final Map<TaskState, Set<TaskState>> TASK =
       Map.of(
           TaskState.PENDING,
-          EnumSet.of(TaskState.RUNNING, TaskState.FAILED, TaskState.CANCELLED),
+          EnumSet.of(TaskState.RUNNING, TaskState.FAILED, TaskState.CANCELLED, TaskState.SKIPPED),
           TaskState.RUNNING,
           EnumSet.of(
               TaskState.PENDING, TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED));

@@ -83,6 +83,8 @@ public final class EventCodec {
           .put("stage", e.stage())
           .put("state", e.state().name())
           .put("error", e.error());
+    } else if (event instanceof RunEvent.StageSkipped e) {
+      return json.put("type", "stage_skipped").put("stage", e.stage()).put("reason", e.reason());
     } else if (event instanceof RunEvent.Cancelled e) {
       return json.put("type", "cancelled").put("reason", e.reason());
     } else if (event instanceof RunEvent.Ended e) {
@@ -129,6 +131,8 @@ public final class EventCodec {
             json.getInteger("stage"),
             TaskState.valueOf(json.getString("state")),
             json.getString("error"));
+      case "stage_skipped":
+        return new RunEvent.StageSkipped(at, json.getInteger("stage"), json.getString("reason"));
       case "cancelled":
         return new RunEvent.Cancelled(at, json.getString("reason"));
       case "ended":

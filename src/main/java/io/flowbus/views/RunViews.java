@@ -7,6 +7,7 @@ import io.flowbus.model.JobDef;
 import io.flowbus.model.Run;
 import io.flowbus.model.Secrets;
 import io.flowbus.model.StageDef;
+import io.flowbus.model.StageGraph;
 import io.flowbus.model.StageRun;
 import io.flowbus.model.TaskClass;
 import io.flowbus.model.TaskCounts;
@@ -26,7 +27,7 @@ public final class RunViews {
 
   public static JsonObject run(Run run) {
     JsonArray stages = new JsonArray();
-    run.stages().forEach(s -> stages.add(stage(s)));
+    run.stages().forEach(s -> stages.add(stage(run, s)));
     return new JsonObject()
         .put("id", run.id())
         .put("job", run.jobId())
@@ -39,7 +40,10 @@ public final class RunViews {
         .put("stages", stages);
   }
 
-  public static JsonObject stage(StageRun stage) {
+  /**
+   * A stage of a run; {@code depends_on} names the stages it waits for (see {@link StageGraph}).
+   */
+  public static JsonObject stage(Run run, StageRun stage) {
     TaskCounts counts = stage.counts();
     TaskRun spawn = stage.spawn();
     return new JsonObject()
@@ -47,6 +51,8 @@ public final class RunViews {
         .put("name", stage.def().name())
         .put("task_class", stage.def().taskClass())
         .put("spawn_task", stage.def().spawnTask())
+        .put("depends_on", new JsonArray(run.graph().dependencyNames(stage.index())))
+        .put("tolerated_failures", stage.def().tolerance().toString())
         .put("state", stage.state().name())
         .put("started_at", time(stage.startedAt()))
         .put("ended_at", time(stage.endedAt()))
@@ -67,7 +73,8 @@ public final class RunViews {
                 .put("running", counts.get(TaskState.RUNNING))
                 .put("succeeded", counts.get(TaskState.SUCCEEDED))
                 .put("failed", counts.get(TaskState.FAILED))
-                .put("cancelled", counts.get(TaskState.CANCELLED)));
+                .put("cancelled", counts.get(TaskState.CANCELLED))
+                .put("skipped", counts.get(TaskState.SKIPPED)));
   }
 
   public static JsonObject task(Run run, TaskRun task) {
@@ -114,8 +121,28 @@ public final class RunViews {
     return shown;
   }
 
+  /**
+   * A failed task instance of a run, for {@code GET /api/runs/{id}/failures}: where it is, what it
+   * was given (secrets masked) and how it ended.
+   */
+  public static JsonObject failure(Run run, TaskRun task) {
+    Attempt last = task.currentAttempt();
+    return new JsonObject()
+        .put("task", task.id())
+        .put("stage", task.stage())
+        .put("stage_name", run.stage(task.stage()).def().name())
+        .put("index", task.index() < 0 ? null : task.index())
+        .put("kind", task.kind().wireName())
+        .put("inputs", new JsonObject(new LinkedHashMap<>(inputsOf(run, task))))
+        .put("attempts", task.attempts().size())
+        .put("exit_code", last == null ? null : last.exitCode())
+        .put("error", task.error())
+        .put("ended_at", time(task.endedAt()));
+  }
+
   public static JsonObject job(JobDef job) {
     JsonArray stages = new JsonArray();
+    StageGraph graph = StageGraph.of(job);
     for (int i = 0; i < job.stages().size(); i++) {
       StageDef s = job.stages().get(i);
       stages.add(
@@ -124,7 +151,9 @@ public final class RunViews {
               .put("name", s.name())
               .put("task_class", s.taskClass())
               .put("spawn_task", s.spawnTask())
+              .put("depends_on", new JsonArray(graph.dependencyNames(i)))
               .put("job_failed_on_error", s.jobFailedOnError())
+              .put("tolerated_failures", s.tolerance().toString())
               .put("max_parallel", s.maxParallel() == 0 ? null : s.maxParallel()));
     }
     return new JsonObject()

@@ -95,7 +95,8 @@ class RunCoordinatorTest {
     assertThat(run.stage(1).state()).isEqualTo(TaskState.FAILED);
     assertThat(run.state()).isEqualTo(RunState.FAILED);
     assertThat(run.error()).contains("stage 1 'fan' failed").contains("spawn.json is missing");
-    assertThat(run.stage(2).state()).isEqualTo(TaskState.PENDING);
+    assertThat(run.stage(2).state()).isEqualTo(TaskState.SKIPPED);
+    assertThat(run.stage(2).error()).isEqualTo("stage 1 'fan' did not succeed");
   }
 
   @Test
@@ -163,7 +164,7 @@ class RunCoordinatorTest {
     assertThat(run.stage(0).state()).isEqualTo(TaskState.FAILED);
     assertThat(run.state()).isEqualTo(RunState.FAILED);
     assertThat(run.error()).contains("task s0-t0 failed: exited with code 2");
-    assertThat(run.stage(1).state()).isEqualTo(TaskState.PENDING);
+    assertThat(run.stage(1).state()).isEqualTo(TaskState.SKIPPED);
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.flowbus.model.InputSource;
 import io.flowbus.model.InputSpec;
 import io.flowbus.model.JobDef;
 import io.flowbus.model.StageDef;
+import io.flowbus.model.StageGraph;
 import io.flowbus.model.TaskClass;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -237,6 +238,30 @@ class DefinitionsLoaderTest {
             "test.yaml");
 
     assertThat(definitions.job("j").orElseThrow().stages().get(0).jobFailedOnError()).isTrue();
+  }
+
+  @Test
+  void aDeclaredGraphIsReadWithItsTolerances() throws DefinitionsException {
+    Definitions definitions = DefinitionsLoader.load(VALID.resolve("graph.yaml"));
+
+    JobDef dag = definitions.job("dag").orElseThrow();
+    assertThat(dag.stages())
+        .extracting(StageDef::dependsOn)
+        .containsExactly(List.of(), null, List.of("split"), List.of("fan", "title"));
+    StageGraph graph = StageGraph.of(dag);
+    assertThat(graph.declared()).isTrue();
+    assertThat(graph.dependencies(1)).as("declares none: starts at once").isEmpty();
+    assertThat(graph.dependencyNames(3)).containsExactly("fan", "title");
+    assertThat(dag.stages())
+        .extracting(s -> s.tolerance().toString(), StageDef::jobFailedOnError)
+        .containsExactly(tuple("0", true), tuple("0", true), tuple("5%", false), tuple("0", true));
+
+    JobDef sequence = definitions.job("sequence").orElseThrow();
+    assertThat(StageGraph.of(sequence).declared()).as("names may repeat in a sequence").isFalse();
+    assertThat(StageGraph.of(sequence).dependencies(1)).containsExactly(0);
+    assertThat(sequence.stages())
+        .extracting(s -> s.tolerance().toString())
+        .containsExactly("2", "100%");
   }
 
   @Test

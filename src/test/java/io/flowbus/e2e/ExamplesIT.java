@@ -112,6 +112,30 @@ class ExamplesIT {
             (int) Math.ceil(Files.readAllLines(Path.of("example/books/alice.txt")).size() / 25.0));
   }
 
+  @Test
+  void theWordCountStoresTheTitleBesideTheCounting() throws Exception {
+    String id = http.post("/api/jobs/word-count/runs").json().getString("id");
+
+    JsonObject run = awaitEnded(http, id);
+
+    assertThatRun(run).hasState("SUCCEEDED");
+    var stages = run.getJsonArray("stages");
+    JsonObject count = stages.getJsonObject(0);
+    JsonObject title = stages.getJsonObject(1);
+    JsonObject sum = stages.getJsonObject(2);
+    assertThat(title.getString("name")).isEqualTo("Store Title");
+    assertThat(title.getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(title.getJsonArray("depends_on")).isEmpty();
+    assertThat(count.getJsonArray("depends_on")).isEmpty();
+    assertThat(sum.getJsonArray("depends_on")).containsExactly("Count Sections");
+    // neither waited for the other: the title started before the counting ended
+    assertThat(java.time.Instant.parse(title.getString("started_at")))
+        .isBefore(java.time.Instant.parse(count.getString("ended_at")));
+    String firstLine = Files.readAllLines(Path.of("example/books/alice.txt")).get(0);
+    assertThat(http.get("/api/runs/" + id + "/files/result/title.txt").body())
+        .isEqualTo(firstLine + "\n");
+  }
+
   /** The rule the example's scripts follow: lower-case ASCII letters, runs of a-z are words. */
   private static Map<String, Long> countWords(String text) {
     return java.util.Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^a-z]+"))

@@ -23,13 +23,13 @@ class TransitionsTest {
           RunState.CANCELLED, EnumSet.of(RunState.DAMAGED));
   private static final Map<TaskState, Set<TaskState>> STAGE_ALLOWED =
       Map.of(
-          TaskState.PENDING, EnumSet.of(TaskState.RUNNING, TaskState.CANCELLED),
+          TaskState.PENDING, EnumSet.of(TaskState.RUNNING, TaskState.CANCELLED, TaskState.SKIPPED),
           TaskState.RUNNING,
               EnumSet.of(TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED));
   private static final Map<TaskState, Set<TaskState>> TASK_ALLOWED =
       Map.of(
           TaskState.PENDING,
-          EnumSet.of(TaskState.RUNNING, TaskState.FAILED, TaskState.CANCELLED),
+          EnumSet.of(TaskState.RUNNING, TaskState.FAILED, TaskState.CANCELLED, TaskState.SKIPPED),
           TaskState.RUNNING,
           EnumSet.of(
               TaskState.PENDING, TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED));
@@ -57,6 +57,7 @@ class TransitionsTest {
   @CsvSource({
     "PENDING, RUNNING",
     "PENDING, CANCELLED",
+    "PENDING, SKIPPED", // a dependency failed or was skipped
     "RUNNING, SUCCEEDED",
     "RUNNING, FAILED",
     "RUNNING, CANCELLED"
@@ -70,6 +71,7 @@ class TransitionsTest {
     "PENDING, RUNNING",
     "PENDING, FAILED", // rejected before any worker ran it
     "PENDING, CANCELLED",
+    "PENDING, SKIPPED", // its stage will not run
     "RUNNING, PENDING", // retry or lost worker
     "RUNNING, SUCCEEDED",
     "RUNNING, FAILED",
