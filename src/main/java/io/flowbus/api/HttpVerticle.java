@@ -94,6 +94,9 @@ public final class HttpVerticle extends VerticleBase {
     router.delete("/api/runs/:id").handler(runs::delete);
     router.post("/api/runs/:id/start").handler(runs::start);
     router.post("/api/runs/:id/cancel").handler(runs::cancel);
+    router.post("/api/runs/:id/pause").handler(runs::pause);
+    router.post("/api/runs/:id/resume").handler(runs::resume);
+    router.post("/api/runs/:id/retry").handler(runs::retry);
     router.get("/api/runs/:id/tasks").handler(runs::tasks);
     router.get("/api/runs/:id/tasks/:task").handler(runs::task);
     router.get("/api/runs/:id/tasks/:task/log").handler(files::log);

@@ -47,7 +47,16 @@ final class Engine {
     endpoint =
         new OrchestratorEndpoint(
             new RunQueries(runs, membership, dispatcher),
-            new RunWrites(context, definitions, runs, store, durable, coordinator, queue, ids),
+            new RunWrites(
+                context,
+                definitions,
+                runs,
+                store,
+                durable,
+                coordinator,
+                queue,
+                ids,
+                takeover::rolledBack),
             durable);
   }
 

@@ -109,8 +109,7 @@ public final class RunCoordinator {
       String error,
       List<Map<String, String>> spawnEntries) {
     StageRun stage = run.stage(task.stage());
-    boolean mayRetry =
-        outcome == AttemptState.FAILED && run.state() == RunState.RUNNING && !stage.aborting();
+    boolean mayRetry = outcome == AttemptState.FAILED && run.state().active() && !stage.aborting();
     var retryAt =
         mayRetry
             ? RetryPolicy.retryAt(run.plan().taskClass(task.taskClass()), task, clock.instant())
@@ -123,7 +122,7 @@ public final class RunCoordinator {
       effects.ready(task);
     } else if (task.kind() == TaskKind.SPAWN
         && outcome == AttemptState.SUCCEEDED
-        && run.state() == RunState.RUNNING) {
+        && run.state().active()) {
       spawnedWithoutAdvance(run, stage, spawnEntries);
     } else if (task.state() == TaskState.FAILED) {
       failed(run, task, error);
@@ -154,7 +153,7 @@ public final class RunCoordinator {
     if (task.kind() == TaskKind.TASK
         && stage.def().jobFailedOnError()
         && !stage.aborting()
-        && run.state() == RunState.RUNNING) {
+        && run.state().active()) {
       String reason = "task " + task.id() + " failed: " + error;
       emit(run, new RunEvent.StageAborted(clock.instant(), stage.index(), reason));
       for (TaskRun other : stage.tasks()) {
@@ -175,15 +174,51 @@ public final class RunCoordinator {
     running.forEach(t -> effects.stop(t, reason));
   }
 
-  /** Moves the run on as far as it can go now: ends stages, starts the next, ends the run. */
+  /** Gives out no new task of the run; those running go on. */
+  public void pause(Run run) {
+    emit(run, new RunEvent.Paused(clock.instant()));
+  }
+
+  /** Gives out the tasks of a paused run again, and moves it on. */
+  public void resume(Run run) {
+    emit(run, new RunEvent.Resumed(clock.instant()));
+    readyAgain(run);
+    advance(run);
+  }
+
+  /** Runs again what did not succeed in a failed or cancelled run. */
+  public void retry(Run run) {
+    emit(run, new RunEvent.Retried(clock.instant()));
+    readyAgain(run);
+    advance(run);
+  }
+
+  /** Every pending task of a running stage may be given out (tasks already queued stay once). */
+  private void readyAgain(Run run) {
+    for (StageRun stage : run.stages()) {
+      if (stage.state() == TaskState.RUNNING) {
+        stage.allTasks().stream()
+            .filter(t -> t.state() == TaskState.PENDING)
+            .forEach(effects::ready);
+      }
+    }
+  }
+
+  /**
+   * Moves the run on as far as it can go now: ends stages, starts the next, ends the run. A paused
+   * run starts no stage, but its stages end and it ends when nothing is left to start.
+   */
   public void advance(Run run) {
-    while (run.state() == RunState.RUNNING) {
+    while (run.state().active()) {
       Optional<StageRun> current = run.currentStage();
       if (current.isEmpty()) {
         emit(run, new RunEvent.Ended(clock.instant(), RunState.SUCCEEDED, null));
         return;
       }
       StageRun stage = current.get();
+      if (stage.state() == TaskState.PENDING && run.state() == RunState.PAUSED) {
+        return;
+      }
       if (stage.state() == TaskState.PENDING) {
         emit(run, new RunEvent.StageStarted(clock.instant(), stage.index()));
         stage.allTasks().forEach(effects::ready);
@@ -211,7 +246,8 @@ public final class RunCoordinator {
   }
 
   private static boolean lostTooOften(TaskRun task) {
-    long lost = task.attempts().stream().filter(a -> a.state() == AttemptState.LOST).count();
+    long lost =
+        task.attemptsSinceRetry().stream().filter(a -> a.state() == AttemptState.LOST).count();
     return lost + 1 >= MAX_LOST;
   }
 
