@@ -31,7 +31,8 @@ public final class Transitions {
 
   /**
    * A retry takes a stage that ran and did not succeed back to RUNNING, and one that never started
-   * (cancelled before it could) back to PENDING.
+   * (cancelled before it could) back to PENDING; any other state a stage that never started may end
+   * in goes back to PENDING the same way ({@link StageRun#retry}): it needs only its line here.
    */
   private static final Map<TaskState, Set<TaskState>> STAGE =
       Map.of(
