@@ -115,6 +115,9 @@ public final class HttpVerticle extends VerticleBase {
     access.needs(ADMIN, router.delete("/api/runs/:id")).handler(runs::delete);
     access.needs(OPERATE, router.post("/api/runs/:id/start")).handler(runs::start);
     access.needs(OPERATE, router.post("/api/runs/:id/cancel")).handler(runs::cancel);
+    access.needs(OPERATE, router.post("/api/runs/:id/pause")).handler(runs::pause);
+    access.needs(OPERATE, router.post("/api/runs/:id/resume")).handler(runs::resume);
+    access.needs(OPERATE, router.post("/api/runs/:id/retry")).handler(runs::retry);
     access.needs(READ, router.get("/api/runs/:id/tasks")).handler(runs::tasks);
     access.needs(READ, router.get("/api/runs/:id/tasks/:task")).handler(runs::task);
     access.needs(READ, router.get("/api/runs/:id/failures")).handler(runs::failures);

@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Creating, starting, cancelling, reading, listing and deleting runs and their tasks. */
+/**
+ * Creating, starting, cancelling, pausing, resuming, retrying, reading, listing and deleting runs
+ * and their tasks.
+ */
 final class RunHandlers {
   private static final Set<String> RUN_STATES = names(RunState.values());
   private static final Set<String> TASK_STATES = names(TaskState.values());
@@ -153,6 +156,18 @@ final class RunHandlers {
 
   void cancel(RoutingContext rc) {
     forward(rc, new OrchestratorRequest.CancelRun(Params.runId(rc)));
+  }
+
+  void pause(RoutingContext rc) {
+    forward(rc, new OrchestratorRequest.PauseRun(Params.runId(rc)));
+  }
+
+  void resume(RoutingContext rc) {
+    forward(rc, new OrchestratorRequest.ResumeRun(Params.runId(rc)));
+  }
+
+  void retry(RoutingContext rc) {
+    forward(rc, new OrchestratorRequest.RetryRun(Params.runId(rc)));
   }
 
   /** The run; with {@code ?wait=}, once it has ended or the time has passed. */

@@ -9,6 +9,9 @@ import io.flowbus.cluster.OrchestratorRequest.GetTask;
 import io.flowbus.cluster.OrchestratorRequest.ListFailures;
 import io.flowbus.cluster.OrchestratorRequest.ListRuns;
 import io.flowbus.cluster.OrchestratorRequest.ListTasks;
+import io.flowbus.cluster.OrchestratorRequest.PauseRun;
+import io.flowbus.cluster.OrchestratorRequest.ResumeRun;
+import io.flowbus.cluster.OrchestratorRequest.RetryRun;
 import io.flowbus.cluster.OrchestratorRequest.RunSnapshot;
 import io.flowbus.cluster.OrchestratorRequest.StartRun;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +46,9 @@ public final class OrchestratorProtocol {
         case "start" -> new StartRun(id);
         case "cancel" -> new CancelRun(id);
         case "delete" -> new DeleteRun(id);
+        case "pause" -> new PauseRun(id);
+        case "resume" -> new ResumeRun(id);
+        case "retry" -> new RetryRun(id);
         case "get" -> new GetRun(id);
         case "snapshot" -> new RunSnapshot(id);
         case "list" ->
@@ -152,6 +158,21 @@ public final class OrchestratorProtocol {
     @Override
     public JsonObject delete(DeleteRun r) {
       return op("delete", r.runId());
+    }
+
+    @Override
+    public JsonObject pause(PauseRun r) {
+      return op("pause", r.runId());
+    }
+
+    @Override
+    public JsonObject resume(ResumeRun r) {
+      return op("resume", r.runId());
+    }
+
+    @Override
+    public JsonObject retry(RetryRun r) {
+      return op("retry", r.runId());
     }
   }
 }

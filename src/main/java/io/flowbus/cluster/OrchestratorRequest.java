@@ -21,7 +21,7 @@ public sealed interface OrchestratorRequest
 
   /** A request that changes runs: sent once. */
   sealed interface Write extends OrchestratorRequest
-      permits CreateRun, StartRun, CancelRun, DeleteRun {
+      permits CreateRun, StartRun, CancelRun, DeleteRun, PauseRun, ResumeRun, RetryRun {
     <T> T accept(Writes<T> writes);
   }
 
@@ -51,6 +51,12 @@ public sealed interface OrchestratorRequest
     T cancel(CancelRun request);
 
     T delete(DeleteRun request);
+
+    T pause(PauseRun request);
+
+    T resume(ResumeRun request);
+
+    T retry(RetryRun request);
   }
 
   /**
@@ -100,6 +106,29 @@ public sealed interface OrchestratorRequest
     @Override
     public <T> T accept(Writes<T> writes) {
       return writes.delete(this);
+    }
+  }
+
+  /** No new task of the run is given out; running ones go on. */
+  record PauseRun(String runId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.pause(this);
+    }
+  }
+
+  record ResumeRun(String runId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.resume(this);
+    }
+  }
+
+  /** A failed or cancelled run runs again what did not succeed. */
+  record RetryRun(String runId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.retry(this);
     }
   }
 

@@ -114,13 +114,18 @@ final class Dispatcher {
 
   private boolean stillWaiting(Run run, TaskRun task) {
     return run != null
-        && run.state() == RunState.RUNNING
+        && run.state().active()
         && task.state() == TaskState.PENDING
         && starting.of(ReadyQueue.key(task)) == null;
   }
 
+  /** A paused run's tasks stay queued, its turn passed over, until it is resumed. */
   private boolean mayStart(TaskRun task) {
-    StageRun stage = runs.get(task.runId()).stage(task.stage());
+    Run run = runs.get(task.runId());
+    if (run.state() != RunState.RUNNING) {
+      return false;
+    }
+    StageRun stage = run.stage(task.stage());
     int limit = stage.def().maxParallel();
     if (limit <= 0 || task.kind() != TaskKind.TASK) {
       return true;

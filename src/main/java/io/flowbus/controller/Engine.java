@@ -51,7 +51,16 @@ final class Engine {
         new OrchestratorEndpoint(
             new RunQueries(runs, membership, dispatcher),
             new RunWrites(
-                context, definitions, runs, store, durable, coordinator, queue, ids, keys),
+                context,
+                definitions,
+                runs,
+                store,
+                durable,
+                coordinator,
+                queue,
+                ids,
+                keys,
+                takeover::rolledBack),
             durable);
   }
 

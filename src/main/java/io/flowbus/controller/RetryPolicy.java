@@ -9,7 +9,8 @@ import java.time.Instant;
 /**
  * When a failed task runs again: only on failure (never after a cancel), only as often as its class
  * allows, after {@code retry_backoff} doubled for each earlier failure, at most {@link #MAX_DELAY}.
- * Attempts lost with a worker do not count: they were not the task's fault.
+ * Attempts lost with a worker do not count: they were not the task's fault. Attempts before the run
+ * was retried do not count either: a retry gives each task its retries again.
  */
 final class RetryPolicy {
   static final Duration MAX_DELAY = Duration.ofMinutes(10);
@@ -19,7 +20,8 @@ final class RetryPolicy {
   /** When to try again after the current attempt failed, or null to give up. */
   static Instant retryAt(TaskClass taskClass, TaskRun task, Instant now) {
     long failures =
-        task.attempts().stream().filter(a -> a.state() == AttemptState.FAILED).count() + 1;
+        task.attemptsSinceRetry().stream().filter(a -> a.state() == AttemptState.FAILED).count()
+            + 1;
     if (failures > taskClass.retries()) {
       return null;
     }

@@ -121,8 +121,7 @@ public final class RunCoordinator {
       String error,
       List<Map<String, String>> spawnEntries) {
     StageRun stage = run.stage(task.stage());
-    boolean mayRetry =
-        outcome == AttemptState.FAILED && run.state() == RunState.RUNNING && !stage.aborting();
+    boolean mayRetry = outcome == AttemptState.FAILED && run.state().active() && !stage.aborting();
     var retryAt =
         mayRetry
             ? RetryPolicy.retryAt(run.plan().taskClass(task.taskClass()), task, clock.instant())
@@ -135,7 +134,7 @@ public final class RunCoordinator {
       effects.ready(task);
     } else if (task.kind() == TaskKind.SPAWN
         && outcome == AttemptState.SUCCEEDED
-        && run.state() == RunState.RUNNING) {
+        && run.state().active()) {
       spawnedWithoutAdvance(run, stage, spawnEntries);
     } else if (task.state() == TaskState.FAILED) {
       failed(run, task, error);
@@ -165,7 +164,7 @@ public final class RunCoordinator {
     StageRun stage = run.stage(task.stage());
     if (task.kind() == TaskKind.TASK
         && !stage.aborting()
-        && run.state() == RunState.RUNNING
+        && run.state().active()
         && StageFailures.overTolerance(stage)) {
       String reason = StageFailures.abortReason(stage, task, error);
       emit(run, new RunEvent.StageAborted(clock.instant(), stage.index(), reason));
@@ -187,6 +186,36 @@ public final class RunCoordinator {
     running.forEach(t -> effects.stop(t, reason));
   }
 
+  /** Gives out no new task of the run; those running go on. */
+  public void pause(Run run) {
+    emit(run, new RunEvent.Paused(clock.instant()));
+  }
+
+  /** Gives out the tasks of a paused run again, and moves it on. */
+  public void resume(Run run) {
+    emit(run, new RunEvent.Resumed(clock.instant()));
+    readyAgain(run);
+    advance(run);
+  }
+
+  /** Runs again what did not succeed in a failed or cancelled run. */
+  public void retry(Run run) {
+    emit(run, new RunEvent.Retried(clock.instant()));
+    readyAgain(run);
+    advance(run);
+  }
+
+  /** Every pending task of a running stage may be given out (tasks already queued stay once). */
+  private void readyAgain(Run run) {
+    for (StageRun stage : run.stages()) {
+      if (stage.state() == TaskState.RUNNING) {
+        stage.allTasks().stream()
+            .filter(t -> t.state() == TaskState.PENDING)
+            .forEach(effects::ready);
+      }
+    }
+  }
+
   /**
    * Moves the run on as far as it can go now: ends settled stages, starts every stage whose
    * dependencies all succeeded, skips those with a dependency that failed or was skipped, and ends
@@ -194,13 +223,13 @@ public final class RunCoordinator {
    */
   public void advance(Run run) {
     boolean moved = true;
-    while (moved && run.state() == RunState.RUNNING) {
+    while (moved && run.state().active()) {
       moved = false;
       for (StageRun stage : run.stages()) {
         moved |= step(run, stage);
       }
     }
-    if (run.state() == RunState.RUNNING && run.stages().stream().allMatch(s -> s.state().ended())) {
+    if (run.state().active() && run.stages().stream().allMatch(s -> s.state().ended())) {
       Optional<StageRun> failed =
           run.stages().stream().filter(s -> s.state() == TaskState.FAILED).findFirst();
       emit(
@@ -227,7 +256,8 @@ public final class RunCoordinator {
         emit(run, new RunEvent.StageSkipped(clock.instant(), stage.index(), reason));
         return true;
       }
-      if (dependencies.stream().allMatch(RunCoordinator::isSucceeded)) {
+      if (run.state() != RunState.PAUSED
+          && dependencies.stream().allMatch(RunCoordinator::isSucceeded)) {
         emit(run, new RunEvent.StageStarted(clock.instant(), stage.index()));
         stage.allTasks().forEach(effects::ready);
         return true;
@@ -259,7 +289,8 @@ public final class RunCoordinator {
   }
 
   private static boolean lostTooOften(TaskRun task) {
-    long lost = task.attempts().stream().filter(a -> a.state() == AttemptState.LOST).count();
+    long lost =
+        task.attemptsSinceRetry().stream().filter(a -> a.state() == AttemptState.LOST).count();
     return lost + 1 >= MAX_LOST;
   }
 

@@ -90,6 +90,10 @@ final class RunEffects implements DurableEffects.Visible {
       what = "started";
     } else if (event instanceof RunEvent.StageEnded e) {
       what = "stage " + e.stage() + " " + e.state() + (e.error() == null ? "" : ": " + e.error());
+    } else if (event instanceof RunEvent.Paused
+        || event instanceof RunEvent.Resumed
+        || event instanceof RunEvent.Retried) {
+      what = run.state() + (run.retried() > 0 ? " (retried " + run.retried() + ")" : "");
     } else if (event instanceof RunEvent.Cancelled || event instanceof RunEvent.Ended) {
       what = run.state() + (run.error() == null ? "" : ": " + run.error());
     } else {

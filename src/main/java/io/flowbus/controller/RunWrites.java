@@ -5,6 +5,9 @@ import io.flowbus.cluster.OrchestratorRequest;
 import io.flowbus.cluster.OrchestratorRequest.CancelRun;
 import io.flowbus.cluster.OrchestratorRequest.CreateRun;
 import io.flowbus.cluster.OrchestratorRequest.DeleteRun;
+import io.flowbus.cluster.OrchestratorRequest.PauseRun;
+import io.flowbus.cluster.OrchestratorRequest.ResumeRun;
+import io.flowbus.cluster.OrchestratorRequest.RetryRun;
 import io.flowbus.cluster.OrchestratorRequest.StartRun;
 import io.flowbus.cluster.ProblemException;
 import io.flowbus.model.Idempotency;
@@ -12,6 +15,8 @@ import io.flowbus.model.JobDef;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunPlan;
 import io.flowbus.model.RunState;
+import io.flowbus.model.StageRun;
+import io.flowbus.model.TaskState;
 import io.flowbus.storage.RunStore;
 import io.flowbus.views.RunViews;
 import io.vertx.core.Context;
@@ -19,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The writes of the REST API. Each answers once what it changed is in the journal ({@link
@@ -35,6 +41,7 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
   private final ReadyQueue queue;
   private final RunIds ids;
   private final IdempotencyKeys keys;
+  private final Consumer<Run> place;
   private final Set<String> archived = new HashSet<>();
 
   RunWrites(
@@ -46,7 +53,8 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
       RunCoordinator coordinator,
       ReadyQueue queue,
       RunIds ids,
-      IdempotencyKeys keys) {
+      IdempotencyKeys keys,
+      Consumer<Run> place) {
     this.context = context;
     this.definitions = definitions;
     this.runs = runs;
@@ -56,6 +64,7 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
     this.queue = queue;
     this.ids = ids;
     this.keys = keys;
+    this.place = place;
   }
 
   /**
@@ -211,6 +220,90 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
           coordinator.cancel(run, "cancelled on request");
           return RunViews.run(run);
         });
+  }
+
+  @Override
+  public Future<JsonObject> pause(PauseRun request) {
+    return durable.step(
+        () -> {
+          Run run = inState(request.runId(), "paused", RunState.RUNNING);
+          coordinator.pause(run);
+          return RunViews.run(run);
+        });
+  }
+
+  @Override
+  public Future<JsonObject> resume(ResumeRun request) {
+    return durable.step(
+        () -> {
+          Run run = inState(request.runId(), "resumed", RunState.PAUSED);
+          coordinator.resume(run);
+          return RunViews.run(run);
+        });
+  }
+
+  /**
+   * Runs again, in the same run, what did not succeed; with the plan fixed at its creation. A run
+   * whose secret inputs were removed when it ended cannot go on without them: it is refused.
+   */
+  @Override
+  public Future<JsonObject> retry(RetryRun request) {
+    Run run = RunQueries.find(runs, request.runId());
+    return durable
+        .step(
+            () -> {
+              inState(run.id(), "retried", RunState.FAILED, RunState.CANCELLED);
+              if (!run.isSettled()) {
+                throw ProblemException.conflict(
+                    "run "
+                        + run.id()
+                        + " is "
+                        + run.state()
+                        + " and still stopping tasks: retry"
+                        + " it once they stopped");
+              }
+              if (!run.secretValues().isEmpty()) {
+                throw ProblemException.conflict(
+                    "run "
+                        + run.id()
+                        + " is "
+                        + run.state()
+                        + " and had secret inputs, removed"
+                        + " when it ended: it cannot be retried; start a new run");
+              }
+              coordinator.retry(run);
+              return RunViews.run(run);
+            })
+        .onSuccess(
+            view -> {
+              if (runs.get(run.id()) == run && waitsForSpawnEntries(run)) {
+                place.accept(run);
+              }
+            });
+  }
+
+  /** A stage whose spawn task succeeded after its run was cancelled: its entries are not in yet. */
+  private static boolean waitsForSpawnEntries(Run run) {
+    return run.stages().stream()
+        .anyMatch(
+            (StageRun s) ->
+                s.state() == TaskState.RUNNING
+                    && s.spawn() != null
+                    && s.spawn().state() == TaskState.SUCCEEDED
+                    && !s.spawned());
+  }
+
+  /** The run, if it is in one of {@code states}; a 409 naming its state otherwise. */
+  private Run inState(String runId, String what, RunState... states) {
+    Run run = RunQueries.find(runs, runId);
+    for (RunState state : states) {
+      if (run.state() == state) {
+        return run;
+      }
+    }
+    String allowed = states.length == 1 ? "a " + states[0] : "a " + states[0] + " or " + states[1];
+    throw ProblemException.conflict(
+        "run " + run.id() + " is " + run.state() + ": only " + allowed + " run can be " + what);
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.flowbus.cluster.WorkerControl.Inventory;
 import io.flowbus.model.AttemptKey;
 import io.flowbus.model.AttemptState;
 import io.flowbus.model.Run;
-import io.flowbus.model.RunState;
 import io.flowbus.model.StageRun;
 import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
@@ -87,15 +86,22 @@ final class Takeover {
             });
   }
 
-  /** A run rolled back to its journal: its tasks are placed again, as after a takeover. */
+  /**
+   * A run rolled back to its journal, or one retried: its tasks are placed again, as after a
+   * takeover (also the entries of a spawn task that succeeded after its run was cancelled).
+   */
   void rolledBack(Run run) {
     if (runs.get(run.id()) == run) {
       resume(run, dispatcher.heldAttempts());
     }
   }
 
+  /**
+   * A paused run's pending tasks are queued but not given out until it is resumed; attempts that
+   * workers still hold are adopted all the same.
+   */
   private Future<Void> resume(Run run, Map<AttemptKey, String> alive) {
-    if (run.state() != RunState.RUNNING && !run.hasRunningTasks()) {
+    if (!run.state().active() && !run.hasRunningTasks()) {
       return Future.succeededFuture();
     }
     List<Future<Void>> spawns = new ArrayList<>();
@@ -116,7 +122,7 @@ final class Takeover {
   }
 
   private void resume(Run run, TaskRun task, Map<AttemptKey, String> alive) {
-    if (task.state() == TaskState.PENDING && run.state() == RunState.RUNNING) {
+    if (task.state() == TaskState.PENDING && run.state().active()) {
       AttemptKey next = AttemptKey.of(task, task.attempts().size() + 1);
       String node = alive.get(next);
       if (node != null) {

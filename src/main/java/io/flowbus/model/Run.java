@@ -25,6 +25,7 @@ public final class Run {
   private Instant startedAt;
   private Instant endedAt;
   private String error;
+  private int retried;
   private long version;
 
   private Run(RunEvent.Created created) {
@@ -89,6 +90,7 @@ public final class Run {
     }
     Changes changes = new Changes();
     if (event instanceof RunEvent.Started e) {
+      requireState(RunState.CREATED);
       moveTo(RunState.RUNNING);
       startedAt = e.at();
       changes.run();
@@ -121,7 +123,19 @@ public final class Run {
       changes.stage(e.stage());
     } else if (event instanceof RunEvent.Cancelled e) {
       onCancelled(e, changes);
+    } else if (event instanceof RunEvent.Paused) {
+      moveTo(RunState.PAUSED);
+      changes.run();
+    } else if (event instanceof RunEvent.Resumed) {
+      requireState(RunState.PAUSED);
+      moveTo(RunState.RUNNING);
+      changes.run();
+    } else if (event instanceof RunEvent.Retried) {
+      onRetried(changes);
     } else if (event instanceof RunEvent.Ended e) {
+      if (!e.state().ended()) {
+        throw new IllegalTransitionException("run", state, e.state());
+      }
       moveTo(e.state());
       endedAt = e.at();
       error = e.error();
@@ -167,7 +181,7 @@ public final class Run {
       throw new IllegalStateException(e.taskId() + " attempt " + e.attempt() + " is not running");
     }
     task.ended(AttemptState.LOST, null, e.reason(), e.at());
-    boolean again = state == RunState.RUNNING && !stage(task.stage()).aborting();
+    boolean again = state.active() && !stage(task.stage()).aborting();
     task.moveTo(again ? TaskState.PENDING : TaskState.CANCELLED);
   }
 
@@ -189,6 +203,34 @@ public final class Run {
         stage.end(TaskState.CANCELLED, e.reason(), e.at());
         changes.stage(stage.index());
       }
+    }
+  }
+
+  /** Every stage and task that did not succeed goes back to wait its turn; the rest is kept. */
+  private void onRetried(Changes changes) {
+    if (state != RunState.FAILED && state != RunState.CANCELLED) {
+      throw new IllegalTransitionException("run", state, RunState.RUNNING);
+    }
+    moveTo(RunState.RUNNING);
+    retried++;
+    endedAt = null;
+    error = null;
+    changes.run();
+    for (StageRun stage : stages) {
+      if (stage.state() != TaskState.SUCCEEDED) {
+        changes.tasks(stage.retry());
+        changes.stage(stage.index());
+      }
+    }
+  }
+
+  /**
+   * Only a run in {@code from} may make this move to RUNNING, whatever else the state table allows
+   * (it allows FAILED to RUNNING, but only for a retry).
+   */
+  private void requireState(RunState from) {
+    if (state != from) {
+      throw new IllegalTransitionException("run", state, RunState.RUNNING);
     }
   }
 
@@ -319,6 +361,11 @@ public final class Run {
 
   public List<StageRun> stages() {
     return Collections.unmodifiableList(stages);
+  }
+
+  /** How many times the run was retried after it failed or was cancelled. */
+  public int retried() {
+    return retried;
   }
 
   /** Grows by one with every applied event: a cursor for change streams. */

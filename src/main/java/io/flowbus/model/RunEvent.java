@@ -73,5 +73,17 @@ public sealed interface RunEvent {
 
   record Cancelled(Instant at, String reason) implements RunEvent {}
 
+  /** No new task is given out; running ones go on. */
+  record Paused(Instant at) implements RunEvent {}
+
+  /** A paused run gives out its tasks again. */
+  record Resumed(Instant at) implements RunEvent {}
+
+  /**
+   * A failed or cancelled run runs again what did not succeed: failed and cancelled tasks (attempts
+   * kept), stages that failed, and stages that never started.
+   */
+  record Retried(Instant at) implements RunEvent {}
+
   record Ended(Instant at, RunState state, String error) implements RunEvent {}
 }

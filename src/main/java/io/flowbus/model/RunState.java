@@ -4,6 +4,11 @@ package io.flowbus.model;
 public enum RunState {
   CREATED,
   RUNNING,
+  /**
+   * No new task of it is given out; tasks that run go on and their results are kept. Resumed, it is
+   * RUNNING again; it may also end from here once nothing is left to start.
+   */
+  PAUSED,
   SUCCEEDED,
   FAILED,
   CANCELLED,
@@ -15,6 +20,11 @@ public enum RunState {
 
   /** Whether nothing more happens to the run: it can be listed as ended and deleted. */
   public boolean ended() {
-    return this != CREATED && this != RUNNING;
+    return this != CREATED && this != RUNNING && this != PAUSED;
+  }
+
+  /** Whether the run has started and not ended: its tasks run, or wait to be given out. */
+  public boolean active() {
+    return this == RUNNING || this == PAUSED;
   }
 }

@@ -91,6 +91,40 @@ public final class StageRun {
     return skipped;
   }
 
+  /**
+   * After a failed or cancelled run: a stage that ran goes back to RUNNING with its tasks that did
+   * not succeed pending again (a spawn task that did not succeed too: the stage's instances then
+   * come from its new run); a stage that never started waits to start. Returns the tasks reset.
+   */
+  List<TaskRun> retry() {
+    error = null;
+    endedAt = null;
+    abortReason = null;
+    if (startedAt == null) {
+      // never started: PENDING, or ended without starting (a SKIPPED stage goes this way too)
+      if (state != TaskState.PENDING) {
+        moveTo(TaskState.PENDING);
+      }
+      List<TaskRun> reset = new ArrayList<>();
+      for (TaskRun task : allTasks()) {
+        if (task.state() == TaskState.SKIPPED) {
+          task.retry(); // a skipped stage's tasks wait again with it
+          reset.add(task);
+        }
+      }
+      return reset;
+    }
+    moveTo(TaskState.RUNNING);
+    List<TaskRun> reset = new ArrayList<>();
+    for (TaskRun task : allTasks()) {
+      if (task.state().ended() && task.state() != TaskState.SUCCEEDED) {
+        task.retry();
+        reset.add(task);
+      }
+    }
+    return reset;
+  }
+
   void end(TaskState outcome, String error, Instant at) {
     moveTo(outcome);
     this.error = error;

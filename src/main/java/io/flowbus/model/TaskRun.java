@@ -21,6 +21,7 @@ public final class TaskRun {
   private String error;
   private Instant notBefore;
   private Instant endedAt;
+  private int attemptsBeforeRetry;
 
   TaskRun(
       String runId,
@@ -72,6 +73,22 @@ public final class TaskRun {
     moveTo(outcome);
     this.error = error;
     this.endedAt = at;
+  }
+
+  /** The run was retried: the task waits to run again, its attempts so far kept. */
+  void retry() {
+    moveTo(TaskState.PENDING);
+    attemptsBeforeRetry = attempts.size();
+    error = null;
+    notBefore = null;
+  }
+
+  /**
+   * The attempts since the run was last retried: the task's retries are counted over these, so a
+   * retried run gives each task its class's retries again.
+   */
+  public List<Attempt> attemptsSinceRetry() {
+    return Collections.unmodifiableList(attempts.subList(attemptsBeforeRetry, attempts.size()));
   }
 
   public Attempt currentAttempt() {

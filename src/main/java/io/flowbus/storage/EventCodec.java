@@ -87,6 +87,12 @@ public final class EventCodec {
       return json.put("type", "stage_skipped").put("stage", e.stage()).put("reason", e.reason());
     } else if (event instanceof RunEvent.Cancelled e) {
       return json.put("type", "cancelled").put("reason", e.reason());
+    } else if (event instanceof RunEvent.Paused) {
+      return json.put("type", "paused");
+    } else if (event instanceof RunEvent.Resumed) {
+      return json.put("type", "resumed");
+    } else if (event instanceof RunEvent.Retried) {
+      return json.put("type", "retried");
     } else if (event instanceof RunEvent.Ended e) {
       return json.put("type", "ended").put("state", e.state().name()).put("error", e.error());
     }
@@ -135,6 +141,12 @@ public final class EventCodec {
         return new RunEvent.StageSkipped(at, json.getInteger("stage"), json.getString("reason"));
       case "cancelled":
         return new RunEvent.Cancelled(at, json.getString("reason"));
+      case "paused":
+        return new RunEvent.Paused(at);
+      case "resumed":
+        return new RunEvent.Resumed(at);
+      case "retried":
+        return new RunEvent.Retried(at);
       case "ended":
         return new RunEvent.Ended(
             at, RunState.valueOf(json.getString("state")), json.getString("error"));

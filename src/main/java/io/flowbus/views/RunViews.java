@@ -37,6 +37,7 @@ public final class RunViews {
         .put("started_at", time(run.startedAt()))
         .put("ended_at", time(run.endedAt()))
         .put("error", run.error())
+        .put("retried", run.retried())
         .put("stages", stages);
   }
 

@@ -81,6 +81,42 @@ class DispatcherTest {
         .containsExactly(new AttemptKey("r", "s0-t1", 1));
   }
 
+  @Test
+  void aPausedRunsTasksStayQueuedUntilItIsResumed() throws Exception {
+    Run run = runWithOneTask();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.workerTasks("a"), m -> m.reply(new JsonObject().put("accepted", true)));
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    Dispatcher dispatcher = on(context, () -> dispatcher(run));
+    on(
+        context,
+        () -> {
+          dispatcher.syncWorkers(List.of(worker("a")));
+          dispatcher.confirmed("a", false, Set.of());
+          run.apply(new RunEvent.Paused(clock.instant()));
+          dispatcher.ready(run.task("s0-t0"));
+          return null;
+        });
+
+    // the pump the offer scheduled on this context has run before this: a context keeps order
+    assertThat(on(context, () -> dispatcher.queued())).isEqualTo(1);
+    assertThat(on(context, () -> dispatcher.pool().busySlots())).isZero();
+    assertThat(acceptedBy).isEmpty();
+
+    on(
+        context,
+        () -> {
+          run.apply(new RunEvent.Resumed(clock.instant()));
+          dispatcher.ready(run.task("s0-t0")); // as the coordinator offers it again on resume
+          return null;
+        });
+    await().until(() -> acceptedBy.contains("a"));
+    assertThat(acceptedBy).containsExactly("a");
+    assertThat(on(context, () -> dispatcher.queued())).isZero();
+  }
+
   /** A dispatcher for the run, whose coordinator notes the node of each attempt dispatched. */
   private Dispatcher dispatcher(Run run) {
     Runs runs = new Runs();
@@ -114,8 +150,13 @@ class DispatcherTest {
   }
 
   private <T> T onContext(java.util.concurrent.Callable<T> action) throws Exception {
+    return on(vertx.getOrCreateContext(), action);
+  }
+
+  private static <T> T on(io.vertx.core.Context context, java.util.concurrent.Callable<T> action)
+      throws Exception {
     CompletableFuture<T> result = new CompletableFuture<>();
-    vertx.runOnContext(
+    context.runOnContext(
         v -> {
           try {
             result.complete(action.call());

@@ -91,7 +91,8 @@ class IdempotentCreateTest {
             coordinator,
             queue,
             new RunIds(clock),
-            keys);
+            keys,
+            run -> {});
   }
 
   @AfterEach

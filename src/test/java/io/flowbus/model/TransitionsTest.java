@@ -17,22 +17,41 @@ class TransitionsTest {
       Map.of(
           RunState.CREATED, EnumSet.of(RunState.RUNNING, RunState.CANCELLED, RunState.DAMAGED),
           RunState.RUNNING,
-              EnumSet.of(RunState.SUCCEEDED, RunState.FAILED, RunState.CANCELLED, RunState.DAMAGED),
+              EnumSet.of(
+                  RunState.PAUSED,
+                  RunState.SUCCEEDED,
+                  RunState.FAILED,
+                  RunState.CANCELLED,
+                  RunState.DAMAGED),
+          RunState.PAUSED,
+              EnumSet.of(
+                  RunState.RUNNING,
+                  RunState.SUCCEEDED,
+                  RunState.FAILED,
+                  RunState.CANCELLED,
+                  RunState.DAMAGED),
           RunState.SUCCEEDED, EnumSet.of(RunState.DAMAGED),
-          RunState.FAILED, EnumSet.of(RunState.DAMAGED),
-          RunState.CANCELLED, EnumSet.of(RunState.DAMAGED));
+          RunState.FAILED, EnumSet.of(RunState.RUNNING, RunState.DAMAGED),
+          RunState.CANCELLED, EnumSet.of(RunState.RUNNING, RunState.DAMAGED));
   private static final Map<TaskState, Set<TaskState>> STAGE_ALLOWED =
       Map.of(
           TaskState.PENDING, EnumSet.of(TaskState.RUNNING, TaskState.CANCELLED, TaskState.SKIPPED),
-          TaskState.RUNNING,
-              EnumSet.of(TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED));
+          TaskState.RUNNING, EnumSet.of(TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED),
+          TaskState.FAILED, EnumSet.of(TaskState.RUNNING),
+          TaskState.CANCELLED, EnumSet.of(TaskState.RUNNING, TaskState.PENDING),
+          TaskState.SKIPPED, EnumSet.of(TaskState.PENDING));
   private static final Map<TaskState, Set<TaskState>> TASK_ALLOWED =
       Map.of(
           TaskState.PENDING,
           EnumSet.of(TaskState.RUNNING, TaskState.FAILED, TaskState.CANCELLED, TaskState.SKIPPED),
           TaskState.RUNNING,
-          EnumSet.of(
-              TaskState.PENDING, TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED));
+          EnumSet.of(TaskState.PENDING, TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED),
+          TaskState.FAILED,
+          EnumSet.of(TaskState.PENDING),
+          TaskState.CANCELLED,
+          EnumSet.of(TaskState.PENDING),
+          TaskState.SKIPPED,
+          EnumSet.of(TaskState.PENDING));
 
   // ---------------------------------------------------------------- allowed
 
@@ -47,7 +66,15 @@ class TransitionsTest {
     "RUNNING, DAMAGED",
     "SUCCEEDED, DAMAGED", // a journal found corrupt after the run ended
     "FAILED, DAMAGED",
-    "CANCELLED, DAMAGED"
+    "CANCELLED, DAMAGED",
+    "RUNNING, PAUSED", // pause
+    "PAUSED, RUNNING", // resume
+    "PAUSED, CANCELLED", // cancel a paused run
+    "PAUSED, SUCCEEDED", // its last running tasks finished the work
+    "PAUSED, FAILED", // a task that ran on failed it
+    "PAUSED, DAMAGED",
+    "FAILED, RUNNING", // retry
+    "CANCELLED, RUNNING" // retry
   })
   void allowedRunTransitionsPass(RunState from, RunState to) {
     assertThatCode(() -> Transitions.checkRun(from, to)).doesNotThrowAnyException();
@@ -60,7 +87,11 @@ class TransitionsTest {
     "PENDING, SKIPPED", // a dependency failed or was skipped
     "RUNNING, SUCCEEDED",
     "RUNNING, FAILED",
-    "RUNNING, CANCELLED"
+    "RUNNING, CANCELLED",
+    "FAILED, RUNNING", // the run was retried
+    "CANCELLED, RUNNING", // retried, it had started
+    "CANCELLED, PENDING", // retried, it was cancelled before it started
+    "SKIPPED, PENDING" // retried, it was skipped
   })
   void allowedStageTransitionsPass(TaskState from, TaskState to) {
     assertThatCode(() -> Transitions.checkStage(from, to)).doesNotThrowAnyException();
@@ -75,7 +106,9 @@ class TransitionsTest {
     "RUNNING, PENDING", // retry or lost worker
     "RUNNING, SUCCEEDED",
     "RUNNING, FAILED",
-    "RUNNING, CANCELLED"
+    "RUNNING, CANCELLED",
+    "FAILED, PENDING", // the run was retried
+    "CANCELLED, PENDING" // the run was retried
   })
   void allowedTaskTransitionsPass(TaskState from, TaskState to) {
     assertThatCode(() -> Transitions.checkTask(from, to)).doesNotThrowAnyException();
@@ -88,9 +121,15 @@ class TransitionsTest {
     "SUCCEEDED, RUNNING",
     "CREATED, SUCCEEDED",
     "CREATED, FAILED",
-    "CANCELLED, RUNNING",
     "FAILED, SUCCEEDED",
     "RUNNING, CREATED",
+    "CREATED, PAUSED", // only a running run is paused
+    "PAUSED, PAUSED",
+    "PAUSED, CREATED",
+    "SUCCEEDED, PAUSED",
+    "FAILED, PAUSED",
+    "CANCELLED, PAUSED",
+    "DAMAGED, PAUSED",
     "RUNNING, RUNNING",
     "DAMAGED, RUNNING", // a damaged run is never resumed
     "DAMAGED, SUCCEEDED",
@@ -109,8 +148,9 @@ class TransitionsTest {
     "PENDING, SUCCEEDED",
     "PENDING, FAILED", // a stage fails only once it has run
     "RUNNING, PENDING",
-    "CANCELLED, RUNNING",
-    "FAILED, SUCCEEDED"
+    "FAILED, SUCCEEDED",
+    "FAILED, PENDING", // a failed stage had started: it runs again
+    "SUCCEEDED, PENDING" // a retry keeps what succeeded
   })
   void illegalStageTransitionsThrow(TaskState from, TaskState to) {
     assertThatThrownBy(() -> Transitions.checkStage(from, to))
@@ -122,9 +162,10 @@ class TransitionsTest {
   @CsvSource({
     "PENDING, SUCCEEDED",
     "SUCCEEDED, RUNNING",
-    "SUCCEEDED, PENDING",
-    "FAILED, PENDING",
+    "SUCCEEDED, PENDING", // a retry never runs a succeeded task again
+    "SUCCEEDED, FAILED",
     "CANCELLED, RUNNING",
+    "FAILED, RUNNING",
     "FAILED, SUCCEEDED",
     "RUNNING, RUNNING",
     "PENDING, PENDING"
