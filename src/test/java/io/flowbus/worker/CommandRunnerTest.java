@@ -524,7 +524,7 @@ class CommandRunnerTest {
   }
 
   private static CommandOutcome outcomeOf(RunningCommand command) {
-    await().atMost(Duration.ofSeconds(10)).until(command.outcome()::isDone);
+    await().atMost(Duration.ofSeconds(30)).until(command.outcome()::isDone);
     return command.outcome().join();
   }
 
