@@ -15,6 +15,7 @@ import io.flowbus.model.TaskState;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
+import io.flowbus.testing.OnContext;
 import io.flowbus.views.RunViews;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -72,7 +72,9 @@ class DurableEffectsTest {
     store.archiveDefinitions(VERSION, YAML);
     Definitions d = DefinitionsLoader.parse(YAML, "t.yaml");
     plan = RunPlan.of(d, d.jobs().get("j"), VERSION);
-    durable = new DurableEffects(context, new FaultyStore(), new Recorder());
+    durable =
+        new DurableEffects(
+            context, new FaultyEventStore(writer, store, () -> failing), new Recorder());
     coordinator = new RunCoordinator(Clock.systemUTC(), durable);
   }
 
@@ -217,54 +219,15 @@ class DurableEffectsTest {
   }
 
   private <T> T succeeds(Callable<Future<T>> step) throws Exception {
-    Future<T> future = onContext(step);
-    await().until(future::isComplete);
-    assertThat(future.succeeded()).as("the step succeeded: %s", future.cause()).isTrue();
-    return future.result();
+    return OnContext.succeeds(context, step);
   }
 
   private static Throwable failureOf(Future<?> future) {
-    await().until(future::isComplete);
-    assertThat(future.failed()).as("the step failed").isTrue();
-    return future.cause();
+    return OnContext.failureOf(future);
   }
 
   private <T> T onContext(Callable<T> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(
-        v -> {
-          try {
-            result.complete(action.call());
-          } catch (Exception e) {
-            result.completeExceptionally(e);
-          }
-        });
-    return result.get(10, TimeUnit.SECONDS);
-  }
-
-  /** The real store; chosen events fail in order with the other writes, as on a full disk. */
-  private final class FaultyStore implements EventStore {
-    @Override
-    public CompletableFuture<Void> record(Run run, RunEvent event) {
-      if (failing.test(event)) {
-        return writer.execute(
-            null,
-            () -> {
-              throw new IOException("No space left on device");
-            });
-      }
-      return store.record(run, event);
-    }
-
-    @Override
-    public CompletableFuture<Run> rollBack(String runId, int lines) {
-      return store.rollBack(runId, lines);
-    }
-
-    @Override
-    public CompletableFuture<Void> delete(String runId) {
-      return store.delete(runId);
-    }
+    return OnContext.call(context, action);
   }
 
   /** Stands for the orchestrator: what it would show, publish and dispatch. */

@@ -12,19 +12,18 @@ import io.flowbus.model.RunEvent;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
+import io.flowbus.testing.OnContext;
 import io.flowbus.testing.SettableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -76,7 +75,8 @@ class IdempotentCreateTest {
             queue,
             new WorkerClient(vertx),
             new OrchestratorMetrics(new SimpleMeterRegistry()));
-    DurableEffects durable = new DurableEffects(context, new FaultyStore(), visible);
+    DurableEffects durable =
+        new DurableEffects(context, new FaultyEventStore(writer, store, () -> failing), visible);
     RunCoordinator coordinator = new RunCoordinator(clock, durable);
     DefinitionsStore definitions =
         new DefinitionsStore(
@@ -248,53 +248,14 @@ class IdempotentCreateTest {
   }
 
   private <T> T succeeds(Callable<Future<T>> step) throws Exception {
-    Future<T> future = onContext(step);
-    await().until(future::isComplete);
-    assertThat(future.succeeded()).as("succeeded: %s", future.cause()).isTrue();
-    return future.result();
+    return OnContext.succeeds(context, step);
   }
 
   private static Throwable failureOf(Future<?> future) {
-    await().until(future::isComplete);
-    assertThat(future.failed()).as("failed").isTrue();
-    return future.cause();
+    return OnContext.failureOf(future);
   }
 
   private <T> T onContext(Callable<T> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(
-        v -> {
-          try {
-            result.complete(action.call());
-          } catch (Exception e) {
-            result.completeExceptionally(e);
-          }
-        });
-    return result.get(10, TimeUnit.SECONDS);
-  }
-
-  /** The real store; chosen events fail in order with the other writes, as on a full disk. */
-  private final class FaultyStore implements EventStore {
-    @Override
-    public CompletableFuture<Void> record(Run run, RunEvent event) {
-      if (failing.test(event)) {
-        return writer.execute(
-            null,
-            () -> {
-              throw new IOException("No space left on device");
-            });
-      }
-      return store.record(run, event);
-    }
-
-    @Override
-    public CompletableFuture<Run> rollBack(String runId, int lines) {
-      return store.rollBack(runId, lines);
-    }
-
-    @Override
-    public CompletableFuture<Void> delete(String runId) {
-      return store.delete(runId);
-    }
+    return OnContext.call(context, action);
   }
 }
