@@ -12,6 +12,7 @@ import io.flowbus.cluster.OrchestratorRequest.StartRun;
 import io.flowbus.cluster.ProblemException;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunState;
+import io.flowbus.model.Secrets;
 import io.flowbus.model.StageRun;
 import io.flowbus.model.TaskState;
 import io.flowbus.storage.RunStore;
@@ -101,7 +102,8 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
 
   @Override
   public Future<JsonObject> pause(PauseRun request) {
-    return durable.step(
+    return afterPendingWrites(
+        request.runId(),
         () -> {
           Run run = inState(request.runId(), "paused", RunState.RUNNING);
           coordinator.pause(run);
@@ -111,7 +113,8 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
 
   @Override
   public Future<JsonObject> resume(ResumeRun request) {
-    return durable.step(
+    return afterPendingWrites(
+        request.runId(),
         () -> {
           Run run = inState(request.runId(), "resumed", RunState.PAUSED);
           coordinator.resume(run);
@@ -120,37 +123,41 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
   }
 
   /**
-   * Runs again, in the same run, what did not succeed; with the plan fixed at its creation. A run
-   * whose secret inputs were removed when it ended cannot go on without them: it is refused.
+   * Runs again, in the same run, what did not succeed; with the plan fixed at its creation. Its
+   * secret inputs are kept again while it runs; a run whose secret values are no longer held (they
+   * were removed when it ended, and the orchestrator changed since) cannot go on: it is refused.
    */
   @Override
   public Future<JsonObject> retry(RetryRun request) {
     Run run = RunQueries.find(runs, request.runId());
     return durable
-        .step(
-            () -> {
-              inState(run.id(), "retried", RunState.FAILED, RunState.CANCELLED);
-              if (!run.isSettled()) {
-                throw ProblemException.conflict(
-                    "run "
-                        + run.id()
-                        + " is "
-                        + run.state()
-                        + " and still stopping tasks: retry"
-                        + " it once they stopped");
-              }
-              if (!run.secretValues().isEmpty()) {
-                throw ProblemException.conflict(
-                    "run "
-                        + run.id()
-                        + " is "
-                        + run.state()
-                        + " and had secret inputs, removed"
-                        + " when it ended: it cannot be retried; start a new run");
-              }
-              coordinator.retry(run);
-              return RunViews.run(run);
-            })
+        .settled(run.id())
+        .compose(
+            settled ->
+                durable.step(
+                    () -> {
+                      inState(run.id(), "retried", RunState.FAILED, RunState.CANCELLED);
+                      if (!run.isSettled()) {
+                        throw ProblemException.conflict(
+                            "run "
+                                + run.id()
+                                + " is "
+                                + run.state()
+                                + " and still stopping tasks: retry"
+                                + " it once they stopped");
+                      }
+                      if (run.secretValues().contains(Secrets.MASK)) {
+                        throw ProblemException.conflict(
+                            "run "
+                                + run.id()
+                                + " is "
+                                + run.state()
+                                + " and its secret inputs were removed when it ended: it cannot be"
+                                + " retried; start a new run");
+                      }
+                      coordinator.retry(run);
+                      return RunViews.run(run);
+                    }))
         .onSuccess(
             view -> {
               if (runs.get(run.id()) == run && waitsForSpawnEntries(run)) {

@@ -55,8 +55,9 @@ public final class RunStore implements EventCodec.References {
   public CompletableFuture<Void> record(Run run, RunEvent event) {
     Path journal = layout.journal(run.id());
     CompletableFuture<Void> secretsWritten = CompletableFuture.completedFuture(null);
-    if (event instanceof RunEvent.Created created && !created.secretInputs().isEmpty()) {
-      // a run whose secrets are not kept must not exist: its creation fails with them
+    if ((event instanceof RunEvent.Created || event instanceof RunEvent.Retried)
+        && !run.secretInputs().isEmpty()) {
+      // a retried run goes on: its secrets, removed when it ended, are kept again
       secretsWritten = writer.execute(null, () -> writeSecrets(run));
     }
     CompletableFuture<Void> written =
