@@ -3,10 +3,8 @@ package io.flowbus.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.Attempt;
 import io.flowbus.model.AttemptState;
-import io.flowbus.model.Definitions;
 import io.flowbus.model.IllegalTransitionException;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
@@ -17,7 +15,6 @@ import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
 import io.flowbus.testing.SettableClock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -351,12 +348,7 @@ class RunCoordinatorPauseRetryTest {
   }
 
   private static RunPlan plan(String job) {
-    try {
-      Definitions d = DefinitionsLoader.parse(YAML, "test.yaml");
-      return RunPlan.of(d, d.jobs().get(job), "v1");
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return CoordinatorFixtures.plan(YAML, job);
   }
 
   private void dispatch(Run run, String taskId) {
@@ -385,10 +377,6 @@ class RunCoordinatorPauseRetryTest {
   }
 
   private static List<Map<String, String>> entries(int n) {
-    List<Map<String, String>> entries = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      entries.add(Map.of("item", "item-" + i));
-    }
-    return entries;
+    return CoordinatorFixtures.entries(n);
   }
 }

@@ -2,10 +2,8 @@ package io.flowbus.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.AttemptState;
 import io.flowbus.model.Changes;
-import io.flowbus.model.Definitions;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunPlan;
@@ -342,12 +340,7 @@ class RunCoordinatorTest {
   }
 
   private static RunPlan plan(String job) {
-    try {
-      Definitions d = DefinitionsLoader.parse(YAML, "test.yaml");
-      return RunPlan.of(d, d.jobs().get(job), "v1");
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return CoordinatorFixtures.plan(YAML, job);
   }
 
   private void dispatch(Run run, TaskRun task) {
@@ -369,11 +362,7 @@ class RunCoordinatorTest {
   }
 
   private static List<Map<String, String>> entries(int n) {
-    List<Map<String, String>> entries = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      entries.add(Map.of("item", "item-" + i));
-    }
-    return entries;
+    return CoordinatorFixtures.entries(n);
   }
 
   /** Records what the coordinator asked for. */
