@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,13 +57,22 @@ final class ProcessSession {
     return session.done;
   }
 
-  /** The live processes of the session; none when its leader's pid now names another process. */
+  /**
+   * The live processes of the session; none when its leader's pid now names another process. A
+   * leader that has not yet made its session (a stop right after the start) is one of them: it is
+   * signalled like the others, or a stop that early would be lost.
+   */
   static List<ProcStat> members(long sid, long leaderStart) {
     ProcStat leader = ProcStat.read(sid);
     if (leader != null && leader.startTime() != leaderStart) {
       return List.of();
     }
-    return ProcStat.session(sid).stream().filter(p -> p.startTime() >= leaderStart).toList();
+    List<ProcStat> members =
+        ProcStat.session(sid).stream().filter(p -> p.startTime() >= leaderStart).toList();
+    if (leader != null && leader.session() != sid && leader.alive()) {
+      return Stream.concat(Stream.of(leader), members.stream()).toList();
+    }
+    return members;
   }
 
   private void schedule(ScheduledExecutorService timer) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,20 @@ class ProcessSessionTest {
     assertThat(stopped).isEqualTo(3);
     assertThat(ProcStat.session(sid)).isEmpty();
     assertThat(crashed).as("the dead node's folder").doesNotExist();
+  }
+
+  @Test
+  void aStopBeforeTheLeaderHasMadeItsSessionStillStopsIt() throws Exception {
+    // what a stop right after the start meets: the leader still in the node's session
+    Process notYetLeader = new ProcessBuilder("sleep", "171").start();
+    long pid = notYetLeader.pid();
+    long start = ProcStat.read(pid).startTime();
+    assertThat(ProcStat.read(pid).session()).isNotEqualTo(pid);
+
+    int stopped = ProcessSession.stop(pid, start, GRACE, timer).get(10, TimeUnit.SECONDS);
+
+    assertThat(stopped).isEqualTo(1);
+    assertThat(notYetLeader.waitFor(10, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
