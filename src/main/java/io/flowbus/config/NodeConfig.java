@@ -24,6 +24,7 @@ import java.util.Set;
  *     <java.io.tmpdir>/flowbus-<user>}
  * @param taskUser the user tasks run as; null for the node's own user
  * @param metricsPublic whether {@code /metrics} is open even when keys are set
+ * @param retention runs ended longer ago than this are deleted; null keeps every run
  */
 public record NodeConfig(
     Path definitions,
@@ -49,7 +50,8 @@ public record NodeConfig(
     boolean fsync,
     Path localDir,
     String taskUser,
-    boolean metricsPublic) {
+    boolean metricsPublic,
+    Duration retention) {
 
   public NodeConfig {
     roles = Set.copyOf(roles);
@@ -62,6 +64,9 @@ public record NodeConfig(
               System.getProperty("java.io.tmpdir"), "flowbus-" + System.getProperty("user.name"));
     }
     clusterMembers = List.copyOf(clusterMembers);
+    if (retention != null && (retention.isZero() || retention.isNegative())) {
+      throw new IllegalArgumentException("--retention must be longer than 0");
+    }
     if (slots < 1) {
       throw new IllegalArgumentException("--slots must be at least 1");
     }

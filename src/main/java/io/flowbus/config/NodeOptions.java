@@ -249,6 +249,15 @@ public final class NodeOptions {
               + " when the node runs as root, else the node's own user)")
   String taskUser;
 
+  @Option(
+      names = "--retention",
+      paramLabel = "DURATION",
+      defaultValue = "${env:FLOWBUS_RETENTION}",
+      description =
+          "[FLOWBUS_RETENTION] delete runs that ended longer ago than this (30s, 10m, 12h, 7d),"
+              + " at start and once an hour (default: keep every run)")
+  String retention;
+
   /** The settings, checked; throws {@link IllegalArgumentException} naming a bad option. */
   public NodeConfig toConfig() {
     String format = logFormat.trim().toLowerCase(java.util.Locale.ROOT);
@@ -287,7 +296,8 @@ public final class NodeOptions {
             ? null
             : Path.of(localDir.trim()).toAbsolutePath().normalize(),
         taskUser(),
-        metricsPublic);
+        metricsPublic,
+        blankToNull(retention) == null ? null : named("--retention", retention, Durations::parse));
   }
 
   /** The user tasks run as, null for the node's own: by default nobody when the node is root. */

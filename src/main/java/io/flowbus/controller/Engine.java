@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
@@ -26,6 +27,7 @@ final class Engine {
   private final Takeover takeover;
   private final Results results;
   private final OrchestratorEndpoint endpoint;
+  private final Retention retention;
 
   Engine(
       Vertx vertx,
@@ -34,7 +36,8 @@ final class Engine {
       RunStore store,
       OrchestratorMetrics metrics,
       Membership membership,
-      DefinitionsStore definitions) {
+      DefinitionsStore definitions,
+      Duration keep) {
     ids = new RunIds(clock);
     keys = new IdempotencyKeys(clock);
     ReadyQueue queue = new ReadyQueue();
@@ -47,21 +50,21 @@ final class Engine {
     takeover = new Takeover(vertx, membership, runs, store, coordinator, dispatcher, inventory);
     durable.afterRollBack(takeover::rolledBack);
     results = new Results(vertx, runs, store, durable, coordinator, dispatcher);
+    RunWrites writes =
+        new RunWrites(
+            context,
+            definitions,
+            runs,
+            store,
+            durable,
+            coordinator,
+            queue,
+            ids,
+            keys,
+            takeover::rolledBack);
     endpoint =
-        new OrchestratorEndpoint(
-            new RunQueries(runs, membership, dispatcher),
-            new RunWrites(
-                context,
-                definitions,
-                runs,
-                store,
-                durable,
-                coordinator,
-                queue,
-                ids,
-                keys,
-                takeover::rolledBack),
-            durable);
+        new OrchestratorEndpoint(new RunQueries(runs, membership, dispatcher), writes, durable);
+    retention = new Retention(vertx, clock, keep, runs, store, writes);
   }
 
   /** Holds the runs loaded from the journals and puts each where it belongs. */
@@ -92,5 +95,9 @@ final class Engine {
 
   OrchestratorEndpoint endpoint() {
     return endpoint;
+  }
+
+  Retention retention() {
+    return retention;
   }
 }

@@ -36,6 +36,7 @@ public final class Orchestrator extends VerticleBase {
   private OrchestratorLock lock;
   private JournalWriter journal;
   private Runnable unsubscribe = () -> {};
+  private Runnable stopRetention = () -> {};
   private long sweepTimer = -1;
   private long metricsTimer = -1;
 
@@ -83,7 +84,9 @@ public final class Orchestrator extends VerticleBase {
   private Future<?> startOrchestrating(DataLayout layout) {
     journal = new JournalWriter(config.fsync());
     RunStore store = new RunStore(layout, journal);
-    Engine engine = new Engine(vertx, context, clock, store, metrics, membership, definitions);
+    Engine engine =
+        new Engine(
+            vertx, context, clock, store, metrics, membership, definitions, config.retention());
     metrics.register();
     DurableConsumers consumers = new DurableConsumers(vertx);
     return consumers
@@ -110,6 +113,8 @@ public final class Orchestrator extends VerticleBase {
     sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> engine.inventory().membershipChanged());
     metricsTimer =
         vertx.setPeriodic(METRICS_MS, t -> metrics.refresh(engine.runs(), engine.dispatcher()));
+    engine.retention().start();
+    stopRetention = engine.retention()::stop;
     LOG.info(
         "orchestrating on node {}: {} runs, {} not ended",
         membership.selfId(),
@@ -120,6 +125,7 @@ public final class Orchestrator extends VerticleBase {
   @Override
   public Future<?> stop() {
     unsubscribe.run();
+    stopRetention.run();
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(metricsTimer);
     metrics.unregister();

@@ -115,6 +115,11 @@ public final class RunStore implements EventCodec.References {
         });
   }
 
+  /** When the run's journal was last written; blocking. */
+  public java.time.Instant lastWritten(String runId) throws IOException {
+    return Files.getLastModifiedTime(layout.journal(runId)).toInstant();
+  }
+
   /** Keeps the definitions text a run was planned from, so that it can be replayed later. */
   public void archiveDefinitions(String version, String text) throws IOException {
     Path file = layout.definitions(version);

@@ -147,6 +147,22 @@ class NodeCommandLineTest {
   }
 
   @Test
+  void retentionIsADurationInDaysOrLessFromAFlagOrTheSettingsFileAndKeepsEverythingByDefault()
+      throws IOException {
+    assertThat(config(Map.of(), "--retention", "7d").retention()).hasDays(7);
+    assertThat(config(Map.of(), "--settings", settings("retention: 12h")).retention()).hasHours(12);
+    assertThat(config(Map.of("FLOWBUS_RETENTION", "30s")).retention()).hasSeconds(30);
+    assertThat(config(Map.of()).retention()).isNull();
+
+    assertThatThrownBy(() -> config(Map.of(), "--retention", "7x"))
+        .hasMessageContaining("--retention")
+        .hasMessageContaining("'7x' is not a duration");
+    assertThatThrownBy(() -> config(Map.of(), "--retention", "0s"))
+        .hasMessage("--retention must be longer than 0");
+    assertRefused("retention: 0d", "retention", "longer than 0");
+  }
+
+  @Test
   void everyOptionWithAVariableIsAKeyWithNoCodeOfItsOwn() {
     CommandLine cli = new CommandLine(new NodeOptions());
     Set<String> options =
