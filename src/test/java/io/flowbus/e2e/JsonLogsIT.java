@@ -43,14 +43,17 @@ class JsonLogsIT {
       assertThat(lines)
           .anySatisfy(
               l -> {
-                assertThat(String.valueOf(l.getValue("kvpList"))).contains(id).contains("s0-t0");
+                assertThat(l.getString("run_id")).isEqualTo(id);
+                assertThat(l.getString("task_id")).isEqualTo("s0-t0");
                 assertThat(l.getString("formattedMessage")).contains("SUCCEEDED");
               });
       assertThat(lines)
           .anySatisfy(
-              l ->
-                  assertThat(l.getString("formattedMessage"))
-                      .contains("run " + id + " of job single: SUCCEEDED"));
+              l -> {
+                assertThat(l.getString("formattedMessage"))
+                    .contains("run " + id + " of job single: SUCCEEDED");
+                assertThat(l.getString("job")).isEqualTo("single");
+              });
     }
   }
 }
