@@ -6,6 +6,8 @@ import io.flowbus.model.AttemptKey;
 import io.flowbus.model.AttemptState;
 import io.flowbus.model.Run;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.HashSet;
 import java.util.List;
 import org.slf4j.Logger;
@@ -44,7 +46,13 @@ final class WorkerInventory {
         .onFailure(
             e -> {
               WorkerPool.Worker w = dispatcher.pool().get(nodeId);
-              if (w != null && !w.available) {
+              if (w == null || w.available) {
+                return;
+              }
+              if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
+                // a worker that joined but has not started listening: it says when it has
+                LOG.debug("worker {} does not listen yet", nodeId);
+              } else {
                 LOG.warn("worker {} does not answer its inventory yet: {}", nodeId, e.getMessage());
               }
             })
