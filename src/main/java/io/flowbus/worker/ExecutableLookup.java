@@ -5,13 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the program a task names. The JVM would search its own PATH, not the task's, so the search
  * is done here: the bin folder first, then the task's PATH. A name with a slash is taken relative
- * to the task's working directory.
+ * to the task's working directory. A program not found is named, the PATH is not: it is the
+ * worker's, and it ends up in the run's error.
  */
 final class ExecutableLookup {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutableLookup.class);
+
   private ExecutableLookup() {}
 
   /** The executable's path, or an {@link IllegalArgumentException} saying why there is none. */
@@ -35,8 +40,14 @@ final class ExecutableLookup {
         return candidate.toString();
       }
     }
+    LOG.debug("command '{}' not found in {}", command, searched);
     throw new IllegalArgumentException(
-        "command '" + command + "' not found on PATH (" + String.join(":", searched) + ")");
+        "command '"
+            + command
+            + "' not found on the task's PATH ("
+            + searched.size()
+            + (searched.size() == 1 ? " folder" : " folders")
+            + " searched)");
   }
 
   private static void check(Path file, String command) {

@@ -117,7 +117,8 @@ class CommandRunnerTest {
             assertThatThrownBy(() -> runner.start(spec))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("flowbus-no-such-program")
-                .hasMessageContaining("not found"));
+                .hasMessageContaining("not found on the task's PATH")
+                .hasMessageNotContaining("/usr/bin"));
   }
 
   @Test
