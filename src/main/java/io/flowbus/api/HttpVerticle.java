@@ -76,7 +76,7 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, failures);
     AccessPolicy.checkDeclared(router);
     routes = List.copyOf(router.getRoutes());
-    return vertx.createHttpServer().requestHandler(router).listen(config.port());
+    return PortInUse.listen(vertx.createHttpServer().requestHandler(router), config.port());
   }
 
   /** The routes served, each with what it needs in its {@link AccessPolicy#NEEDS} metadata. */
