@@ -270,6 +270,10 @@ public final class NodeOptions {
         config == null || config.isBlank()
             ? defaultDefinitions(data)
             : Path.of(config).toAbsolutePath();
+    if (!Files.exists(definitions)) {
+      throw new IllegalArgumentException(
+          "--config: the definitions file " + definitions + " does not exist");
+    }
     return new NodeConfig(
         definitions,
         named("--roles", roles, Role::parseList),

@@ -128,6 +128,18 @@ class NodeCommandLineTest {
   }
 
   @Test
+  void aMissingDefinitionsFileIsNamedAsMissingNotAsInvalid() throws IOException {
+    Path missing = dir.resolve("no-such-jobs.yaml");
+
+    assertThatThrownBy(
+            () ->
+                NodeCommandLine.parse(new String[] {"--config", missing.toString()}, Map.of())
+                    .toConfig())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--config: the definitions file " + missing + " does not exist");
+  }
+
+  @Test
   void theKeysFileAndAPublicMetricsComeFromFlagsVariablesOrTheSettingsFile() throws IOException {
     Path keys = Files.writeString(dir.resolve("keys"), "r3ad read\n");
 
