@@ -92,7 +92,10 @@ final class RunHandlers {
     }
   }
 
-  /** Takes the body's inputs into {@code params}; returns whether the run is to start now. */
+  /**
+   * Takes the body's inputs into {@code params}, refusing one the query gives too; returns whether
+   * the run is to start now.
+   */
   private static boolean startOf(JsonObject body, Map<String, String> params) {
     for (String key : body.fieldNames()) {
       if (!BODY_KEYS.contains(key)) {
@@ -110,6 +113,12 @@ final class RunHandlers {
         if (v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray) {
           throw ProblemException.badRequest(
               "input '" + e.getKey() + "' must be a string, number or boolean");
+        }
+        if (params.containsKey(e.getKey())) {
+          throw ProblemException.badRequest(
+              "input '"
+                  + e.getKey()
+                  + "' is given both as a query parameter and in the body: give it once");
         }
         if (v != null) {
           params.put(e.getKey(), v.toString());

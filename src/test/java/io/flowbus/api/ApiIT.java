@@ -193,6 +193,23 @@ class ApiIT {
   }
 
   @Test
+  void anInputGivenBothInTheQueryAndTheBodyIsA400NamingItThatCreatesNothing() {
+    int before = http.get("/api/runs?job=single&limit=1000").json().getJsonArray("items").size();
+
+    Http.Response both =
+        http.post(
+            "/api/jobs/single/runs?item=from-query",
+            new JsonObject().put("inputs", new JsonObject().put("item", "from-body")));
+
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(both.json().getString("detail"))
+        .isEqualTo("input 'item' is given both as a query parameter and in the body: give it once");
+    assertThat(http.get("/api/runs?job=single&limit=1000").json().getJsonArray("items"))
+        .hasSize(before);
+  }
+
+  @Test
   void aBodyOverTheLimitIs413() {
     String big = "{\"inputs\": {\"item\": \"" + "x".repeat(100_000) + "\"}}";
     Http.Response response =
