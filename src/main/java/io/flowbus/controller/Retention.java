@@ -86,8 +86,8 @@ final class Retention {
     List<String> ids = new ArrayList<>();
     List<String> undated = new ArrayList<>();
     for (Run run : runs.all()) {
-      if (!run.state().ended()) {
-        continue;
+      if (!run.isSettled()) {
+        continue; // not ended, or ended with tasks still stopping: next time
       }
       if (run.state() == RunState.DAMAGED || run.endedAt() == null) {
         undated.add(run.id());
@@ -141,7 +141,7 @@ final class Retention {
   /** Deletes the run if it is still expired (a retry may have started it again meanwhile). */
   private Future<Boolean> delete(String id, Instant cutoff) {
     Run run = runs.get(id);
-    if (run == null || !run.state().ended()) {
+    if (run == null || !run.isSettled()) {
       return Future.succeededFuture(false);
     }
     if (run.endedAt() != null

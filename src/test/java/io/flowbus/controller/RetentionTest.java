@@ -138,14 +138,19 @@ class RetentionTest {
   }
 
   @Test
-  void runsThatHaveNotEndedStayHoweverOld() throws Exception {
+  void runsThatHaveNotEndedOrStillStopTasksStayHoweverOld() throws Exception {
     hold(aRun().withId("running").started());
     hold(aRun().withId("paused").started().then(new RunEvent.Paused(RunEvents.T0)));
     hold(aRun().withId("created"));
+    Run stopping =
+        RunBuilder.aRunningFanOut(1).withId("stopping").then(RunEvents.cancelled()).build();
+    assertThat(stopping.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(stopping.hasRunningTasks()).as("its task is still stopping").isTrue();
+    hold(RunBuilder.aRunningFanOut(1).withId("stopping").then(RunEvents.cancelled()));
     clock.advance(Duration.ofDays(3650));
 
     assertThat((int) succeeds(context, retention::sweep)).isZero();
-    assertThat(call(context, () -> ids())).containsOnly("running", "paused", "created");
+    assertThat(call(context, () -> ids())).containsOnly("running", "paused", "created", "stopping");
   }
 
   @Test
