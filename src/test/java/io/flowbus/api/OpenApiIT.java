@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,18 +72,24 @@ class OpenApiIT {
     assertThat(routed)
         .as("the routes were read")
         .contains("GET /api/runs/{id}", "GET /api/runs/{id}/files/{path}");
-    assertThat(difference(routed, documented))
+    SoftAssertions softly = new SoftAssertions();
+    softly
+        .assertThat(difference(routed, documented))
         .as("routes of the router that openapi.yaml does not describe")
         .isEmpty();
-    assertThat(difference(difference(documented, routed), BEING_BUILT))
+    softly
+        .assertThat(difference(difference(documented, routed), BEING_BUILT))
         .as("operations openapi.yaml describes that no route serves")
         .isEmpty();
-    assertThat(routed)
+    softly
+        .assertThat(routed)
         .as("routes now served: take them off OpenApiIT.BEING_BUILT")
         .doesNotContainAnyElementsOf(BEING_BUILT);
-    assertThat(documented)
+    softly
+        .assertThat(documented)
         .as("OpenApiIT.BEING_BUILT names only documented operations")
         .containsAll(BEING_BUILT);
+    softly.assertAll();
   }
 
   @Test
