@@ -127,5 +127,6 @@ public final class HttpVerticle extends VerticleBase {
     access.needs(READ, router.get("/api/runs/:id/files/*")).handler(files::download);
     access.needs(READ, router.get("/api/definitions")).handler(defs::get);
     access.needs(READ, router.get("/api/cluster")).handler(rc -> runs.cluster(rc, nodeId));
+    access.needs(READ, router.get("/api/openapi.yaml")).handler(new OpenApiHandler(vertx));
   }
 }
