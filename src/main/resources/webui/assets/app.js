@@ -44,6 +44,7 @@ async function route() {
     document.getElementById('role').textContent = operate ? '' : 'read-only key';
     await page(ctx);
   } catch (e) {
+    if (e.name !== 'AbortError' && !(e instanceof api.Unauthorized)) main.replaceChildren();
     fail(e);
   }
 }

@@ -13,7 +13,7 @@ export async function runsPage(ctx) {
   const select = (name, values) => h('select', {name, onchange: e => {
     filter[name] = e.target.value;
     page.reset();
-    load();
+    load().catch(ctx.fail);
   }}, h('option', {value: ''}, `every ${name}`),
   values.map(v => h('option', {value: v, selected: v === filter[name]}, v)));
 

@@ -56,7 +56,9 @@ class WebUiIT {
             "--config", definitions.toString(),
             "--data-dir", work.resolve("data").toString(),
             "--cluster-name", TestNodes.uniqueClusterName(),
-            "--api-keys-file", keys.toString());
+            "--api-keys-file", keys.toString(),
+            // the naps of the other tests never hold every slot the word count needs
+            "--slots", "6");
     int port = TestNodes.freePort();
     node = JarNode.start(work, port, args, Map.of()).awaitReady();
     url = "http://127.0.0.1:" + port + "/";
@@ -79,11 +81,18 @@ class WebUiIT {
       // a mark the page loses if it is ever loaded again
       browser.driver().executeScript("window.notReloaded = true");
       browser.click("#start-run");
-      browser.awaitRoute("/runs/[^/]+");
+      String id = browser.awaitRoute("/runs/[^/]+").replaceAll(".*#/runs/", "");
 
       browser.await(".stage[data-stage='2']");
+      Http http = node.http().withHeaders(Map.of("X-API-Key", OPERATE_KEY));
       browser
           .waiting()
+          .withMessage(
+              () ->
+                  "the page shows "
+                      + browser.text(".stages")
+                      + "; the API "
+                      + http.get("/api/runs/" + id).body())
           .until(
               d ->
                   browser.all(".stage").size() == 3
@@ -148,6 +157,36 @@ class WebUiIT {
       assertThat(browser.all("#start-run")).isEmpty();
     } finally {
       http.post("/api/runs/" + id + "/cancel");
+    }
+  }
+
+  @Test
+  void theRunsListFollowsItsFiltersLiveAndTheClusterAndSchedulesShow() {
+    Http http = node.http().withHeaders(Map.of("X-API-Key", OPERATE_KEY));
+    String id = Runs.create(http, "/api/jobs/nap/runs?note=n&seconds=60");
+    try (Browser browser = Browser.headless()) {
+      signIn(browser, OPERATE_KEY);
+      browser.select(".filters select[name=job]", "nap");
+      browser.select(".filters select[name=state]", "RUNNING");
+      String row = "tr[data-run='" + id + "']";
+      browser.awaitText(row, "RUNNING");
+      assertThat(browser.all("table.runs tbody tr"))
+          .allSatisfy(tr -> assertThat(tr.getText()).contains("nap").contains("RUNNING"));
+
+      assertThat(http.post("/api/runs/" + id + "/cancel").status()).isEqualTo(200);
+      browser.waiting().until(d -> browser.all(row).isEmpty());
+      browser.select(".filters select[name=state]", "CANCELLED");
+      browser.awaitText(row, "CANCELLED");
+
+      browser.click("nav a[data-nav=cluster]");
+      browser.awaitText("tr[data-node]", "(this node)");
+      assertThat(browser.await("tr[data-node]").getText())
+          .contains("leader")
+          .contains("controller");
+      browser.await("tr[data-node] meter");
+
+      browser.click("nav a[data-nav=schedules]");
+      browser.awaitText("main", "No schedules.");
     }
   }
 

@@ -15,6 +15,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -93,6 +94,17 @@ public final class Browser implements AutoCloseable {
     WebElement field = await(css);
     field.clear();
     field.sendKeys(text);
+  }
+
+  /** The text the element {@code css} selects shows now, or "(none)" if there is none. */
+  public String text(String css) {
+    List<WebElement> found = all(css);
+    return found.isEmpty() ? "(none)" : found.get(0).getText();
+  }
+
+  /** Picks the option with {@code value} in the select {@code css}. */
+  public void select(String css, String value) {
+    new Select(await(css)).selectByValue(value);
   }
 
   public List<WebElement> all(String css) {
