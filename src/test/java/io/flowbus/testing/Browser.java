@@ -21,12 +21,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A headless Chromium driven by Selenium, for the web UI's tests. It uses the Chromium and
  * chromedriver installed on the machine (Debian packages {@code chromium} and {@code
- * chromium-driver}) and never downloads one: where they are missing, the test is skipped. Every
- * wait is for a condition, with a bound generous enough for a slow, busy machine.
+ * chromium-driver}; elsewhere name them with {@code -Dflowbus.chromium=} and {@code
+ * -Dflowbus.chromedriver=}) and never downloads one: where they are missing, the test is skipped.
+ * Every wait is for a condition, with a bound generous enough for a slow, busy machine.
  */
 public final class Browser implements AutoCloseable {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path CHROMIUM = Path.of(System.getProperty("flowbus.chromium", "/usr/bin/chromium"));
+  static final Path DRIVER =
+      Path.of(System.getProperty("flowbus.chromedriver", "/usr/bin/chromedriver"));
   private static final Duration WAIT = Duration.ofSeconds(120);
 
   private final ChromeDriver driver;
@@ -35,11 +37,15 @@ public final class Browser implements AutoCloseable {
     this.driver = driver;
   }
 
+  /** Whether Chromium and its driver are there. */
+  public static boolean installed() {
+    return Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+  }
+
   /** A new browser with a fresh session; skips the test where Chromium is not installed. */
   public static Browser headless() {
     Assumptions.assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-        "no Chromium at " + CHROMIUM + " with its driver at " + DRIVER);
+        installed(), "no Chromium at " + CHROMIUM + " with its driver at " + DRIVER);
     ChromeOptions options =
         new ChromeOptions()
             .setBinary(CHROMIUM.toString())
