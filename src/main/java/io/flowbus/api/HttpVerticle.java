@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * The node's HTTP server: {@code /health}, {@code /ready} and {@code /metrics} on every node, the
- * REST API under {@code /api} on controllers.
+ * REST API under {@code /api} and the web UI at {@code /} on controllers.
  */
 public final class HttpVerticle extends VerticleBase {
   private final NodeConfig config;
@@ -69,6 +69,7 @@ public final class HttpVerticle extends VerticleBase {
     (config.metricsPublic() ? access.open(metrics) : access.needs(READ, metrics))
         .handler(PrometheusScrapingHandler.create(registry));
     if (definitions != null) {
+      WebUi.mount(router, access);
       api(router, access);
     }
     router.route().failureHandler(failures);

@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -92,6 +94,33 @@ public final class DefinitionsBuilder {
             .job(job)
             .orElseThrow(() -> new AssertionError("no job '" + job + "' in\n" + yaml())),
         VERSION);
+  }
+
+  /**
+   * Writes the project's example definitions (with their commands and books) to {@code dir}, this
+   * builder's tasks and jobs added, and returns the definitions file.
+   */
+  @SuppressWarnings("unchecked")
+  public Path besideTheExample(Path dir) {
+    Path example = Path.of("example");
+    try (Stream<Path> files = Files.walk(example)) {
+      for (Path from : files.toList()) {
+        Path to = dir.resolve(example.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+      Path file = dir.resolve("task_job_config.yaml");
+      Map<String, Object> merged = new Yaml().load(Files.readString(file));
+      Map<String, Object> added = new Yaml().load(yaml());
+      ((Map<String, Object>) merged.get("tasks")).putAll((Map<String, Object>) added.get("tasks"));
+      ((Map<String, Object>) merged.get("jobs")).putAll((Map<String, Object>) added.get("jobs"));
+      return Files.writeString(file, new Yaml().dump(merged));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Writes the file to {@code file} and returns it. */
