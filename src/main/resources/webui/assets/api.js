@@ -41,19 +41,10 @@ export const get = (path, options) => request('GET', path, options).then(r => r.
 export const post = (path, options) => request('POST', path, options).then(r => r.json());
 export const text = (path, options) => request('GET', path, options).then(r => r.text());
 
-/**
- * Whether the key may operate runs (create, cancel, pause, resume, retry). Asked without changing
- * anything: pausing a run that cannot exist is a 404 for a key that may pause, a 403 for one that
- * may only read.
- */
+/** Whether the key may operate runs (create, cancel, pause, resume, retry): GET /api/access. */
 export async function canOperate() {
-  try {
-    await request('POST', '/api/runs/-/pause');
-    return true;
-  } catch (e) {
-    if (e instanceof Problem) return e.status !== 403;
-    throw e;
-  }
+  const access = await get('/api/access');
+  return access.role !== 'read';
 }
 
 /**

@@ -3,6 +3,7 @@ package io.flowbus.api;
 import io.flowbus.cluster.ProblemException;
 import io.flowbus.config.AccessRole;
 import io.flowbus.config.ApiKeys;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -46,6 +47,16 @@ final class AccessPolicy {
   /** {@code route} serves only requests whose key has at least {@code role}. */
   Route needs(AccessRole role, Route route) {
     return route.putMetadata(NEEDS, role).handler(rc -> check(rc, role));
+  }
+
+  /**
+   * {@code GET /api/access}: the role of the request's key, and whether the node wants keys, so
+   * that a client (the web UI) shows only what the key may do. Behind {@link #needs}, so an unknown
+   * key is a 401 here as anywhere.
+   */
+  void describe(RoutingContext rc) {
+    rc.json(
+        new JsonObject().put("role", roleOf(rc).wireName()).put("keys_required", !keys.isEmpty()));
   }
 
   /** Throws if a route of {@code router} with a path has declared nothing. */

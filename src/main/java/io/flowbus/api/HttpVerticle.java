@@ -128,6 +128,7 @@ public final class HttpVerticle extends VerticleBase {
     access.needs(READ, router.get("/api/runs/:id/files/*")).handler(files::download);
     access.needs(READ, router.get("/api/definitions")).handler(defs::get);
     access.needs(READ, router.get("/api/cluster")).handler(rc -> runs.cluster(rc, nodeId));
+    access.needs(READ, router.get("/api/access")).handler(access::describe);
     access.needs(READ, router.get("/api/openapi.yaml")).handler(new OpenApiHandler(vertx));
   }
 }

@@ -12,6 +12,7 @@ import io.flowbus.config.ApiKeys;
 import io.flowbus.testing.Http;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,19 @@ class AccessPolicyTest {
   }
 
   @Test
+  void aKeyLearnsItsRoleAndWhetherKeysAreRequired() throws Exception {
+    Http http = serve(new AccessPolicy(KEYS));
+
+    assertThat(http.get("/api/access").status()).isEqualTo(401);
+    assertThat(http.withHeaders(Map.of("X-API-Key", "r-key")).get("/api/access").json())
+        .isEqualTo(new JsonObject().put("role", "read").put("keys_required", true));
+    assertThat(http.withHeaders(Map.of("X-API-Key", "o-key")).get("/api/access").json())
+        .isEqualTo(new JsonObject().put("role", "operate").put("keys_required", true));
+    assertThat(serve(new AccessPolicy(ApiKeys.NONE)).get("/api/access").json())
+        .isEqualTo(new JsonObject().put("role", "admin").put("keys_required", false));
+  }
+
+  @Test
   void aRouterWithARouteThatDeclaresNothingIsRefusedNamingIt() {
     Router router = Router.router(vertx);
     AccessPolicy access = new AccessPolicy(KEYS);
@@ -98,6 +112,7 @@ class AccessPolicyTest {
     route(access, router, READ, "/read");
     route(access, router, OPERATE, "/operate");
     route(access, router, ADMIN, "/admin");
+    access.needs(READ, router.get("/api/access")).handler(access::describe);
     router.route().failureHandler(new FailureHandler(1024));
     HttpServer server =
         vertx

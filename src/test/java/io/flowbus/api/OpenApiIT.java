@@ -133,6 +133,7 @@ class OpenApiIT {
     answers("GET", "/api/jobs/{job}", "/api/jobs/fanout", 200);
     answers("GET", "/api/cluster", "/api/cluster", 200);
     answers("GET", "/api/definitions", "/api/definitions", 200);
+    answers("GET", "/api/access", "/api/access", 200);
   }
 
   /**
