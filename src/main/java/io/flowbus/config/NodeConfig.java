@@ -24,6 +24,8 @@ import java.util.Set;
  *     <java.io.tmpdir>/flowbus-<user>}
  * @param taskUser the user tasks run as; null for the node's own user
  * @param metricsPublic whether {@code /metrics} is open even when keys are set
+ * @param webhookSecret what notifications are signed with; {@link WebhookSecret#NONE} (or null) to
+ *     send them unsigned
  */
 public record NodeConfig(
     Path definitions,
@@ -49,12 +51,16 @@ public record NodeConfig(
     boolean fsync,
     Path localDir,
     String taskUser,
-    boolean metricsPublic) {
+    boolean metricsPublic,
+    WebhookSecret webhookSecret) {
 
   public NodeConfig {
     roles = Set.copyOf(roles);
     if (apiKeys == null) {
       apiKeys = ApiKeys.NONE;
+    }
+    if (webhookSecret == null) {
+      webhookSecret = WebhookSecret.NONE;
     }
     if (localDir == null) {
       localDir =

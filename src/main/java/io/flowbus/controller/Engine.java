@@ -2,6 +2,7 @@ package io.flowbus.controller;
 
 import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.Membership;
+import io.flowbus.config.WebhookSecret;
 import io.flowbus.model.Run;
 import io.flowbus.storage.RunStore;
 import io.vertx.core.Context;
@@ -24,6 +25,7 @@ final class Engine {
   private final Dispatcher dispatcher;
   private final WorkerInventory inventory;
   private final Takeover takeover;
+  private final Notifications notifications;
   private final Results results;
   private final OrchestratorEndpoint endpoint;
 
@@ -34,7 +36,8 @@ final class Engine {
       RunStore store,
       OrchestratorMetrics metrics,
       Membership membership,
-      DefinitionsStore definitions) {
+      DefinitionsStore definitions,
+      WebhookSecret webhookSecret) {
     ids = new RunIds(clock);
     keys = new IdempotencyKeys(clock);
     ReadyQueue queue = new ReadyQueue();
@@ -45,7 +48,14 @@ final class Engine {
     dispatcher = new Dispatcher(vertx, clock, runs, queue, workers, coordinator);
     inventory = new WorkerInventory(membership, runs, coordinator, dispatcher, workers);
     takeover = new Takeover(vertx, membership, runs, store, coordinator, dispatcher, inventory);
-    durable.afterRollBack(takeover::rolledBack);
+    WebhookSender sender = new WebhookSender(vertx, webhookSecret, WebhookSender.TIMEOUT);
+    notifications = new Notifications(vertx, clock, runs, coordinator, sender, Backoff.DEFAULT);
+    visible.afterDurable(notifications::recorded);
+    durable.afterRollBack(
+        run -> {
+          takeover.rolledBack(run);
+          notifications.plan(run);
+        });
     results = new Results(vertx, runs, store, durable, coordinator, dispatcher);
     endpoint =
         new OrchestratorEndpoint(
@@ -68,6 +78,7 @@ final class Engine {
   Future<Void> takeOver(List<Run> loaded) {
     loaded.stream().sorted(Comparator.comparing(Run::createdAt)).forEach(keys::index);
     Future<Void> done = takeover.recover(loaded, results::early);
+    loaded.forEach(notifications::plan);
     if (runs.lastId() != null) {
       ids.after(runs.lastId());
     }

@@ -83,7 +83,9 @@ public final class Orchestrator extends VerticleBase {
   private Future<?> startOrchestrating(DataLayout layout) {
     journal = new JournalWriter(config.fsync());
     RunStore store = new RunStore(layout, journal);
-    Engine engine = new Engine(vertx, context, clock, store, metrics, membership, definitions);
+    Engine engine =
+        new Engine(
+            vertx, context, clock, store, metrics, membership, definitions, config.webhookSecret());
     metrics.register();
     DurableConsumers consumers = new DurableConsumers(vertx);
     return consumers

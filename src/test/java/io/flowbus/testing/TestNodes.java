@@ -74,7 +74,8 @@ public final class TestNodes {
         false,
         null,
         null,
-        metricsPublic);
+        metricsPublic,
+        null);
   }
 
   /** A node with both roles, alone in a cluster of its own. */
