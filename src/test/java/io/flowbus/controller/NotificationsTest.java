@@ -52,6 +52,7 @@ class NotificationsTest {
   private final JournalWriter writer = new JournalWriter(false);
   private final List<HttpServerRequest> received = new CopyOnWriteArrayList<>();
   private final List<JsonObject> accepted = new CopyOnWriteArrayList<>();
+  private final List<String> journaledAtFirstPost = new CopyOnWriteArrayList<>();
   private Runs runs;
   private RunCoordinator coordinator;
 
@@ -71,6 +72,10 @@ class NotificationsTest {
     await().atMost(30, TimeUnit.SECONDS).until(() -> delivery().delivered());
     Delivery delivery = delivery();
     assertThat(accepted).as("exactly one delivery accepted").hasSize(1);
+    assertThat(journaledAtFirstPost)
+        .as("the end is journaled before the first POST")
+        .last()
+        .isEqualTo("ended");
     assertThat(received).hasSize(4);
     assertThat(delivery.attempts())
         .extracting(Delivery.Attempt::status)
@@ -114,6 +119,11 @@ class NotificationsTest {
   private void failThreeTimesThenVerify(HttpServerRequest request) {
     int n = received.size();
     if (n == 1) {
+      try {
+        JournalEvents.of(data, RUN).forEach(e -> journaledAtFirstPost.add(e.getString("type")));
+      } catch (java.io.IOException e) {
+        journaledAtFirstPost.add(e.toString());
+      }
       request.response().setStatusCode(500).end();
     } else if (n == 2) {
       return; // no answer: the sender's timeout ends it
