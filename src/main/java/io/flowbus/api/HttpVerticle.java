@@ -122,6 +122,7 @@ public final class HttpVerticle extends VerticleBase {
     access.needs(READ, router.get("/api/runs/:id/tasks")).handler(runs::tasks);
     access.needs(READ, router.get("/api/runs/:id/tasks/:task")).handler(runs::task);
     access.needs(READ, router.get("/api/runs/:id/failures")).handler(runs::failures);
+    access.needs(READ, router.get("/api/runs/:id/notifications")).handler(runs::notifications);
     access.needs(READ, router.get("/api/runs/:id/tasks/:task/log")).handler(files::log);
     access.needs(READ, router.get("/api/runs/:id/events")).handler(events::handle);
     access.needs(READ, router.get("/api/runs/:id/files")).handler(files::list);

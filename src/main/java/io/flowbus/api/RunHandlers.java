@@ -240,6 +240,11 @@ final class RunHandlers {
             Params.single(rc, "after")));
   }
 
+  void notifications(RoutingContext rc) {
+    Params.only(rc, Set.of());
+    forward(rc, new OrchestratorRequest.ListNotifications(Params.runId(rc)));
+  }
+
   void task(RoutingContext rc) {
     forward(rc, new OrchestratorRequest.GetTask(Params.runId(rc), rc.pathParam("task")));
   }

@@ -7,6 +7,7 @@ import io.flowbus.cluster.OrchestratorRequest.DeleteRun;
 import io.flowbus.cluster.OrchestratorRequest.GetRun;
 import io.flowbus.cluster.OrchestratorRequest.GetTask;
 import io.flowbus.cluster.OrchestratorRequest.ListFailures;
+import io.flowbus.cluster.OrchestratorRequest.ListNotifications;
 import io.flowbus.cluster.OrchestratorRequest.ListRuns;
 import io.flowbus.cluster.OrchestratorRequest.ListTasks;
 import io.flowbus.cluster.OrchestratorRequest.PauseRun;
@@ -67,6 +68,7 @@ public final class OrchestratorProtocol {
         case "task" -> new GetTask(id, json.getString("task"));
         case "failures" ->
             new ListFailures(id, json.getInteger("limit", 100), json.getString("after"));
+        case "notifications" -> new ListNotifications(id);
         case "cluster" -> new ClusterView();
         default -> throw ProblemException.badRequest("unknown operation");
       };
@@ -125,6 +127,11 @@ public final class OrchestratorProtocol {
     @Override
     public JsonObject failures(ListFailures r) {
       return op("failures", r.runId()).put("limit", r.limit()).put("after", r.after());
+    }
+
+    @Override
+    public JsonObject notifications(ListNotifications r) {
+      return op("notifications", r.runId());
     }
 
     @Override

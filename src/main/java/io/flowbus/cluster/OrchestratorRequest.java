@@ -12,7 +12,14 @@ public sealed interface OrchestratorRequest
 
   /** A request that changes nothing: safe to send again to the next orchestrator. */
   sealed interface Read extends OrchestratorRequest
-      permits GetRun, RunSnapshot, ListRuns, ListTasks, GetTask, ListFailures, ClusterView {
+      permits GetRun,
+          RunSnapshot,
+          ListRuns,
+          ListTasks,
+          GetTask,
+          ListFailures,
+          ListNotifications,
+          ClusterView {
     /** The one run it reads; null if it reads many. */
     String runId();
 
@@ -38,6 +45,8 @@ public sealed interface OrchestratorRequest
     T task(GetTask request);
 
     T failures(ListFailures request);
+
+    T notifications(ListNotifications request);
 
     T cluster(ClusterView request);
   }
@@ -193,6 +202,14 @@ public sealed interface OrchestratorRequest
     @Override
     public <T> T accept(Reads<T> reads) {
       return reads.failures(this);
+    }
+  }
+
+  /** The notifications of a run's ends and how their deliveries fared. */
+  record ListNotifications(String runId) implements Read {
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.notifications(this);
     }
   }
 

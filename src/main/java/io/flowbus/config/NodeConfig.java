@@ -25,6 +25,8 @@ import java.util.Set;
  * @param taskUser the user tasks run as; null for the node's own user
  * @param metricsPublic whether {@code /metrics} is open even when keys are set
  * @param retention runs ended longer ago than this are deleted; null keeps every run
+ * @param webhookSecret what notifications are signed with; {@link WebhookSecret#NONE} (or null) to
+ *     send them unsigned
  */
 public record NodeConfig(
     Path definitions,
@@ -51,12 +53,16 @@ public record NodeConfig(
     Path localDir,
     String taskUser,
     boolean metricsPublic,
-    Duration retention) {
+    Duration retention,
+    WebhookSecret webhookSecret) {
 
   public NodeConfig {
     roles = Set.copyOf(roles);
     if (apiKeys == null) {
       apiKeys = ApiKeys.NONE;
+    }
+    if (webhookSecret == null) {
+      webhookSecret = WebhookSecret.NONE;
     }
     if (localDir == null) {
       localDir =

@@ -176,6 +176,24 @@ public final class NodeOptions {
   boolean metricsPublic;
 
   @Option(
+      names = "--webhook-secret",
+      paramLabel = "SECRET",
+      defaultValue = "${env:FLOWBUS_WEBHOOK_SECRET}",
+      description =
+          "[FLOWBUS_WEBHOOK_SECRET] sign notifications with HMAC-SHA256 of this secret"
+              + " (header X-Flowbus-Signature); prefer --webhook-secret-file")
+  String webhookSecret;
+
+  @Option(
+      names = "--webhook-secret-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:FLOWBUS_WEBHOOK_SECRET_FILE}",
+      description =
+          "[FLOWBUS_WEBHOOK_SECRET_FILE] read the webhook secret from the first line of this file;"
+              + " unlike --webhook-secret it shows neither in ps nor in the environment")
+  String webhookSecretFile;
+
+  @Option(
       names = "--bin-dir",
       paramLabel = "DIR",
       defaultValue = "${env:FLOWBUS_BIN_DIR}",
@@ -301,7 +319,8 @@ public final class NodeOptions {
             : Path.of(localDir.trim()).toAbsolutePath().normalize(),
         taskUser(),
         metricsPublic,
-        blankToNull(retention) == null ? null : named("--retention", retention, Durations::parse));
+        blankToNull(retention) == null ? null : named("--retention", retention, Durations::parse),
+        WebhookSecret.resolve(webhookSecret, webhookSecretFile));
   }
 
   /** The user tasks run as, null for the node's own: by default nobody when the node is root. */

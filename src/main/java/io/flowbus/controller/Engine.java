@@ -2,6 +2,7 @@ package io.flowbus.controller;
 
 import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.Membership;
+import io.flowbus.config.WebhookSecret;
 import io.flowbus.model.Run;
 import io.flowbus.storage.RunStore;
 import io.vertx.core.Context;
@@ -25,6 +26,7 @@ final class Engine {
   private final Dispatcher dispatcher;
   private final WorkerInventory inventory;
   private final Takeover takeover;
+  private final Notifications notifications;
   private final Results results;
   private final OrchestratorEndpoint endpoint;
   private final Retention retention;
@@ -37,7 +39,8 @@ final class Engine {
       OrchestratorMetrics metrics,
       Membership membership,
       DefinitionsStore definitions,
-      Duration keep) {
+      Duration keep,
+      WebhookSecret webhookSecret) {
     ids = new RunIds(clock);
     keys = new IdempotencyKeys(clock);
     ReadyQueue queue = new ReadyQueue();
@@ -48,7 +51,14 @@ final class Engine {
     dispatcher = new Dispatcher(vertx, clock, runs, queue, workers, coordinator);
     inventory = new WorkerInventory(membership, runs, coordinator, dispatcher, workers);
     takeover = new Takeover(vertx, membership, runs, store, coordinator, dispatcher, inventory);
-    durable.afterRollBack(takeover::rolledBack);
+    WebhookSender sender = new WebhookSender(vertx, webhookSecret, WebhookSender.TIMEOUT);
+    notifications = new Notifications(vertx, clock, runs, coordinator, sender, Backoff.DEFAULT);
+    visible.afterDurable(notifications::recorded);
+    durable.afterRollBack(
+        run -> {
+          takeover.rolledBack(run);
+          notifications.plan(run);
+        });
     results = new Results(vertx, runs, store, durable, coordinator, dispatcher);
     RunWrites writes =
         new RunWrites(
@@ -71,6 +81,7 @@ final class Engine {
   Future<Void> takeOver(List<Run> loaded) {
     loaded.stream().sorted(Comparator.comparing(Run::createdAt)).forEach(keys::index);
     Future<Void> done = takeover.recover(loaded, results::early);
+    loaded.forEach(notifications::plan);
     if (runs.lastId() != null) {
       ids.after(runs.lastId());
     }

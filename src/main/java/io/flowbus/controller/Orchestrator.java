@@ -86,7 +86,15 @@ public final class Orchestrator extends VerticleBase {
     RunStore store = new RunStore(layout, journal);
     Engine engine =
         new Engine(
-            vertx, context, clock, store, metrics, membership, definitions, config.retention());
+            vertx,
+            context,
+            clock,
+            store,
+            metrics,
+            membership,
+            definitions,
+            config.retention(),
+            config.webhookSecret());
     metrics.register();
     DurableConsumers consumers = new DurableConsumers(vertx);
     return consumers

@@ -1,6 +1,7 @@
 package io.flowbus.controller;
 
 import io.flowbus.cluster.OrchestratorRequest.DeleteRun;
+import io.flowbus.model.Delivery;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunState;
 import io.flowbus.storage.RunStore;
@@ -86,8 +87,8 @@ final class Retention {
     List<String> ids = new ArrayList<>();
     List<String> undated = new ArrayList<>();
     for (Run run : runs.all()) {
-      if (!run.isSettled()) {
-        continue; // not ended, or ended with tasks still stopping: next time
+      if (!run.isSettled() || run.deliveries().stream().anyMatch(Delivery::pending)) {
+        continue; // not ended, tasks still stopping or notifications still due: next time
       }
       if (run.state() == RunState.DAMAGED || run.endedAt() == null) {
         undated.add(run.id());

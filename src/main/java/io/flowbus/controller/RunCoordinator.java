@@ -198,6 +198,11 @@ public final class RunCoordinator {
     advance(run);
   }
 
+  /** How a notification of the run's end fared; it never changes the run itself. */
+  public void notified(Run run, RunEvent.NotificationAttempted attempt) {
+    emit(run, attempt);
+  }
+
   /** Runs again what did not succeed in a failed or cancelled run. */
   public void retry(Run run) {
     emit(run, new RunEvent.Retried(clock.instant()));

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ final class RunEffects implements DurableEffects.Visible {
   private final ReadyQueue queue;
   private final WorkerClient workers;
   private final OrchestratorMetrics metrics;
+  private BiConsumer<Run, RunEvent> afterDurable = (run, event) -> {};
 
   RunEffects(
       Vertx vertx,
@@ -46,6 +48,12 @@ final class RunEffects implements DurableEffects.Visible {
     RunEventPublisher.publish(vertx, run.id(), messages);
     metrics.recorded(run, event);
     logRunChange(run, event);
+    afterDurable.accept(run, event);
+  }
+
+  /** Tells {@code listener} of every event once it is in the journal. */
+  void afterDurable(BiConsumer<Run, RunEvent> listener) {
+    this.afterDurable = listener;
   }
 
   @Override

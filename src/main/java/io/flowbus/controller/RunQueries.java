@@ -7,6 +7,7 @@ import io.flowbus.cluster.OrchestratorRequest.ClusterView;
 import io.flowbus.cluster.OrchestratorRequest.GetRun;
 import io.flowbus.cluster.OrchestratorRequest.GetTask;
 import io.flowbus.cluster.OrchestratorRequest.ListFailures;
+import io.flowbus.cluster.OrchestratorRequest.ListNotifications;
 import io.flowbus.cluster.OrchestratorRequest.ListRuns;
 import io.flowbus.cluster.OrchestratorRequest.ListTasks;
 import io.flowbus.cluster.OrchestratorRequest.RunSnapshot;
@@ -16,6 +17,7 @@ import io.flowbus.model.StageRun;
 import io.flowbus.model.TaskId;
 import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
+import io.flowbus.views.NotificationViews;
 import io.flowbus.views.RunViews;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -54,6 +56,11 @@ final class RunQueries implements OrchestratorRequest.Reads<JsonObject> {
         .put("version", run.version())
         .put("ended", run.isSettled())
         .put("run", RunViews.run(run));
+  }
+
+  @Override
+  public JsonObject notifications(ListNotifications request) {
+    return NotificationViews.list(find(runs, request.runId()));
   }
 
   @Override

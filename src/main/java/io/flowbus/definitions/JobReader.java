@@ -4,6 +4,7 @@ import io.flowbus.model.FailureTolerance;
 import io.flowbus.model.InputSource;
 import io.flowbus.model.InputSpec;
 import io.flowbus.model.JobDef;
+import io.flowbus.model.NotifyTarget;
 import io.flowbus.model.StageDef;
 import io.flowbus.model.TaskClass;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads the jobs under {@code jobs:} and checks what their stages refer to. */
 final class JobReader {
-  private static final Set<String> JOB_KEYS = Set.of("name", "description", "input", "stages");
+  private static final Set<String> JOB_KEYS =
+      Set.of("name", "description", "input", "stages", "notify");
   private static final Set<String> STAGE_KEYS =
       Set.of(
           "name",
@@ -63,6 +65,7 @@ final class JobReader {
       }
       new StageGraphCheck(reader).check(items, path + ".stages");
     }
+    List<NotifyTarget> notify = new NotifyReader(reader).read(e.get("notify"), path + ".notify");
     if (reader.problems().size() > before) {
       return null;
     }
@@ -73,7 +76,8 @@ final class JobReader {
         name == null ? id : name.strip(),
         description == null ? "" : description.strip(),
         inputs.specs(),
-        stages);
+        stages,
+        notify);
   }
 
   private StageDef stage(Node node, String path, Map<String, InputSpec> jobInputs) {

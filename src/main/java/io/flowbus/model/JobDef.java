@@ -5,16 +5,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A job: declared inputs and stages that run in order. */
+/** A job: declared inputs, stages that run in order, and whom its runs notify when they end. */
 public record JobDef(
     String id,
     String name,
     String description,
     Map<String, InputSpec> inputs,
-    List<StageDef> stages) {
+    List<StageDef> stages,
+    List<NotifyTarget> notifications) {
 
   public JobDef {
     inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
     stages = List.copyOf(stages);
+    notifications = notifications == null ? List.of() : List.copyOf(notifications);
+  }
+
+  /** A job that notifies nobody. */
+  public JobDef(
+      String id,
+      String name,
+      String description,
+      Map<String, InputSpec> inputs,
+      List<StageDef> stages) {
+    this(id, name, description, inputs, stages, List.of());
   }
 }

@@ -21,6 +21,7 @@ public final class Run {
   private final Idempotency idempotency;
   private final List<StageRun> stages = new ArrayList<>();
   private final Map<String, TaskRun> tasksById = new HashMap<>();
+  private final Deliveries deliveries = new Deliveries();
   private RunState state = RunState.CREATED;
   private Instant startedAt;
   private Instant endedAt;
@@ -140,6 +141,9 @@ public final class Run {
       endedAt = e.at();
       error = e.error();
       changes.run();
+      deliveries.ended(plan.job().notifications(), state, e.at());
+    } else if (event instanceof RunEvent.NotificationAttempted e) {
+      deliveries.attempted(e); // after the end: never changes the run's state
     } else {
       throw new IllegalStateException("run " + id + " cannot apply " + event);
     }
@@ -197,6 +201,7 @@ public final class Run {
     endedAt = e.at();
     error = e.reason();
     changes.run();
+    deliveries.ended(plan.job().notifications(), state, e.at());
     for (StageRun stage : stages) {
       changes.tasks(stage.cancelPending(e.at()));
       if (!stage.state().ended()) {
@@ -366,6 +371,11 @@ public final class Run {
   /** How many times the run was retried after it failed or was cancelled. */
   public int retried() {
     return retried;
+  }
+
+  /** The notifications of the run's ends, in the order they were due. */
+  public List<Delivery> deliveries() {
+    return deliveries.all();
   }
 
   /** Grows by one with every applied event: a cursor for change streams. */

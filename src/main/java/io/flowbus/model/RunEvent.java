@@ -86,4 +86,22 @@ public sealed interface RunEvent {
   record Retried(Instant at) implements RunEvent {}
 
   record Ended(Instant at, RunState state, String error) implements RunEvent {}
+
+  /**
+   * One POST of a notification ({@link Delivery}) of an ended run; it never changes the run itself.
+   *
+   * @param delivery the delivery's number in the run
+   * @param status the HTTP status answered; null when none came
+   * @param nextAttemptAt when it is tried again; null when delivered or given up
+   */
+  record NotificationAttempted(
+      Instant at,
+      int delivery,
+      int attempt,
+      Integer status,
+      String error,
+      long durationMs,
+      boolean delivered,
+      Instant nextAttemptAt)
+      implements RunEvent {}
 }

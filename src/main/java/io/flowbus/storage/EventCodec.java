@@ -95,6 +95,15 @@ public final class EventCodec {
       return json.put("type", "retried");
     } else if (event instanceof RunEvent.Ended e) {
       return json.put("type", "ended").put("state", e.state().name()).put("error", e.error());
+    } else if (event instanceof RunEvent.NotificationAttempted e) {
+      return json.put("type", "notification_attempted")
+          .put("delivery", e.delivery())
+          .put("attempt", e.attempt())
+          .put("status", e.status())
+          .put("error", e.error())
+          .put("duration_ms", e.durationMs())
+          .put("delivered", e.delivered())
+          .put("next_attempt_at", e.nextAttemptAt() == null ? null : e.nextAttemptAt().toString());
     }
     throw new IllegalArgumentException("unknown event " + event);
   }
@@ -150,6 +159,17 @@ public final class EventCodec {
       case "ended":
         return new RunEvent.Ended(
             at, RunState.valueOf(json.getString("state")), json.getString("error"));
+      case "notification_attempted":
+        String next = json.getString("next_attempt_at");
+        return new RunEvent.NotificationAttempted(
+            at,
+            json.getInteger("delivery"),
+            json.getInteger("attempt"),
+            json.getInteger("status"),
+            json.getString("error"),
+            json.getLong("duration_ms", 0L),
+            json.getBoolean("delivered"),
+            next == null ? null : Instant.parse(next));
       default:
         throw new IllegalArgumentException("unknown journal event type '" + type + "'");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -172,6 +173,40 @@ class NodeCommandLineTest {
     assertThatThrownBy(() -> config(Map.of(), "--retention", "0s"))
         .hasMessage("--retention must be longer than 0");
     assertRefused("retention: 0d", "retention", "longer than 0");
+  }
+
+  @Test
+  void theWebhookSecretComesFromAFlagItsVariableTheSettingsFileOrAFileAndNeverShows()
+      throws IOException {
+    Path secretFile = Files.writeString(dir.resolve("webhook-secret"), "  s3cr3t-hook \nignored\n");
+
+    List<NodeConfig> configs =
+        List.of(
+            config(Map.of(), "--webhook-secret", "s3cr3t-hook"),
+            config(Map.of("FLOWBUS_WEBHOOK_SECRET", "s3cr3t-hook")),
+            config(Map.of(), "--settings", settings("webhook-secret: s3cr3t-hook")),
+            config(Map.of(), "--webhook-secret-file", secretFile.toString()),
+            config(Map.of("FLOWBUS_WEBHOOK_SECRET_FILE", secretFile.toString())));
+
+    for (NodeConfig config : configs) {
+      assertThat(new String(config.webhookSecret().bytes(), StandardCharsets.UTF_8))
+          .isEqualTo("s3cr3t-hook");
+      assertThat(config.toString()).doesNotContain("s3cr3t");
+    }
+    assertThat(config(Map.of()).webhookSecret().isSet()).isFalse();
+    assertThatThrownBy(
+            () ->
+                config(
+                    Map.of(),
+                    "--webhook-secret",
+                    "x",
+                    "--webhook-secret-file",
+                    secretFile.toString()))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(
+            () -> config(Map.of(), "--webhook-secret-file", dir.resolve("none").toString()))
+        .hasMessageContaining("--webhook-secret-file")
+        .hasMessageContaining("does not exist");
   }
 
   @Test

@@ -10,13 +10,17 @@ import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.Idempotency;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
+import io.flowbus.model.RunPlan;
 import io.flowbus.model.RunState;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
+import io.flowbus.testing.DefinitionsBuilder;
+import io.flowbus.testing.JobBuilder;
 import io.flowbus.testing.RunBuilder;
 import io.flowbus.testing.RunEvents;
 import io.flowbus.testing.SettableClock;
+import io.flowbus.testing.TaskClassBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -27,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +156,28 @@ class RetentionTest {
 
     assertThat((int) succeeds(context, retention::sweep)).isZero();
     assertThat(call(context, () -> ids())).containsOnly("running", "paused", "created", "stopping");
+  }
+
+  @Test
+  void aRunWhoseNotificationIsStillDueStaysUntilItIsDeliveredOrGivenUp() throws Exception {
+    RunPlan notifying =
+        DefinitionsBuilder.aDefinitions()
+            .task(TaskClassBuilder.aTask("t"))
+            .job(
+                JobBuilder.aJob("j")
+                    .stage("s", "t")
+                    .with(
+                        "notify",
+                        List.of(Map.of("url", "https://a.example/", "on", List.of("failed")))))
+            .build()
+            .job("j")
+            .map(job -> new RunPlan(job, Map.of(), DefinitionsBuilder.VERSION))
+            .orElseThrow();
+    Instant endedAt = clock.instant().minus(KEEP).minusSeconds(60);
+    String id = hold(ended("notifying", endedAt, RunState.FAILED).withPlan(notifying));
+
+    assertThat((int) succeeds(context, retention::sweep)).isZero();
+    assertThat(layout.meta(id)).exists();
   }
 
   @Test

@@ -33,17 +33,24 @@ final class JournalFixture {
   static final String VERSION = "0".repeat(63) + "2";
 
   final DataLayout layout;
+  private final String yaml;
 
   JournalFixture(Path data) throws Exception {
+    this(data, YAML);
+  }
+
+  /** Runs of job {@code j} of {@code yaml}, a variant of {@link #YAML}. */
+  JournalFixture(Path data, String yaml) throws Exception {
     layout = new DataLayout(data);
+    this.yaml = yaml;
     try (JournalWriter writer = new JournalWriter(false)) {
-      new RunStore(layout, writer).archiveDefinitions(VERSION, YAML);
+      new RunStore(layout, writer).archiveDefinitions(VERSION, yaml);
     }
   }
 
   /** Every event of a run whose spawn task makes {@code n} tasks that all succeed. */
   List<RunEvent> succeededRun(int n) throws Exception {
-    Definitions d = DefinitionsLoader.parse(YAML, "t.yaml");
+    Definitions d = DefinitionsLoader.parse(yaml, "t.yaml");
     List<RunEvent> events = new ArrayList<>();
     events.add(
         new RunEvent.Created(

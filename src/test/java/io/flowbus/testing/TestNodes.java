@@ -75,6 +75,7 @@ public final class TestNodes {
         null,
         null,
         metricsPublic,
+        null,
         null);
   }
 
