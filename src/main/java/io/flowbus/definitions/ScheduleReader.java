@@ -8,7 +8,6 @@ import io.flowbus.model.Overlap;
 import io.flowbus.model.ScheduleDef;
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +20,9 @@ import org.yaml.snakeyaml.nodes.Node;
  * zone must parse, the inputs must be the job's own and give every input it requires.
  */
 final class ScheduleReader {
+  /** The default zone, named as people write it ({@code ZoneOffset.UTC} would show as "Z"). */
+  private static final ZoneId UTC = ZoneId.of("UTC");
+
   private static final Set<String> KEYS = Set.of("job", "cron", "timezone", "inputs", "overlap");
 
   private final YamlReader reader;
@@ -78,7 +80,7 @@ final class ScheduleReader {
   private ZoneId zone(Node node, String path) {
     String text = reader.string(node, path);
     if (text == null) {
-      return node == null || YamlReader.isNull(node) ? ZoneOffset.UTC : null;
+      return node == null || YamlReader.isNull(node) ? UTC : null;
     }
     try {
       return ZoneId.of(text.strip());

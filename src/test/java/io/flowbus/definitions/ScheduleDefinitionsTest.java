@@ -7,7 +7,6 @@ import io.flowbus.model.Overlap;
 import io.flowbus.model.ScheduleDef;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +21,7 @@ class ScheduleDefinitionsTest {
     ScheduleDef minute = definitions.schedules().get("every-minute");
     assertThat(minute.job()).isEqualTo("word-count");
     assertThat(minute.cron().expression()).isEqualTo("* * * * *");
-    assertThat(minute.cron().zone()).isEqualTo(ZoneOffset.UTC);
+    assertThat(minute.cron().zone().getId()).isEqualTo("UTC");
     assertThat(minute.overlap()).isEqualTo(Overlap.SKIP);
     assertThat(minute.inputs()).isEmpty();
 
