@@ -12,7 +12,15 @@ public sealed interface OrchestratorRequest
 
   /** A request that changes nothing: safe to send again to the next orchestrator. */
   sealed interface Read extends OrchestratorRequest
-      permits GetRun, RunSnapshot, ListRuns, ListTasks, GetTask, ListFailures, ClusterView {
+      permits GetRun,
+          RunSnapshot,
+          ListRuns,
+          ListTasks,
+          GetTask,
+          ListFailures,
+          ClusterView,
+          ListSchedules,
+          GetSchedule {
     /** The one run it reads; null if it reads many. */
     String runId();
 
@@ -21,7 +29,16 @@ public sealed interface OrchestratorRequest
 
   /** A request that changes runs: sent once. */
   sealed interface Write extends OrchestratorRequest
-      permits CreateRun, StartRun, CancelRun, DeleteRun, PauseRun, ResumeRun, RetryRun {
+      permits CreateRun,
+          StartRun,
+          CancelRun,
+          DeleteRun,
+          PauseRun,
+          ResumeRun,
+          RetryRun,
+          PauseSchedule,
+          ResumeSchedule,
+          TriggerSchedule {
     <T> T accept(Writes<T> writes);
   }
 
@@ -40,6 +57,10 @@ public sealed interface OrchestratorRequest
     T failures(ListFailures request);
 
     T cluster(ClusterView request);
+
+    T schedules(ListSchedules request);
+
+    T schedule(GetSchedule request);
   }
 
   /** One answer per kind of write. */
@@ -57,6 +78,12 @@ public sealed interface OrchestratorRequest
     T resume(ResumeRun request);
 
     T retry(RetryRun request);
+
+    T pauseSchedule(PauseSchedule request);
+
+    T resumeSchedule(ResumeSchedule request);
+
+    T triggerSchedule(TriggerSchedule request);
   }
 
   /**
@@ -206,6 +233,54 @@ public sealed interface OrchestratorRequest
     @Override
     public <T> T accept(Reads<T> reads) {
       return reads.cluster(this);
+    }
+  }
+
+  /** Every schedule with where it stands. */
+  record ListSchedules() implements Read {
+    @Override
+    public String runId() {
+      return null;
+    }
+
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.schedules(this);
+    }
+  }
+
+  record GetSchedule(String scheduleId) implements Read {
+    @Override
+    public String runId() {
+      return null;
+    }
+
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.schedule(this);
+    }
+  }
+
+  /** The schedule's due times no longer fire, until it is resumed. */
+  record PauseSchedule(String scheduleId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.pauseSchedule(this);
+    }
+  }
+
+  record ResumeSchedule(String scheduleId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.resumeSchedule(this);
+    }
+  }
+
+  /** A run of the schedule's job with its inputs, now. */
+  record TriggerSchedule(String scheduleId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.triggerSchedule(this);
     }
   }
 }

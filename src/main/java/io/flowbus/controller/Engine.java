@@ -4,6 +4,7 @@ import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.Membership;
 import io.flowbus.model.Run;
 import io.flowbus.storage.RunStore;
+import io.flowbus.storage.ScheduleJournal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,6 +27,8 @@ final class Engine {
   private final Takeover takeover;
   private final Results results;
   private final OrchestratorEndpoint endpoint;
+  private final ScheduleBook book;
+  private final Scheduler scheduler;
 
   Engine(
       Vertx vertx,
@@ -34,7 +37,8 @@ final class Engine {
       RunStore store,
       OrchestratorMetrics metrics,
       Membership membership,
-      DefinitionsStore definitions) {
+      DefinitionsStore definitions,
+      ScheduleJournal scheduleJournal) {
     ids = new RunIds(clock);
     keys = new IdempotencyKeys(clock);
     ReadyQueue queue = new ReadyQueue();
@@ -47,20 +51,27 @@ final class Engine {
     takeover = new Takeover(vertx, membership, runs, store, coordinator, dispatcher, inventory);
     durable.afterRollBack(takeover::rolledBack);
     results = new Results(vertx, runs, store, durable, coordinator, dispatcher);
+    RunCreation creation =
+        new RunCreation(context, definitions, runs, store, durable, coordinator, ids, keys);
+    book = new ScheduleBook(context, scheduleJournal);
+    ScheduleFires fires =
+        new ScheduleFires(clock, definitions, book, creation, keys, runs, durable, coordinator);
+    scheduler = new Scheduler(vertx, clock, definitions, book, fires, runs);
+    ScheduleCommands schedules = new ScheduleCommands(clock, definitions, book, fires);
     endpoint =
         new OrchestratorEndpoint(
-            new RunQueries(runs, membership, dispatcher),
+            new RunQueries(runs, membership, dispatcher, schedules),
             new RunWrites(
                 context,
-                definitions,
                 runs,
                 store,
                 durable,
                 coordinator,
                 queue,
-                ids,
                 keys,
-                takeover::rolledBack),
+                takeover::rolledBack,
+                creation,
+                schedules),
             durable);
   }
 
@@ -71,7 +82,11 @@ final class Engine {
     if (runs.lastId() != null) {
       ids.after(runs.lastId());
     }
-    return done;
+    return done.compose(v -> book.load(runs.all()));
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
   }
 
   Runs runs() {

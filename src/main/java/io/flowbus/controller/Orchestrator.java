@@ -9,6 +9,7 @@ import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.OrchestratorLock;
 import io.flowbus.storage.RunStore;
+import io.flowbus.storage.ScheduleJournal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,6 +39,7 @@ public final class Orchestrator extends VerticleBase {
   private Runnable unsubscribe = () -> {};
   private long sweepTimer = -1;
   private long metricsTimer = -1;
+  private Scheduler scheduler;
 
   public Orchestrator(
       NodeConfig config,
@@ -83,7 +85,16 @@ public final class Orchestrator extends VerticleBase {
   private Future<?> startOrchestrating(DataLayout layout) {
     journal = new JournalWriter(config.fsync());
     RunStore store = new RunStore(layout, journal);
-    Engine engine = new Engine(vertx, context, clock, store, metrics, membership, definitions);
+    Engine engine =
+        new Engine(
+            vertx,
+            context,
+            clock,
+            store,
+            metrics,
+            membership,
+            definitions,
+            new ScheduleJournal(layout, journal));
     metrics.register();
     DurableConsumers consumers = new DurableConsumers(vertx);
     return consumers
@@ -106,6 +117,8 @@ public final class Orchestrator extends VerticleBase {
 
   private void started(Engine engine) {
     engine.results().open();
+    scheduler = engine.scheduler();
+    scheduler.start();
     unsubscribe = membership.onChange(context, engine.inventory()::membershipChanged);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> engine.inventory().membershipChanged());
     metricsTimer =
@@ -120,6 +133,9 @@ public final class Orchestrator extends VerticleBase {
   @Override
   public Future<?> stop() {
     unsubscribe.run();
+    if (scheduler != null) {
+      scheduler.stop();
+    }
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(metricsTimer);
     metrics.unregister();
