@@ -170,6 +170,27 @@ class SchedulerTest {
   }
 
   @Test
+  void aFireWhoseScheduleWentAwayBeforeItsRunWasMadeIsSkippedNotRetriedForever() throws Exception {
+    life = start(minutely("allow"));
+    life.tick();
+    failing = e -> e instanceof RunEvent.Created;
+    at("10:01:00");
+    life.tick();
+    life.close();
+
+    failing = e -> false;
+    at("10:01:30");
+    life = start(minutely("allow").replace("every-minute:", "other:"));
+    life.tick();
+
+    assertThat(life.runs()).isEmpty();
+    assertThat(life.on(() -> life.book().get("every-minute").pending())).isNull();
+    assertThat(Files.readString(new DataLayout(data).scheduleJournal()))
+        .contains("\"type\":\"skipped\"")
+        .contains("the schedule changed before its run was made");
+  }
+
+  @Test
   void aPausedScheduleFiresNothingAcrossARestartAndResumedItSkipsWhatWasDueMeanwhile()
       throws Exception {
     life = start(minutely("allow"));
