@@ -129,6 +129,12 @@ public final class HttpVerticle extends VerticleBase {
     access.needs(READ, router.get("/api/runs/:id/files/*")).handler(files::download);
     access.needs(READ, router.get("/api/definitions")).handler(defs::get);
     access.needs(READ, router.get("/api/cluster")).handler(rc -> runs.cluster(rc, nodeId));
+    ScheduleHandlers schedules = new ScheduleHandlers(orchestrator);
+    access.needs(READ, router.get("/api/schedules")).handler(schedules::list);
+    access.needs(READ, router.get("/api/schedules/:id")).handler(schedules::get);
+    access.needs(OPERATE, router.post("/api/schedules/:id/pause")).handler(schedules::pause);
+    access.needs(OPERATE, router.post("/api/schedules/:id/resume")).handler(schedules::resume);
+    access.needs(OPERATE, router.post("/api/schedules/:id/trigger")).handler(schedules::trigger);
     access.needs(READ, router.get("/api/access")).handler(access::describe);
     access.needs(READ, router.get("/api/openapi.yaml")).handler(new OpenApiHandler(vertx));
   }

@@ -5,16 +5,21 @@ import io.flowbus.cluster.OrchestratorRequest.ClusterView;
 import io.flowbus.cluster.OrchestratorRequest.CreateRun;
 import io.flowbus.cluster.OrchestratorRequest.DeleteRun;
 import io.flowbus.cluster.OrchestratorRequest.GetRun;
+import io.flowbus.cluster.OrchestratorRequest.GetSchedule;
 import io.flowbus.cluster.OrchestratorRequest.GetTask;
 import io.flowbus.cluster.OrchestratorRequest.ListFailures;
 import io.flowbus.cluster.OrchestratorRequest.ListNotifications;
 import io.flowbus.cluster.OrchestratorRequest.ListRuns;
+import io.flowbus.cluster.OrchestratorRequest.ListSchedules;
 import io.flowbus.cluster.OrchestratorRequest.ListTasks;
 import io.flowbus.cluster.OrchestratorRequest.PauseRun;
+import io.flowbus.cluster.OrchestratorRequest.PauseSchedule;
 import io.flowbus.cluster.OrchestratorRequest.ResumeRun;
+import io.flowbus.cluster.OrchestratorRequest.ResumeSchedule;
 import io.flowbus.cluster.OrchestratorRequest.RetryRun;
 import io.flowbus.cluster.OrchestratorRequest.RunSnapshot;
 import io.flowbus.cluster.OrchestratorRequest.StartRun;
+import io.flowbus.cluster.OrchestratorRequest.TriggerSchedule;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
@@ -70,6 +75,11 @@ public final class OrchestratorProtocol {
             new ListFailures(id, json.getInteger("limit", 100), json.getString("after"));
         case "notifications" -> new ListNotifications(id);
         case "cluster" -> new ClusterView();
+        case "schedules" -> new ListSchedules();
+        case "schedule" -> new GetSchedule(json.getString("schedule"));
+        case "pause_schedule" -> new PauseSchedule(json.getString("schedule"));
+        case "resume_schedule" -> new ResumeSchedule(json.getString("schedule"));
+        case "trigger_schedule" -> new TriggerSchedule(json.getString("schedule"));
         default -> throw ProblemException.badRequest("unknown operation");
       };
     } catch (ClassCastException e) {
@@ -83,6 +93,10 @@ public final class OrchestratorProtocol {
       json.forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue())));
     }
     return out;
+  }
+
+  private static JsonObject schedule(String name, String scheduleId) {
+    return new JsonObject().put("op", name).put("schedule", scheduleId);
   }
 
   private static JsonObject op(String name, String id) {
@@ -138,6 +152,16 @@ public final class OrchestratorProtocol {
     public JsonObject cluster(ClusterView r) {
       return new JsonObject().put("op", "cluster");
     }
+
+    @Override
+    public JsonObject schedules(ListSchedules r) {
+      return new JsonObject().put("op", "schedules");
+    }
+
+    @Override
+    public JsonObject schedule(GetSchedule r) {
+      return OrchestratorProtocol.schedule("schedule", r.scheduleId());
+    }
   }
 
   private static final class WriteEncoder implements OrchestratorRequest.Writes<JsonObject> {
@@ -180,6 +204,21 @@ public final class OrchestratorProtocol {
     @Override
     public JsonObject retry(RetryRun r) {
       return op("retry", r.runId());
+    }
+
+    @Override
+    public JsonObject pauseSchedule(PauseSchedule r) {
+      return schedule("pause_schedule", r.scheduleId());
+    }
+
+    @Override
+    public JsonObject resumeSchedule(ResumeSchedule r) {
+      return schedule("resume_schedule", r.scheduleId());
+    }
+
+    @Override
+    public JsonObject triggerSchedule(TriggerSchedule r) {
+      return schedule("trigger_schedule", r.scheduleId());
     }
   }
 }

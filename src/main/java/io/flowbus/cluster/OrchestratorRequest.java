@@ -19,7 +19,9 @@ public sealed interface OrchestratorRequest
           GetTask,
           ListFailures,
           ListNotifications,
-          ClusterView {
+          ClusterView,
+          ListSchedules,
+          GetSchedule {
     /** The one run it reads; null if it reads many. */
     String runId();
 
@@ -28,7 +30,16 @@ public sealed interface OrchestratorRequest
 
   /** A request that changes runs: sent once. */
   sealed interface Write extends OrchestratorRequest
-      permits CreateRun, StartRun, CancelRun, DeleteRun, PauseRun, ResumeRun, RetryRun {
+      permits CreateRun,
+          StartRun,
+          CancelRun,
+          DeleteRun,
+          PauseRun,
+          ResumeRun,
+          RetryRun,
+          PauseSchedule,
+          ResumeSchedule,
+          TriggerSchedule {
     <T> T accept(Writes<T> writes);
   }
 
@@ -49,6 +60,10 @@ public sealed interface OrchestratorRequest
     T notifications(ListNotifications request);
 
     T cluster(ClusterView request);
+
+    T schedules(ListSchedules request);
+
+    T schedule(GetSchedule request);
   }
 
   /** One answer per kind of write. */
@@ -66,6 +81,12 @@ public sealed interface OrchestratorRequest
     T resume(ResumeRun request);
 
     T retry(RetryRun request);
+
+    T pauseSchedule(PauseSchedule request);
+
+    T resumeSchedule(ResumeSchedule request);
+
+    T triggerSchedule(TriggerSchedule request);
   }
 
   /**
@@ -223,6 +244,54 @@ public sealed interface OrchestratorRequest
     @Override
     public <T> T accept(Reads<T> reads) {
       return reads.cluster(this);
+    }
+  }
+
+  /** Every schedule with where it stands. */
+  record ListSchedules() implements Read {
+    @Override
+    public String runId() {
+      return null;
+    }
+
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.schedules(this);
+    }
+  }
+
+  record GetSchedule(String scheduleId) implements Read {
+    @Override
+    public String runId() {
+      return null;
+    }
+
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.schedule(this);
+    }
+  }
+
+  /** The schedule's due times no longer fire, until it is resumed. */
+  record PauseSchedule(String scheduleId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.pauseSchedule(this);
+    }
+  }
+
+  record ResumeSchedule(String scheduleId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.resumeSchedule(this);
+    }
+  }
+
+  /** A run of the schedule's job with its inputs, now. */
+  record TriggerSchedule(String scheduleId) implements Write {
+    @Override
+    public <T> T accept(Writes<T> writes) {
+      return writes.triggerSchedule(this);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.flowbus.cluster.Membership;
 import io.flowbus.config.WebhookSecret;
 import io.flowbus.model.Run;
 import io.flowbus.storage.RunStore;
+import io.flowbus.storage.ScheduleJournal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,6 +31,8 @@ final class Engine {
   private final Results results;
   private final OrchestratorEndpoint endpoint;
   private final Retention retention;
+  private final ScheduleBook book;
+  private final Scheduler scheduler;
 
   Engine(
       Vertx vertx,
@@ -40,7 +43,8 @@ final class Engine {
       Membership membership,
       DefinitionsStore definitions,
       Duration keep,
-      WebhookSecret webhookSecret) {
+      WebhookSecret webhookSecret,
+      ScheduleJournal scheduleJournal) {
     ids = new RunIds(clock);
     keys = new IdempotencyKeys(clock);
     ReadyQueue queue = new ReadyQueue();
@@ -60,20 +64,28 @@ final class Engine {
           notifications.plan(run);
         });
     results = new Results(vertx, runs, store, durable, coordinator, dispatcher);
+    RunCreation creation =
+        new RunCreation(context, definitions, runs, store, durable, coordinator, ids, keys);
+    book = new ScheduleBook(context, scheduleJournal);
+    ScheduleFires fires =
+        new ScheduleFires(clock, definitions, book, creation, keys, runs, durable, coordinator);
+    scheduler = new Scheduler(vertx, clock, definitions, book, fires, runs);
+    ScheduleCommands schedules = new ScheduleCommands(clock, definitions, book, fires);
     RunWrites writes =
         new RunWrites(
             context,
-            definitions,
             runs,
             store,
             durable,
             coordinator,
             queue,
-            ids,
             keys,
-            takeover::rolledBack);
+            takeover::rolledBack,
+            creation,
+            schedules);
     endpoint =
-        new OrchestratorEndpoint(new RunQueries(runs, membership, dispatcher), writes, durable);
+        new OrchestratorEndpoint(
+            new RunQueries(runs, membership, dispatcher, schedules), writes, durable);
     retention = new Retention(vertx, clock, keep, runs, store, writes);
   }
 
@@ -85,7 +97,11 @@ final class Engine {
     if (runs.lastId() != null) {
       ids.after(runs.lastId());
     }
-    return done;
+    return done.compose(v -> book.load(runs.all()));
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
   }
 
   Runs runs() {

@@ -9,6 +9,7 @@ import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.OrchestratorLock;
 import io.flowbus.storage.RunStore;
+import io.flowbus.storage.ScheduleJournal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -39,6 +40,7 @@ public final class Orchestrator extends VerticleBase {
   private Runnable stopRetention = () -> {};
   private long sweepTimer = -1;
   private long metricsTimer = -1;
+  private Scheduler scheduler;
 
   public Orchestrator(
       NodeConfig config,
@@ -94,7 +96,8 @@ public final class Orchestrator extends VerticleBase {
             membership,
             definitions,
             config.retention(),
-            config.webhookSecret());
+            config.webhookSecret(),
+            new ScheduleJournal(layout, journal));
     metrics.register();
     DurableConsumers consumers = new DurableConsumers(vertx);
     return consumers
@@ -117,6 +120,8 @@ public final class Orchestrator extends VerticleBase {
 
   private void started(Engine engine) {
     engine.results().open();
+    scheduler = engine.scheduler();
+    scheduler.start();
     unsubscribe = membership.onChange(context, engine.inventory()::membershipChanged);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> engine.inventory().membershipChanged());
     metricsTimer =
@@ -134,6 +139,9 @@ public final class Orchestrator extends VerticleBase {
   public Future<?> stop() {
     unsubscribe.run();
     stopRetention.run();
+    if (scheduler != null) {
+      scheduler.stop();
+    }
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(metricsTimer);
     metrics.unregister();

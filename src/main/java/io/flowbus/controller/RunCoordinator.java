@@ -12,6 +12,7 @@ import io.flowbus.model.StageRun;
 import io.flowbus.model.TaskKind;
 import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
+import io.flowbus.model.Trigger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +58,19 @@ public final class RunCoordinator {
       Map<String, String> inputs,
       Set<String> secrets,
       Idempotency idempotency) {
+    return create(runId, plan, inputs, secrets, idempotency, null);
+  }
+
+  /** A run a schedule starts ({@code trigger}), or one asked for over the API (null). */
+  public Run create(
+      String runId,
+      RunPlan plan,
+      Map<String, String> inputs,
+      Set<String> secrets,
+      Idempotency idempotency,
+      Trigger trigger) {
     RunEvent.Created created =
-        new RunEvent.Created(clock.instant(), runId, plan, inputs, secrets, idempotency);
+        new RunEvent.Created(clock.instant(), runId, plan, inputs, secrets, idempotency, trigger);
     Run run = Run.create(created);
     Changes changes = new Changes();
     effects.recorded(run, created, changes);

@@ -7,6 +7,7 @@ import io.flowbus.model.Idempotency;
 import io.flowbus.model.JobDef;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunPlan;
+import io.flowbus.model.Trigger;
 import io.flowbus.storage.RunStore;
 import io.flowbus.views.RunViews;
 import io.vertx.core.Context;
@@ -54,6 +55,11 @@ final class RunCreation {
    * was used for this job in the last 24 hours, and then the run is the one that request created.
    */
   Future<JsonObject> create(CreateRun request) {
+    return create(request, null);
+  }
+
+  /** A run a schedule starts ({@code trigger}), or one asked for over the API (null). */
+  Future<JsonObject> create(CreateRun request, Trigger trigger) {
     DefinitionsStore.Version version = definitions.current();
     JobDef job =
         version
@@ -69,7 +75,7 @@ final class RunCreation {
             : new Idempotency(request.idempotencyKey(), RequestFingerprint.of(request));
     IdempotencyKeys.Entry earlier = earlier(request, idempotency);
     if (earlier != null) {
-      return replay(earlier, request);
+      return replay(earlier, request, trigger);
     }
     RunRequests.Inputs inputs = RunRequests.resolve(job, request.params(), request.headers());
     RunPlan plan = RunPlan.of(version.definitions(), job, version.version());
@@ -84,19 +90,24 @@ final class RunCreation {
               // looked up again: another request with the key may have come meanwhile
               IdempotencyKeys.Entry raced = earlier(request, idempotency);
               return raced != null
-                  ? replay(raced, request)
-                  : created(request, plan, inputs, idempotency);
+                  ? replay(raced, request, trigger)
+                  : created(request, plan, inputs, idempotency, trigger);
             });
   }
 
   private Future<JsonObject> created(
-      CreateRun request, RunPlan plan, RunRequests.Inputs inputs, Idempotency idempotency) {
+      CreateRun request,
+      RunPlan plan,
+      RunRequests.Inputs inputs,
+      Idempotency idempotency,
+      Trigger trigger) {
     String runId = ids.next();
     return durable
         .step(
             () -> {
               Run run =
-                  coordinator.create(runId, plan, inputs.values(), inputs.secrets(), idempotency);
+                  coordinator.create(
+                      runId, plan, inputs.values(), inputs.secrets(), idempotency, trigger);
               if (idempotency != null) {
                 keys.put(request.job(), idempotency, runId, run.createdAt());
               }
@@ -126,7 +137,8 @@ final class RunCreation {
   }
 
   /** Answers with the run once its creation is durable; creates anew if it was undone. */
-  private Future<JsonObject> replay(IdempotencyKeys.Entry earlier, CreateRun request) {
+  private Future<JsonObject> replay(
+      IdempotencyKeys.Entry earlier, CreateRun request, Trigger trigger) {
     return durable
         .settled(earlier.runId())
         .compose(
@@ -134,7 +146,7 @@ final class RunCreation {
               Run run = runs.get(earlier.runId());
               if (run == null) {
                 keys.forget(earlier.runId());
-                return create(request);
+                return create(request, trigger);
               }
               if (!RequestFingerprint.sameSecrets(run, request)) {
                 throw reused(request, run.id());

@@ -5,10 +5,12 @@ import io.flowbus.cluster.NodeInfo;
 import io.flowbus.cluster.OrchestratorRequest;
 import io.flowbus.cluster.OrchestratorRequest.ClusterView;
 import io.flowbus.cluster.OrchestratorRequest.GetRun;
+import io.flowbus.cluster.OrchestratorRequest.GetSchedule;
 import io.flowbus.cluster.OrchestratorRequest.GetTask;
 import io.flowbus.cluster.OrchestratorRequest.ListFailures;
 import io.flowbus.cluster.OrchestratorRequest.ListNotifications;
 import io.flowbus.cluster.OrchestratorRequest.ListRuns;
+import io.flowbus.cluster.OrchestratorRequest.ListSchedules;
 import io.flowbus.cluster.OrchestratorRequest.ListTasks;
 import io.flowbus.cluster.OrchestratorRequest.RunSnapshot;
 import io.flowbus.cluster.ProblemException;
@@ -27,11 +29,23 @@ final class RunQueries implements OrchestratorRequest.Reads<JsonObject> {
   private final Runs runs;
   private final Membership membership;
   private final Dispatcher dispatcher;
+  private final ScheduleCommands schedules;
 
-  RunQueries(Runs runs, Membership membership, Dispatcher dispatcher) {
+  RunQueries(Runs runs, Membership membership, Dispatcher dispatcher, ScheduleCommands schedules) {
     this.runs = runs;
     this.membership = membership;
     this.dispatcher = dispatcher;
+    this.schedules = schedules;
+  }
+
+  @Override
+  public JsonObject schedules(ListSchedules request) {
+    return schedules.list();
+  }
+
+  @Override
+  public JsonObject schedule(GetSchedule request) {
+    return schedules.get(request.scheduleId());
   }
 
   /** The run, or a 404 {@link ProblemException}. */

@@ -1,14 +1,16 @@
 package io.flowbus.controller;
 
-import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.OrchestratorRequest;
 import io.flowbus.cluster.OrchestratorRequest.CancelRun;
 import io.flowbus.cluster.OrchestratorRequest.CreateRun;
 import io.flowbus.cluster.OrchestratorRequest.DeleteRun;
 import io.flowbus.cluster.OrchestratorRequest.PauseRun;
+import io.flowbus.cluster.OrchestratorRequest.PauseSchedule;
 import io.flowbus.cluster.OrchestratorRequest.ResumeRun;
+import io.flowbus.cluster.OrchestratorRequest.ResumeSchedule;
 import io.flowbus.cluster.OrchestratorRequest.RetryRun;
 import io.flowbus.cluster.OrchestratorRequest.StartRun;
+import io.flowbus.cluster.OrchestratorRequest.TriggerSchedule;
 import io.flowbus.cluster.ProblemException;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunState;
@@ -37,18 +39,19 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
   private final IdempotencyKeys keys;
   private final Consumer<Run> place;
   private final RunCreation creation;
+  private final ScheduleCommands schedules;
 
   RunWrites(
       Context context,
-      DefinitionsStore definitions,
       Runs runs,
       RunStore store,
       DurableEffects durable,
       RunCoordinator coordinator,
       ReadyQueue queue,
-      RunIds ids,
       IdempotencyKeys keys,
-      Consumer<Run> place) {
+      Consumer<Run> place,
+      RunCreation creation,
+      ScheduleCommands schedules) {
     this.context = context;
     this.runs = runs;
     this.store = store;
@@ -57,8 +60,24 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
     this.queue = queue;
     this.keys = keys;
     this.place = place;
-    this.creation =
-        new RunCreation(context, definitions, runs, store, durable, coordinator, ids, keys);
+    this.creation = creation;
+    this.schedules = schedules;
+  }
+
+  @Override
+  public Future<JsonObject> pauseSchedule(PauseSchedule request) {
+    return schedules.pause(request.scheduleId());
+  }
+
+  @Override
+  public Future<JsonObject> resumeSchedule(ResumeSchedule request) {
+    return schedules.resume(request.scheduleId());
+  }
+
+  /** Answers as {@link #create} does. */
+  @Override
+  public Future<JsonObject> triggerSchedule(TriggerSchedule request) {
+    return schedules.trigger(request.scheduleId());
   }
 
   /**

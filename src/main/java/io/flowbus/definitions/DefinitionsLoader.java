@@ -2,6 +2,7 @@ package io.flowbus.definitions;
 
 import io.flowbus.model.Definitions;
 import io.flowbus.model.JobDef;
+import io.flowbus.model.ScheduleDef;
 import io.flowbus.model.TaskClass;
 import java.io.IOException;
 import java.io.StringReader;
@@ -94,7 +95,7 @@ public final class DefinitionsLoader {
   }
 
   private static Definitions read(Node root, YamlReader reader) {
-    Map<String, Node> top = reader.mapping(root, "", Set.of("tasks", "jobs"));
+    Map<String, Node> top = reader.mapping(root, "", Set.of("tasks", "jobs", "schedules"));
     if (top == null) {
       return null;
     }
@@ -111,7 +112,11 @@ public final class DefinitionsLoader {
     taskNodes.forEach((id, node) -> put(tasks, id, taskReader.read(id, node)));
     JobReader jobReader = new JobReader(reader, tasks, taskNodes.keySet());
     jobNodes.forEach((id, node) -> put(jobs, id, jobReader.read(id, node)));
-    return new Definitions(tasks, jobs);
+    Map<String, ScheduleDef> schedules = new LinkedHashMap<>();
+    ScheduleReader scheduleReader = new ScheduleReader(reader, jobs, jobNodes.keySet());
+    idMapping(top.get("schedules"), "schedules", reader)
+        .forEach((id, node) -> put(schedules, id, scheduleReader.read(id, node)));
+    return new Definitions(tasks, jobs, schedules);
   }
 
   private static Map<String, Node> idMapping(Node node, String path, YamlReader reader) {

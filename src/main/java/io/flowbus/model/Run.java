@@ -19,6 +19,7 @@ public final class Run {
   private final Set<String> secretInputs;
   private final Instant createdAt;
   private final Idempotency idempotency;
+  private final Trigger trigger;
   private final List<StageRun> stages = new ArrayList<>();
   private final Map<String, TaskRun> tasksById = new HashMap<>();
   private final Deliveries deliveries = new Deliveries();
@@ -38,6 +39,7 @@ public final class Run {
     this.secretInputs = Set.copyOf(created.secretInputs());
     this.createdAt = created.at();
     this.idempotency = created.idempotency();
+    this.trigger = created.trigger();
     List<StageDef> defs = plan.job().stages();
     for (int i = 0; i < defs.size(); i++) {
       stages.add(new StageRun(id, i, defs.get(i)));
@@ -54,6 +56,7 @@ public final class Run {
     this.secretInputs = Set.of();
     this.createdAt = createdAt;
     this.idempotency = null;
+    this.trigger = null;
     this.state = RunState.DAMAGED;
     this.error = reason;
     version = 1;
@@ -345,6 +348,11 @@ public final class Run {
 
   public Instant createdAt() {
     return createdAt;
+  }
+
+  /** The schedule that started the run; null if it was asked for over the API. */
+  public Trigger trigger() {
+    return trigger;
   }
 
   /** The idempotency key the run was created with; null if none (or its journal lost it). */

@@ -15,6 +15,7 @@ public sealed interface RunEvent {
   /**
    * @param inputs the job inputs, secrets included: the journal writes {@code ***} in their place
    * @param idempotency the key the run was asked for with; null if none
+   * @param trigger the schedule that started it; null if it was asked for over the API
    */
   record Created(
       Instant at,
@@ -22,8 +23,20 @@ public sealed interface RunEvent {
       RunPlan plan,
       Map<String, String> inputs,
       Set<String> secretInputs,
-      Idempotency idempotency)
+      Idempotency idempotency,
+      Trigger trigger)
       implements RunEvent {
+    /** A run asked for over the API. */
+    public Created(
+        Instant at,
+        String runId,
+        RunPlan plan,
+        Map<String, String> inputs,
+        Set<String> secretInputs,
+        Idempotency idempotency) {
+      this(at, runId, plan, inputs, secretInputs, idempotency, null);
+    }
+
     /** A run asked for without an idempotency key. */
     public Created(
         Instant at,
@@ -31,7 +44,7 @@ public sealed interface RunEvent {
         RunPlan plan,
         Map<String, String> inputs,
         Set<String> secretInputs) {
-      this(at, runId, plan, inputs, secretInputs, null);
+      this(at, runId, plan, inputs, secretInputs, null, null);
     }
   }
 

@@ -106,6 +106,14 @@ public final class DataLayout {
     return !Files.exists(current) && Files.exists(flat) ? flat : current;
   }
 
+  /**
+   * The journal of the schedules: which due times fired and which runs they started. Its folder's
+   * name is no run id, so that it is never taken for a run.
+   */
+  public Path scheduleJournal() {
+    return metaDir().resolve("_schedules").resolve("journal.jsonl");
+  }
+
   /** The definitions last put in force over REST, kept for the next start of the cluster. */
   public Path currentDefinitions() {
     return root.resolve("definitions").resolve("current.yaml");

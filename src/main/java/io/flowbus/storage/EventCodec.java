@@ -6,6 +6,7 @@ import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunState;
 import io.flowbus.model.Secrets;
 import io.flowbus.model.TaskState;
+import io.flowbus.model.Trigger;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -48,6 +49,9 @@ public final class EventCodec {
             new JsonObject()
                 .put("key", e.idempotency().key())
                 .put("fingerprint", e.idempotency().fingerprint()));
+      }
+      if (e.trigger() != null) {
+        json.put("trigger", trigger(e.trigger()));
       }
       return json;
     } else if (event instanceof RunEvent.Started) {
@@ -191,6 +195,7 @@ public final class EventCodec {
       }
     }
     JsonObject keyed = json.getJsonObject("idempotency");
+    JsonObject trigger = json.getJsonObject("trigger");
     return new RunEvent.Created(
         at,
         runId,
@@ -199,7 +204,19 @@ public final class EventCodec {
         secretNames,
         keyed == null
             ? null
-            : new Idempotency(keyed.getString("key"), keyed.getString("fingerprint")));
+            : new Idempotency(keyed.getString("key"), keyed.getString("fingerprint")),
+        trigger == null ? null : trigger(trigger));
+  }
+
+  private static JsonObject trigger(Trigger trigger) {
+    return new JsonObject()
+        .put("schedule", trigger.schedule())
+        .put("due_at", trigger.dueAt() == null ? null : trigger.dueAt().toString());
+  }
+
+  private static Trigger trigger(JsonObject json) {
+    String dueAt = json.getString("due_at");
+    return new Trigger(json.getString("schedule"), dueAt == null ? null : Instant.parse(dueAt));
   }
 
   private static RunEvent spawned(JsonObject json, Instant at, String runId, References refs)

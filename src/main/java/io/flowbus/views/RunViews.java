@@ -14,6 +14,7 @@ import io.flowbus.model.TaskCounts;
 import io.flowbus.model.TaskInputs;
 import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
+import io.flowbus.model.Trigger;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -38,7 +39,17 @@ public final class RunViews {
         .put("ended_at", time(run.endedAt()))
         .put("error", run.error())
         .put("retried", run.retried())
+        .put("trigger", trigger(run.trigger()))
         .put("stages", stages);
+  }
+
+  /**
+   * {@code {"schedule", "due_at"}} of a run a schedule started (due_at null by hand); else null.
+   */
+  static JsonObject trigger(Trigger trigger) {
+    return trigger == null
+        ? null
+        : new JsonObject().put("schedule", trigger.schedule()).put("due_at", time(trigger.dueAt()));
   }
 
   /**

@@ -17,4 +17,22 @@ class OrchestratorProtocolTest {
     assertThat(OrchestratorProtocol.decode(OrchestratorProtocol.encode(plain))).isEqualTo(plain);
     assertThat(plain.idempotencyKey()).isNull();
   }
+
+  @Test
+  void theScheduleRequestsTravelWithTheirScheduleAndKeepTheirKind() {
+    for (OrchestratorRequest request :
+        java.util.List.of(
+            new OrchestratorRequest.ListSchedules(),
+            new OrchestratorRequest.GetSchedule("nightly"),
+            new OrchestratorRequest.PauseSchedule("nightly"),
+            new OrchestratorRequest.ResumeSchedule("nightly"),
+            new OrchestratorRequest.TriggerSchedule("nightly"))) {
+      assertThat(OrchestratorProtocol.decode(OrchestratorProtocol.encode(request)))
+          .isEqualTo(request);
+    }
+    assertThat(new OrchestratorRequest.GetSchedule("nightly"))
+        .isInstanceOf(OrchestratorRequest.Read.class);
+    assertThat(new OrchestratorRequest.TriggerSchedule("nightly"))
+        .isInstanceOf(OrchestratorRequest.Write.class);
+  }
 }

@@ -81,18 +81,12 @@ class IdempotentCreateTest {
     DefinitionsStore definitions =
         new DefinitionsStore(
             vertx, DefinitionsLoader.parse(YAML, "t.yaml"), YAML, data.resolve("defs.yaml"));
+    RunCreation creation =
+        new RunCreation(
+            context, definitions, runs, store, durable, coordinator, new RunIds(clock), keys);
     writes =
         new RunWrites(
-            context,
-            definitions,
-            runs,
-            store,
-            durable,
-            coordinator,
-            queue,
-            new RunIds(clock),
-            keys,
-            run -> {});
+            context, runs, store, durable, coordinator, queue, keys, run -> {}, creation, null);
   }
 
   @AfterEach

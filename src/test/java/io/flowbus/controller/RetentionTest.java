@@ -77,18 +77,13 @@ class RetentionTest {
     DefinitionsStore definitions =
         new DefinitionsStore(
             vertx, DefinitionsLoader.parse(YAML, "t.yaml"), YAML, data.resolve("defs.yaml"));
+    RunCoordinator coordinator = new RunCoordinator(clock, durable);
+    RunCreation creation =
+        new RunCreation(
+            context, definitions, runs, store, durable, coordinator, new RunIds(clock), keys);
     RunWrites writes =
         new RunWrites(
-            context,
-            definitions,
-            runs,
-            store,
-            durable,
-            new RunCoordinator(clock, durable),
-            queue,
-            new RunIds(clock),
-            keys,
-            run -> {});
+            context, runs, store, durable, coordinator, queue, keys, run -> {}, creation, null);
     retention = new Retention(vertx, clock, KEEP, runs, store, writes);
   }
 

@@ -17,6 +17,7 @@ import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunPlan;
 import io.flowbus.model.RunState;
 import io.flowbus.model.TaskState;
+import io.flowbus.model.Trigger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class RunBuilder {
   private final Map<String, String> inputs = new LinkedHashMap<>();
   private Set<String> secretInputs = Set.of("token");
   private Idempotency idempotency;
+  private Trigger trigger;
   private final List<RunEvent> events = new ArrayList<>();
 
   private RunBuilder(RunPlan plan) {
@@ -116,6 +118,12 @@ public final class RunBuilder {
     return this;
   }
 
+  /** Started by schedule {@code schedule} for {@code dueAt} (null: triggered by hand). */
+  public RunBuilder withTrigger(String schedule, java.time.Instant dueAt) {
+    trigger = new Trigger(schedule, dueAt);
+    return this;
+  }
+
   public RunBuilder started() {
     return then(RunEvents.started());
   }
@@ -143,7 +151,7 @@ public final class RunBuilder {
   }
 
   public RunEvent.Created created() {
-    return new RunEvent.Created(T0, id, plan, inputs, secretInputs, idempotency);
+    return new RunEvent.Created(T0, id, plan, inputs, secretInputs, idempotency, trigger);
   }
 
   public Run build() {
