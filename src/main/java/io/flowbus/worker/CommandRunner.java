@@ -23,6 +23,7 @@ final class CommandRunner {
   private final ScheduledExecutorService timer;
   private final TaskSandbox sandbox;
   private final SessionRecords records;
+  private final long pidMax = PidMark.hostPidMax();
 
   /**
    * @param records where running sessions are noted for after a crash; null for nowhere
@@ -56,6 +57,7 @@ final class CommandRunner {
     CappedOutput stdout = sink(spec.stdout(), spec);
     CappedOutput stderr = sink(spec.stderr(), spec);
     long floor = ProcStat.ticksSinceBootFloor();
+    PidMark mark = sandbox.ownSession() ? PidMark.now(pidMax) : null;
     Process process;
     try {
       process = builder.start();
@@ -81,6 +83,7 @@ final class CommandRunner {
             spec,
             sandbox,
             leaderStart,
+            mark,
             stdoutDone,
             stderrDone,
             exited,
