@@ -105,7 +105,9 @@ final class CommandRunner {
    */
   private static CappedOutput sink(Path file, CommandSpec spec) {
     try {
-      Files.createDirectories(file.getParent());
+      if (!Files.isDirectory(file.getParent())) { // no exception thrown and caught when it exists
+        Files.createDirectories(file.getParent());
+      }
       return new CappedOutput(
           new BufferedOutputStream(Files.newOutputStream(file)), spec.logLimit(), spec.secrets());
     } catch (IOException e) {

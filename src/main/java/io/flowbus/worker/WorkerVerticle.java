@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,10 @@ public final class WorkerVerticle extends VerticleBase {
   private final DataLayout layout;
   private final SecretBox secretBox;
   private final MeterRegistry metrics;
+
+  /** The duration timer of each outcome, registered once (a lookup per task costs). */
+  private final Map<AttemptState, Timer> durations = new EnumMap<>(AttemptState.class);
+
   private final Membership membership;
   private final Map<String, RunningTask> running = new HashMap<>();
   private boolean draining;
@@ -192,10 +197,14 @@ public final class WorkerVerticle extends VerticleBase {
     String error = Secrets.mask(outcome.error(), r.task.secrets());
     running.remove(r.task.key());
     TaskAssignment t = r.task;
-    Timer.builder("flowbus.task.duration")
-        .description("How long task attempts ran on this node")
-        .tag("outcome", outcome.state().name())
-        .register(metrics)
+    durations
+        .computeIfAbsent(
+            outcome.state(),
+            state ->
+                Timer.builder("flowbus.task.duration")
+                    .description("How long task attempts ran on this node")
+                    .tag("outcome", state.name())
+                    .register(metrics))
         .record(Duration.ofNanos(System.nanoTime() - r.startedNanos));
     LOG.atInfo()
         .addKeyValue("run_id", t.runId())
