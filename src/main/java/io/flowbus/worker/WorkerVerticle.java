@@ -49,6 +49,9 @@ public final class WorkerVerticle extends VerticleBase {
   private final MeterRegistry metrics;
 
   /** The duration timer of each outcome, registered once (a lookup per task costs). */
+  /** Whether this node orchestrates, as of the last change of members. */
+  private volatile boolean leaderHere;
+
   private final Map<AttemptState, Timer> durations = new EnumMap<>(AttemptState.class);
 
   private final Membership membership;
@@ -87,7 +90,8 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    outbox = new ResultOutbox(vertx);
+    leaderHere = membership.isLeader();
+    outbox = new ResultOutbox(vertx, () -> leaderHere);
     launch = new TaskLaunch(layout, config.binDir(), config.taskLogLimit(), System.getenv());
     pumps = Executors.newCachedThreadPool(daemon("flowbus-output"));
     timer = Executors.newSingleThreadScheduledExecutor(daemon("flowbus-task-timer"));
@@ -98,7 +102,12 @@ public final class WorkerVerticle extends VerticleBase {
     Gauge.builder("flowbus.worker.slots.free", running, r -> config.slots() - r.size())
         .description("Task slots of this node free")
         .register(metrics);
-    membership.onChange(context, outbox::resendAll);
+    membership.onChange(
+        context,
+        () -> {
+          leaderHere = membership.isLeader();
+          outbox.resendAll();
+        });
     DurableConsumers consumers = new DurableConsumers(vertx);
     // before any task is taken: what a crashed earlier life of this node left running is stopped
     return vertx
