@@ -1,9 +1,7 @@
 package io.flowbus.worker;
 
-import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,19 +98,12 @@ final class CommandRunner {
   }
 
   /**
-   * The log file, capped and masked. A log that cannot be created (a full volume) still takes the
-   * output, drops it and says why: the task runs, and is not killed by a broken pipe.
+   * The log file, capped and masked, made when the first byte comes. A log that cannot be made or
+   * written (a full volume) still takes the output, drops it and says why: the task runs, and is
+   * not killed by a broken pipe.
    */
   private static CappedOutput sink(Path file, CommandSpec spec) {
-    try {
-      if (!Files.isDirectory(file.getParent())) { // no exception thrown and caught when it exists
-        Files.createDirectories(file.getParent());
-      }
-      return new CappedOutput(
-          new BufferedOutputStream(Files.newOutputStream(file)), spec.logLimit(), spec.secrets());
-    } catch (IOException e) {
-      return CappedOutput.failed(e);
-    }
+    return new CappedOutput(new LazyFileOutput(file), spec.logLimit(), spec.secrets());
   }
 
   /** The JDK says "Cannot run program ...: error=13, Permission denied": keep the useful part. */
