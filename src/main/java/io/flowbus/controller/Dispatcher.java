@@ -1,6 +1,5 @@
 package io.flowbus.controller;
 
-import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.NodeInfo;
 import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.model.AttemptKey;
@@ -12,7 +11,6 @@ import io.flowbus.model.TaskKind;
 import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.time.Clock;
@@ -148,12 +146,8 @@ final class Dispatcher {
     pool.assign(worker.id, key);
     OnTheirWay.Sent sent = new OnTheirWay.Sent(worker.id, key, task.stage());
     starting.add(sent);
-    vertx
-        .eventBus()
-        .request(
-            Addresses.workerTasks(worker.id),
-            assignment.toJson(),
-            new DeliveryOptions().setSendTimeout(ASSIGN_TIMEOUT_MS))
+    workers
+        .assign(worker.id, assignment.toJson(), ASSIGN_TIMEOUT_MS)
         .onComplete(
             ar -> {
               if (!starting.remove(sent)) {

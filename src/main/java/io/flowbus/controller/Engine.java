@@ -48,7 +48,7 @@ final class Engine {
     ids = new RunIds(clock);
     keys = new IdempotencyKeys(clock);
     ReadyQueue queue = new ReadyQueue();
-    WorkerClient workers = new WorkerClient(vertx);
+    WorkerClient workers = new WorkerClient(vertx, membership.selfId());
     RunEffects visible = new RunEffects(vertx, clock, runs, queue, workers, metrics);
     DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible);
     RunCoordinator coordinator = new RunCoordinator(clock, durable);

@@ -17,9 +17,25 @@ final class WorkerClient {
   private static final long INVENTORY_TIMEOUT_MS = 3_000;
 
   private final Vertx vertx;
+  private final String selfId;
 
-  WorkerClient(Vertx vertx) {
+  /**
+   * @param selfId this node: a message to its own worker stays in the process (the cluster's lookup
+   *     of the address's nodes is skipped), still a request-reply over the event bus
+   */
+  WorkerClient(Vertx vertx, String selfId) {
     this.vertx = vertx;
+    this.selfId = selfId;
+  }
+
+  /** Hands an assignment to the node's worker; the reply says whether it took it. */
+  Future<Message<Object>> assign(String node, JsonObject assignment, long timeoutMs) {
+    return vertx
+        .eventBus()
+        .request(
+            Addresses.workerTasks(node),
+            assignment,
+            new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(node.equals(selfId)));
   }
 
   /** Asks the node to stop the attempt; a failure to reach it is logged only. */

@@ -27,7 +27,9 @@ public final class Workspace {
    * the volume stays the engine's; -1 keeps the engine's user.
    */
   public void create(int uid, int gid) throws IOException {
-    Files.createDirectories(root);
+    if (!Files.isDirectory(root)) { // createDirectories throws and catches on one that exists
+      Files.createDirectories(root);
+    }
     if (uid < 0
         || ((Integer) Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS) == uid
             && (Integer) Files.getAttribute(root, "unix:gid", LinkOption.NOFOLLOW_LINKS) == gid)) {

@@ -78,13 +78,6 @@ final class CappedOutput extends OutputStream {
     return failure.getMessage() != null ? failure.getMessage() : failure.toString();
   }
 
-  /** A sink for a log that could not even be created: it drains and reports {@code cause}. */
-  static CappedOutput failed(IOException cause) {
-    CappedOutput out = new CappedOutput(OutputStream.nullOutputStream(), 0, List.of());
-    out.failure = cause;
-    return out;
-  }
-
   @Override
   public synchronized void flush() {
     if (!closed && failure == null) {

@@ -1,9 +1,7 @@
 package io.flowbus.worker;
 
-import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +21,7 @@ final class CommandRunner {
   private final ScheduledExecutorService timer;
   private final TaskSandbox sandbox;
   private final SessionRecords records;
+  private final long pidMax = PidMark.hostPidMax();
 
   /**
    * @param records where running sessions are noted for after a crash; null for nowhere
@@ -56,6 +55,7 @@ final class CommandRunner {
     CappedOutput stdout = sink(spec.stdout(), spec);
     CappedOutput stderr = sink(spec.stderr(), spec);
     long floor = ProcStat.ticksSinceBootFloor();
+    PidMark mark = sandbox.ownSession() ? PidMark.now(pidMax) : null;
     Process process;
     try {
       process = builder.start();
@@ -81,6 +81,7 @@ final class CommandRunner {
             spec,
             sandbox,
             leaderStart,
+            mark,
             stdoutDone,
             stderrDone,
             exited,
@@ -97,17 +98,12 @@ final class CommandRunner {
   }
 
   /**
-   * The log file, capped and masked. A log that cannot be created (a full volume) still takes the
-   * output, drops it and says why: the task runs, and is not killed by a broken pipe.
+   * The log file, capped and masked, made when the first byte comes. A log that cannot be made or
+   * written (a full volume) still takes the output, drops it and says why: the task runs, and is
+   * not killed by a broken pipe.
    */
   private static CappedOutput sink(Path file, CommandSpec spec) {
-    try {
-      Files.createDirectories(file.getParent());
-      return new CappedOutput(
-          new BufferedOutputStream(Files.newOutputStream(file)), spec.logLimit(), spec.secrets());
-    } catch (IOException e) {
-      return CappedOutput.failed(e);
-    }
+    return new CappedOutput(new LazyFileOutput(file), spec.logLimit(), spec.secrets());
   }
 
   /** The JDK says "Cannot run program ...: error=13, Permission denied": keep the useful part. */

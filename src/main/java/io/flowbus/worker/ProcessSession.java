@@ -28,14 +28,16 @@ final class ProcessSession {
 
   private final long sid;
   private final long leaderStart;
+  private final PidMark mark;
   private final CompletableFuture<Integer> done = new CompletableFuture<>();
   private final int found;
   private final long killAt;
   private boolean killed;
 
-  private ProcessSession(long sid, long leaderStart, int found, Duration grace) {
+  private ProcessSession(long sid, long leaderStart, PidMark mark, int found, Duration grace) {
     this.sid = sid;
     this.leaderStart = leaderStart;
+    this.mark = mark;
     this.found = found;
     this.killAt = System.nanoTime() + grace.toNanos();
   }
@@ -47,11 +49,20 @@ final class ProcessSession {
    */
   static CompletableFuture<Integer> stop(
       long sid, long leaderStart, Duration grace, ScheduledExecutorService timer) {
-    List<ProcStat> members = members(sid, leaderStart);
+    return stop(sid, leaderStart, null, grace, timer);
+  }
+
+  /**
+   * The same, for a session whose leader started after {@code mark} (null when not known): only the
+   * processes started since are read.
+   */
+  static CompletableFuture<Integer> stop(
+      long sid, long leaderStart, PidMark mark, Duration grace, ScheduledExecutorService timer) {
+    List<ProcStat> members = members(sid, leaderStart, mark);
     if (members.isEmpty()) {
       return CompletableFuture.completedFuture(0);
     }
-    ProcessSession session = new ProcessSession(sid, leaderStart, members.size(), grace);
+    ProcessSession session = new ProcessSession(sid, leaderStart, mark, members.size(), grace);
     signal(members, false);
     session.schedule(timer);
     return session.done;
@@ -62,13 +73,15 @@ final class ProcessSession {
    * leader that has not yet made its session (a stop right after the start) is one of them: it is
    * signalled like the others, or a stop that early would be lost.
    */
-  static List<ProcStat> members(long sid, long leaderStart) {
+  static List<ProcStat> members(long sid, long leaderStart, PidMark mark) {
     ProcStat leader = ProcStat.read(sid);
     if (leader != null && leader.startTime() != leaderStart) {
       return List.of();
     }
     List<ProcStat> members =
-        ProcStat.session(sid).stream().filter(p -> p.startTime() >= leaderStart).toList();
+        ProcStat.session(sid, mark == null ? null : mark.since()).stream()
+            .filter(p -> p.startTime() >= leaderStart)
+            .toList();
     if (leader != null && leader.session() != sid && leader.alive()) {
       return Stream.concat(Stream.of(leader), members.stream()).toList();
     }
@@ -84,7 +97,7 @@ final class ProcessSession {
   }
 
   private void poll(ScheduledExecutorService timer) {
-    List<ProcStat> left = members(sid, leaderStart);
+    List<ProcStat> left = members(sid, leaderStart, mark);
     if (left.isEmpty()) {
       done.complete(found);
       return;

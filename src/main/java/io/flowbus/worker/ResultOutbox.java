@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +32,18 @@ final class ResultOutbox {
   private static final long SEND_TIMEOUT_MS = 5_000;
 
   private final Vertx vertx;
+  private final BooleanSupplier orchestratorHere;
   private final Map<String, TaskResult> pending = new LinkedHashMap<>();
   private final Map<String, Integer> chains = new java.util.HashMap<>();
   private Promise<Void> emptied;
 
-  ResultOutbox(Vertx vertx) {
+  /**
+   * @param orchestratorHere whether this node orchestrates: a result then stays in the process (the
+   *     cluster's lookup of the address's nodes is skipped), still a request-reply over the bus
+   */
+  ResultOutbox(Vertx vertx, BooleanSupplier orchestratorHere) {
     this.vertx = vertx;
+    this.orchestratorHere = orchestratorHere;
   }
 
   void send(TaskResult result) {
@@ -63,7 +70,9 @@ final class ResultOutbox {
         .request(
             Addresses.ORCHESTRATOR_RESULTS,
             result.toJson(),
-            new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MS))
+            new DeliveryOptions()
+                .setSendTimeout(SEND_TIMEOUT_MS)
+                .setLocalOnly(orchestratorHere.getAsBoolean()))
         .onSuccess(reply -> acknowledged(result))
         .onFailure(
             e -> {

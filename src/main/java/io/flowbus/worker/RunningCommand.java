@@ -33,6 +33,7 @@ final class RunningCommand {
   private final CommandSpec spec;
   private final TaskSandbox sandbox;
   private final Long leaderStart;
+  private final PidMark mark;
   private final ScheduledExecutorService timer;
   private final CompletableFuture<CommandOutcome> outcome = new CompletableFuture<>();
   private final ScheduledFuture<?> timeout;
@@ -44,12 +45,14 @@ final class RunningCommand {
   /**
    * @param leaderStart the start time of the process, which leads a session of its own; null when
    *     it does not
+   * @param mark taken before the process started (see {@link PidMark}); null when not known
    */
   RunningCommand(
       Process process,
       CommandSpec spec,
       TaskSandbox sandbox,
       Long leaderStart,
+      PidMark mark,
       CompletableFuture<Void> stdoutDone,
       CompletableFuture<Void> stderrDone,
       CompletableFuture<Integer> exited,
@@ -59,6 +62,7 @@ final class RunningCommand {
     this.spec = spec;
     this.sandbox = sandbox;
     this.leaderStart = leaderStart;
+    this.mark = mark;
     this.timer = timer;
     this.sinks = sinks;
     this.timeout =
@@ -123,7 +127,7 @@ final class RunningCommand {
       sessionEnd =
           leaderStart == null
               ? CompletableFuture.completedFuture(0)
-              : ProcessSession.stop(process.pid(), leaderStart, spec.stopGrace(), timer);
+              : ProcessSession.stop(process.pid(), leaderStart, mark, spec.stopGrace(), timer);
     }
     return sessionEnd;
   }

@@ -19,15 +19,17 @@ final class TaskLaunch {
   static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
   private final DataLayout layout;
-  private final Path binDir;
   private final long logLimit;
   private final Map<String, String> environment;
 
+  /** What every task's environment starts from, made once: a copy per task costs enough. */
+  private final Map<String, String> base;
+
   TaskLaunch(DataLayout layout, Path binDir, long logLimit, Map<String, String> environment) {
     this.layout = layout;
-    this.binDir = binDir;
     this.logLimit = logLimit;
     this.environment = Map.copyOf(environment);
+    this.base = baseEnvironment(this.environment, binDir);
   }
 
   /** The command to run, or an {@link IllegalArgumentException} naming what is missing. */
@@ -58,8 +60,8 @@ final class TaskLaunch {
         STOP_GRACE);
   }
 
-  private Map<String, String> environmentOf(TaskAssignment task, Path workspace) {
-    Map<String, String> env = new HashMap<>(environment);
+  private static Map<String, String> baseEnvironment(Map<String, String> node, Path binDir) {
+    Map<String, String> env = new HashMap<>(node);
     // the node's own settings (an API key among them) are not the task's business
     env.keySet().removeIf(name -> name.startsWith("FLOWBUS_"));
     String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -67,6 +69,11 @@ final class TaskLaunch {
       path = binDir + File.pathSeparator + path;
     }
     env.put("PATH", path);
+    return Map.copyOf(env);
+  }
+
+  private Map<String, String> environmentOf(TaskAssignment task, Path workspace) {
+    Map<String, String> env = new HashMap<>(base);
     env.put("FLOWBUS_RUN_ID", task.runId());
     env.put("FLOWBUS_RUN_DIR", workspace.toString());
     env.put("FLOWBUS_STAGE_INDEX", Integer.toString(task.stage()));
@@ -75,8 +82,6 @@ final class TaskLaunch {
     env.put("FLOWBUS_ATTEMPT", Integer.toString(task.attempt()));
     if (task.kind() == TaskKind.TASK) {
       env.put("FLOWBUS_TASK_INDEX", Integer.toString(task.index()));
-    } else {
-      env.remove("FLOWBUS_TASK_INDEX");
     }
     return env;
   }

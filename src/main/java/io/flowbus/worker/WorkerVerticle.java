@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,13 @@ public final class WorkerVerticle extends VerticleBase {
   private final DataLayout layout;
   private final SecretBox secretBox;
   private final MeterRegistry metrics;
+
+  /** The duration timer of each outcome, registered once (a lookup per task costs). */
+  /** Whether this node orchestrates, as of the last change of members. */
+  private volatile boolean leaderHere;
+
+  private final Map<AttemptState, Timer> durations = new EnumMap<>(AttemptState.class);
+
   private final Membership membership;
   private final Map<String, RunningTask> running = new HashMap<>();
   private boolean draining;
@@ -82,7 +90,8 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    outbox = new ResultOutbox(vertx);
+    leaderHere = membership.isLeader();
+    outbox = new ResultOutbox(vertx, () -> leaderHere);
     launch = new TaskLaunch(layout, config.binDir(), config.taskLogLimit(), System.getenv());
     pumps = Executors.newCachedThreadPool(daemon("flowbus-output"));
     timer = Executors.newSingleThreadScheduledExecutor(daemon("flowbus-task-timer"));
@@ -93,7 +102,12 @@ public final class WorkerVerticle extends VerticleBase {
     Gauge.builder("flowbus.worker.slots.free", running, r -> config.slots() - r.size())
         .description("Task slots of this node free")
         .register(metrics);
-    membership.onChange(context, outbox::resendAll);
+    membership.onChange(
+        context,
+        () -> {
+          leaderHere = membership.isLeader();
+          outbox.resendAll();
+        });
     DurableConsumers consumers = new DurableConsumers(vertx);
     // before any task is taken: what a crashed earlier life of this node left running is stopped
     return vertx
@@ -192,10 +206,14 @@ public final class WorkerVerticle extends VerticleBase {
     String error = Secrets.mask(outcome.error(), r.task.secrets());
     running.remove(r.task.key());
     TaskAssignment t = r.task;
-    Timer.builder("flowbus.task.duration")
-        .description("How long task attempts ran on this node")
-        .tag("outcome", outcome.state().name())
-        .register(metrics)
+    durations
+        .computeIfAbsent(
+            outcome.state(),
+            state ->
+                Timer.builder("flowbus.task.duration")
+                    .description("How long task attempts ran on this node")
+                    .tag("outcome", state.name())
+                    .register(metrics))
         .record(Duration.ofNanos(System.nanoTime() - r.startedNanos));
     LOG.atInfo()
         .addKeyValue("run_id", t.runId())

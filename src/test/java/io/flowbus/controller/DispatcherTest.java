@@ -141,7 +141,7 @@ class DispatcherTest {
         clock,
         runs,
         new ReadyQueue(),
-        new WorkerClient(vertx),
+        new WorkerClient(vertx, "orchestrator-node"),
         new RunCoordinator(clock, effects));
   }
 

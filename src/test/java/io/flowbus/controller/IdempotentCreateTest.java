@@ -73,7 +73,7 @@ class IdempotentCreateTest {
             clock,
             runs,
             queue,
-            new WorkerClient(vertx),
+            new WorkerClient(vertx, "orchestrator-node"),
             new OrchestratorMetrics(new SimpleMeterRegistry()));
     DurableEffects durable =
         new DurableEffects(context, new FaultyEventStore(writer, store, () -> failing), visible);

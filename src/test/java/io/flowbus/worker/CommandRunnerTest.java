@@ -510,10 +510,22 @@ class CommandRunnerTest {
     stdout = tmp.resolve("a").resolve("b").resolve("out.log");
     stderr = tmp.resolve("a").resolve("b").resolve("err.log");
 
-    outcomeOf(start(spec(List.of("true"))));
+    outcomeOf(start(spec(List.of("sh", "-c", "echo out; echo err >&2"))));
 
-    assertThat(stdout).exists();
-    assertThat(stderr).exists();
+    assertThat(stdout).hasContent("out");
+    assertThat(stderr).hasContent("err");
+  }
+
+  @Test
+  void aTaskThatWritesNothingLeavesNoLogFile() throws Exception {
+    stdout = tmp.resolve("quiet").resolve("out.log");
+    stderr = tmp.resolve("quiet").resolve("err.log");
+
+    CommandOutcome outcome = outcomeOf(start(spec(List.of("true"))));
+
+    assertThat(outcome.state()).isEqualTo(AttemptState.SUCCEEDED);
+    assertThat(stdout).doesNotExist();
+    assertThat(stderr).doesNotExist();
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -596,7 +608,8 @@ class CommandRunnerTest {
     return file;
   }
 
+  /** A log as it is served: no file (the task wrote nothing there) reads as empty. */
   private static String read(Path file) throws IOException {
-    return Files.readString(file, StandardCharsets.UTF_8);
+    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
   }
 }

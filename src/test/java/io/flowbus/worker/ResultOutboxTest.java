@@ -38,7 +38,7 @@ class ResultOutboxTest {
                 m.reply(new JsonObject().put("applied", true));
               }
             });
-    ResultOutbox outbox = new ResultOutbox(vertx);
+    ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
     TaskResult result =
         new TaskResult("r", "s0-t0", 1, "n1", AttemptState.SUCCEEDED, 0, null, null);
 
@@ -61,7 +61,7 @@ class ResultOutboxTest {
               tries.incrementAndGet();
               m.fail(500, "{\"status\":500,\"detail\":\"cannot take in (reference 1a2b3c4d)\"}");
             });
-    ResultOutbox outbox = new ResultOutbox(vertx);
+    ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
     TaskResult result =
         new TaskResult("r", "s0-t0", 1, "n1", AttemptState.SUCCEEDED, 0, null, null);
 
