@@ -24,6 +24,8 @@ record StageProgress(
     Instant firstSeen,
     long doneAtFirstSeen,
     Instant lastChange) {
+  /** A rate measured over less time than this says more about chance than about the stage. */
+  static final Duration MIN_WINDOW = Duration.ofSeconds(1);
 
   /** The stage as {@code json} shows it at {@code now}, after {@code before} (null: first seen). */
   static StageProgress of(JsonObject json, StageProgress before, Instant now) {
@@ -53,15 +55,15 @@ record StageProgress(
   }
 
   /**
-   * Instances done per second since the stage was first seen, or a negative number if unknown (or
-   * meaningless: a stage of one task).
+   * Instances done per second since the stage was first seen, or a negative number while unknown
+   * (less than {@link #MIN_WINDOW} measured) or meaningless (a stage of one task).
    */
   double rate() {
     if (firstSeen == null || done <= doneAtFirstSeen || total <= 1) {
       return -1;
     }
     long millis = Duration.between(firstSeen, lastChange).toMillis();
-    return millis <= 0 ? -1 : (done - doneAtFirstSeen) * 1000.0 / millis;
+    return millis < MIN_WINDOW.toMillis() ? -1 : (done - doneAtFirstSeen) * 1000.0 / millis;
   }
 
   /** The time left at the present rate, or null while unknown or once nothing is left. */

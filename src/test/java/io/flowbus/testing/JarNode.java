@@ -88,6 +88,29 @@ public final class JarNode implements AutoCloseable {
   public static Result run(Path workDir, List<String> args) {
     List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
     command.addAll(args);
+    return runToEnd(workDir, command);
+  }
+
+  /**
+   * Runs the jar to its end in a pseudo-terminal, as from a shell in a terminal window: {@code
+   * script} (util-linux) gives it one and answers its exit code. Output as the terminal got it.
+   */
+  public static Result runInTerminal(Path workDir, List<String> args) {
+    StringBuilder line = new StringBuilder(quote(javaBin()) + " -jar " + quote(jar().toString()));
+    args.forEach(a -> line.append(' ').append(quote(a)));
+    return runToEnd(workDir, List.of("script", "-qfec", line.toString(), "/dev/null"));
+  }
+
+  /** Whether {@link #runInTerminal} can run here. */
+  public static boolean canRunInTerminal() {
+    return Files.isExecutable(Path.of("/usr/bin/script"));
+  }
+
+  private static String quote(String arg) {
+    return "'" + arg.replace("'", "'\\''") + "'";
+  }
+
+  private static Result runToEnd(Path workDir, List<String> command) {
     try {
       Files.createDirectories(workDir);
       Process p =
