@@ -14,7 +14,7 @@ import org.jline.utils.Display;
  * ETA), redrawn in place by JLine's {@link Display}, which writes only what changed.
  */
 final class TerminalProgress implements ProgressView {
-  private static final Size FALLBACK = new Size(80, 24);
+  private static final Size FALLBACK = Size.of(80, 24);
   private static final int NAME_WIDTH = 20;
   private static final int MAX_BAR = 30;
 
@@ -48,7 +48,7 @@ final class TerminalProgress implements ProgressView {
     if (size == null || size.getColumns() <= 0 || size.getRows() <= 0) {
       size = FALLBACK;
     }
-    return new Size(size.getColumns(), Math.max(size.getRows(), lines + 1));
+    return Size.of(size.getColumns(), Math.max(size.getRows(), lines + 1));
   }
 
   List<AttributedString> lines(RunProgress run, int columns) {

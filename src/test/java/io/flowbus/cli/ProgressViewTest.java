@@ -78,7 +78,7 @@ class ProgressViewTest {
             .system(false)
             .streams(new ByteArrayInputStream(new byte[0]), screen)
             .type("xterm-256color")
-            .size(new Size(100, 24))
+            .size(Size.of(100, 24))
             .build();
     TerminalProgress view = new TerminalProgress(terminal);
 
@@ -118,7 +118,7 @@ class ProgressViewTest {
             .system(false)
             .streams(new ByteArrayInputStream(new byte[0]), screen)
             .type("xterm")
-            .size(new Size(0, 0))
+            .size(Size.of(0, 0))
             .build();
     run.onRun(
         run("RUNNING", stage(0, "Count", "RUNNING", 4, 1, 0), stage(1, "Sum", "RUNNING", 1, 0, 0)));
