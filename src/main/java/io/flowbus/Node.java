@@ -201,15 +201,17 @@ public final class Node {
         .onComplete(ar -> LOG.info("node {} left the cluster", nodeId));
   }
 
-  /** Stops from a thread that is not Vert.x's, as a shutdown hook does. */
-  public void stopAndWait() {
+  /** Stops from a thread that is not Vert.x's, as a shutdown hook does; whether it went cleanly. */
+  public boolean stopAndWait() {
     try {
       stop()
           .toCompletionStage()
           .toCompletableFuture()
           .get(config.drainTimeout().toSeconds() + 60, TimeUnit.SECONDS);
+      return true;
     } catch (Exception e) {
       LOG.warn("node {} did not stop cleanly: {}", nodeId, e.toString());
+      return false;
     }
   }
 }

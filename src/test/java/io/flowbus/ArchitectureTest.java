@@ -33,6 +33,8 @@ class ArchitectureTest {
         .consideringOnlyDependenciesInLayers()
         .layer("Main")
         .definedBy("io.flowbus")
+        .layer("Cli")
+        .definedBy("io.flowbus.cli..")
         .layer("Api")
         .definedBy("io.flowbus.api..")
         .layer("Controller")
@@ -53,6 +55,8 @@ class ArchitectureTest {
         .definedBy("io.flowbus.model..")
         .whereLayer("Main")
         .mayNotBeAccessedByAnyLayer()
+        .whereLayer("Cli")
+        .mayOnlyBeAccessedByLayers("Main")
         .whereLayer("Api")
         .mayOnlyBeAccessedByLayers("Main")
         .whereLayer("Controller")
@@ -66,7 +70,7 @@ class ArchitectureTest {
         .whereLayer("Storage")
         .mayOnlyBeAccessedByLayers("Main", "Api", "Controller", "Worker")
         .whereLayer("Definitions")
-        .mayOnlyBeAccessedByLayers("Main", "Api", "Controller", "Cluster", "Storage")
+        .mayOnlyBeAccessedByLayers("Main", "Cli", "Api", "Controller", "Cluster", "Storage")
         .check(CLASSES);
   }
 

@@ -24,6 +24,11 @@ import picocli.CommandLine.Option;
       "Starts a flowbus node. Nodes started with the same settings form one cluster by themselves.",
       "Each option also reads the environment variable named in brackets, and the key of the"
           + " same name in the --settings file."
+    },
+    footer = {
+      "",
+      "This is flowbus node, also what runs without a command. The other commands (validate, run,"
+          + " runs, status, logs, cancel, pause, resume, retry): flowbus help"
     })
 public final class NodeOptions {
   @Option(

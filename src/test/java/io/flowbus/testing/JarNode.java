@@ -1,7 +1,9 @@
 package io.flowbus.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,9 @@ import org.awaitility.Awaitility;
 
 /** {@code java -jar target/flowbus.jar} as a separate process, as a user starts it. */
 public final class JarNode implements AutoCloseable {
+  /** How long {@link #run} waits for the jar to exit: generous, for a loaded CI machine. */
+  public static final Duration RUN_LIMIT = Duration.ofSeconds(180);
+
   private final Process process;
   private final String host;
   private final int port;
@@ -88,23 +93,67 @@ public final class JarNode implements AutoCloseable {
   public static Result run(Path workDir, List<String> args) {
     List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
     command.addAll(args);
+    return runToEnd(workDir, command);
+  }
+
+  /**
+   * Runs the jar to its end in a pseudo-terminal, as from a shell in a terminal window: {@code
+   * script} (util-linux) gives it one and answers its exit code. Output as the terminal got it.
+   */
+  public static Result runInTerminal(Path workDir, List<String> args) {
+    StringBuilder line = new StringBuilder(quote(javaBin()) + " -jar " + quote(jar().toString()));
+    args.forEach(a -> line.append(' ').append(quote(a)));
+    return runToEnd(workDir, List.of("script", "-qfec", line.toString(), "/dev/null"));
+  }
+
+  /** Whether {@link #runInTerminal} can run here. */
+  public static boolean canRunInTerminal() {
+    return Files.isExecutable(Path.of("/usr/bin/script"));
+  }
+
+  private static String quote(String arg) {
+    return "'" + arg.replace("'", "'\\''") + "'";
+  }
+
+  /**
+   * Runs {@code command} to its end, at most {@link #RUN_LIMIT}: its output is read on a thread of
+   * its own, so that a process that never ends fails the test with what it printed.
+   */
+  private static Result runToEnd(Path workDir, List<String> command) {
     try {
       Files.createDirectories(workDir);
       Process p =
           new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
-      String out =
-          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (InputStream in = p.getInputStream()) {
+                  in.transferTo(out);
+                } catch (IOException e) {
+                  // the process is gone: its output ends here
+                }
+              });
+      reader.start();
+      if (!p.waitFor(RUN_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        throw new IllegalStateException("the jar did not exit: " + out);
+        reader.join(Duration.ofSeconds(10).toMillis());
+        throw new IllegalStateException(
+            "the jar did not exit within " + RUN_LIMIT + ": " + command + "\n" + text(out));
       }
-      return new Result(p.exitValue(), out);
+      reader.join();
+      return new Result(p.exitValue(), text(out));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String text(ByteArrayOutputStream out) {
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** How a finished process ended. */
