@@ -193,7 +193,8 @@ class NotificationsTest {
           ReadyQueue queue = new ReadyQueue();
           OrchestratorMetrics metrics = new OrchestratorMetrics(new SimpleMeterRegistry());
           RunEffects visible =
-              new RunEffects(vertx, clock, runs, queue, new WorkerClient(vertx), metrics);
+              new RunEffects(
+                  vertx, clock, runs, queue, new WorkerClient(vertx, "orchestrator-node"), metrics);
           DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible);
           coordinator = new RunCoordinator(clock, durable);
           WebhookSender sender = new WebhookSender(vertx, WebhookSecret.of(SECRET), ms(2000));

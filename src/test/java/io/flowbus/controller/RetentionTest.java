@@ -71,7 +71,7 @@ class RetentionTest {
             clock,
             runs,
             queue,
-            new WorkerClient(vertx),
+            new WorkerClient(vertx, "orchestrator-node"),
             new OrchestratorMetrics(new SimpleMeterRegistry()));
     DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible);
     DefinitionsStore definitions =
