@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -78,125 +79,9 @@ public final class NodeOptions {
       description = "[FLOWBUS_SLOTS] tasks this worker runs at once (default: the CPU count)")
   Integer slots;
 
-  @Option(
-      names = "--cluster-name",
-      paramLabel = "NAME",
-      defaultValue = "${env:FLOWBUS_CLUSTER_NAME:-flowbus}",
-      description =
-          "[FLOWBUS_CLUSTER_NAME] nodes join only a cluster of this name (default: ${DEFAULT-VALUE})")
-  String clusterName;
+  @Mixin final ClusterOptions cluster = new ClusterOptions();
 
-  @Option(
-      names = "--cluster-members",
-      paramLabel = "HOSTS",
-      defaultValue = "${env:FLOWBUS_CLUSTER_MEMBERS}",
-      description =
-          "[FLOWBUS_CLUSTER_MEMBERS] comma-separated host[:port] of nodes to join across hosts"
-              + " (default: every node on this host, over loopback)")
-  String clusterMembers;
-
-  @Option(
-      names = "--cluster-host",
-      paramLabel = "HOST",
-      defaultValue = "${env:FLOWBUS_CLUSTER_HOST}",
-      description = "[FLOWBUS_CLUSTER_HOST] address to bind cluster and event-bus traffic to")
-  String clusterHost;
-
-  @Option(
-      names = "--cluster-public-host",
-      paramLabel = "HOST",
-      defaultValue = "${env:FLOWBUS_CLUSTER_PUBLIC_HOST}",
-      description =
-          "[FLOWBUS_CLUSTER_PUBLIC_HOST] address other nodes reach this one at, if not --cluster-host (NAT)")
-  String clusterPublicHost;
-
-  @Option(
-      names = "--cluster-interface",
-      paramLabel = "PATTERN",
-      defaultValue = "${env:FLOWBUS_CLUSTER_INTERFACE}",
-      description =
-          "[FLOWBUS_CLUSTER_INTERFACE] interface pattern to bind to, e.g. 172.28.0.* on a compose network")
-  String clusterInterface;
-
-  @Option(
-      names = "--cluster-port",
-      paramLabel = "PORT",
-      defaultValue = "${env:FLOWBUS_CLUSTER_PORT:-5701}",
-      description =
-          "[FLOWBUS_CLUSTER_PORT] first cluster (Hazelcast) port; the next free one is taken (default: ${DEFAULT-VALUE})")
-  int clusterPort;
-
-  @Option(
-      names = "--event-bus-port",
-      paramLabel = "PORT",
-      defaultValue = "${env:FLOWBUS_EVENT_BUS_PORT:-0}",
-      description =
-          "[FLOWBUS_EVENT_BUS_PORT] event-bus port, 0 for any free one (default: ${DEFAULT-VALUE})")
-  int eventBusPort;
-
-  @Option(
-      names = "--kubernetes-service-dns",
-      paramLabel = "NAME",
-      defaultValue = "${env:FLOWBUS_KUBERNETES_SERVICE_DNS}",
-      description =
-          "[FLOWBUS_KUBERNETES_SERVICE_DNS] headless Service to discover nodes with on Kubernetes,"
-              + " e.g. flowbus.default.svc.cluster.local")
-  String kubernetesServiceDns;
-
-  @Option(
-      names = "--api-key",
-      paramLabel = "KEY",
-      defaultValue = "${env:FLOWBUS_API_KEY}",
-      description =
-          "[FLOWBUS_API_KEY] a key with every right (admin); once a key is set, every /api"
-              + " request needs one in header X-API-Key")
-  String apiKey;
-
-  @Option(
-      names = "--api-key-file",
-      paramLabel = "FILE",
-      defaultValue = "${env:FLOWBUS_API_KEY_FILE}",
-      description =
-          "[FLOWBUS_API_KEY_FILE] read the API key from the first line of this file instead;"
-              + " unlike --api-key it is not in the node's environment")
-  String apiKeyFile;
-
-  @Option(
-      names = "--api-keys-file",
-      paramLabel = "FILE",
-      defaultValue = "${env:FLOWBUS_API_KEYS_FILE}",
-      description =
-          "[FLOWBUS_API_KEYS_FILE] more API keys, one '<key> <role>' per line, role read,"
-              + " operate or admin")
-  String apiKeysFile;
-
-  @Option(
-      names = "--metrics-public",
-      paramLabel = "BOOL",
-      defaultValue = "${env:FLOWBUS_METRICS_PUBLIC:-false}",
-      arity = "0..1",
-      description =
-          "[FLOWBUS_METRICS_PUBLIC] serve /metrics without a key even when keys are set"
-              + " (default: ${DEFAULT-VALUE})")
-  boolean metricsPublic;
-
-  @Option(
-      names = "--webhook-secret",
-      paramLabel = "SECRET",
-      defaultValue = "${env:FLOWBUS_WEBHOOK_SECRET}",
-      description =
-          "[FLOWBUS_WEBHOOK_SECRET] sign notifications with HMAC-SHA256 of this secret"
-              + " (header X-Flowbus-Signature); prefer --webhook-secret-file")
-  String webhookSecret;
-
-  @Option(
-      names = "--webhook-secret-file",
-      paramLabel = "FILE",
-      defaultValue = "${env:FLOWBUS_WEBHOOK_SECRET_FILE}",
-      description =
-          "[FLOWBUS_WEBHOOK_SECRET_FILE] read the webhook secret from the first line of this file;"
-              + " unlike --webhook-secret it shows neither in ps nor in the environment")
-  String webhookSecretFile;
+  @Mixin final AccessOptions access = new AccessOptions();
 
   @Option(
       names = "--bin-dir",
@@ -303,15 +188,15 @@ public final class NodeOptions {
         checkPort("--port", port),
         data,
         slots == null ? Runtime.getRuntime().availableProcessors() : slots,
-        clusterName,
-        list(clusterMembers),
-        blankToNull(clusterHost),
-        blankToNull(clusterPublicHost),
-        blankToNull(clusterInterface),
-        checkPort("--cluster-port", clusterPort),
-        eventBusPort,
-        blankToNull(kubernetesServiceDns),
-        ApiKeySource.resolve(apiKey, apiKeyFile, apiKeysFile),
+        cluster.clusterName,
+        list(cluster.clusterMembers),
+        blankToNull(cluster.clusterHost),
+        blankToNull(cluster.clusterPublicHost),
+        blankToNull(cluster.clusterInterface),
+        checkPort("--cluster-port", cluster.clusterPort),
+        cluster.eventBusPort,
+        blankToNull(cluster.kubernetesServiceDns),
+        ApiKeySource.resolve(access.apiKey, access.apiKeyFile, access.apiKeysFile),
         binDir(definitions),
         format.equals("json"),
         named("--drain-timeout", drainTimeout, Durations::parse),
@@ -323,9 +208,9 @@ public final class NodeOptions {
             ? null
             : Path.of(localDir.trim()).toAbsolutePath().normalize(),
         taskUser(),
-        metricsPublic,
+        access.metricsPublic,
         blankToNull(retention) == null ? null : named("--retention", retention, Durations::parse),
-        WebhookSecret.resolve(webhookSecret, webhookSecretFile));
+        WebhookSecret.resolve(access.webhookSecret, access.webhookSecretFile));
   }
 
   /** The user tasks run as, null for the node's own: by default nobody when the node is root. */
