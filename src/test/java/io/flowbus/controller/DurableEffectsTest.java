@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -58,6 +59,10 @@ class DurableEffectsTest {
   private final List<String> published = new CopyOnWriteArrayList<>();
   private final List<String> ready = new CopyOnWriteArrayList<>();
   private final List<String> rolledBack = new CopyOnWriteArrayList<>();
+
+  /** Tasks handed out while their run was not shown: the dispatcher would drop them. */
+  private final List<String> readyUnknown = new CopyOnWriteArrayList<>();
+
   private volatile Predicate<RunEvent> failing = e -> false;
   private DataLayout layout;
   private RunStore store;
@@ -101,15 +106,7 @@ class DurableEffectsTest {
   @Test
   void nothingIsShownPublishedOrDispatchedBeforeItIsDurable() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
-    writer.execute(
-        null,
-        () -> { // the journal stalls, as on a slow disk
-          try {
-            gate.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    writer.execute(null, () -> awaitQuietly(gate)); // the journal stalls, as on a slow disk
     Future<JsonObject> created = onContext(this::createAndStart);
     Future<Void> settled = onContext(() -> durable.settled(RUN));
 
@@ -124,6 +121,48 @@ class DurableEffectsTest {
     assertThat(runs).containsKey(RUN);
     assertThat(published).containsExactly("Created", "Started", "StageStarted");
     assertThat(ready).containsExactly("s0-t0");
+  }
+
+  @Test
+  void aTaskOfARunWhoseStagesStartAtOnceIsHandedOutOnlyOnceItsRunIsShown() throws Exception {
+    // stage b starts beside a: the creating step writes Created, Started, a's and b's StageStarted
+    String yaml =
+        YAML.replace("{name: b, task_class: t}", "{name: b, task_class: t, depends_on: []}");
+    Definitions d = DefinitionsLoader.parse(yaml, "t.yaml");
+    plan = RunPlan.of(d, d.jobs().get("j"), VERSION);
+    CountDownLatch gate = new CountDownLatch(1);
+    EventStore slowSecondStage =
+        new EventStore() {
+          @Override
+          public CompletableFuture<Void> record(Run run, RunEvent event) {
+            if (event instanceof RunEvent.StageStarted s && s.stage() == 1) {
+              writer.execute(null, () -> awaitQuietly(gate)); // the disk stalls before b's start
+            }
+            return store.record(run, event);
+          }
+
+          @Override
+          public CompletableFuture<Run> rollBack(String runId, int lines) {
+            return store.rollBack(runId, lines);
+          }
+
+          @Override
+          public CompletableFuture<Void> delete(String runId) {
+            return store.delete(runId);
+          }
+        };
+    durable = new DurableEffects(context, slowSecondStage, new Recorder());
+    coordinator = new RunCoordinator(Clock.systemUTC(), durable);
+
+    Future<JsonObject> created = onContext(this::createAndStart);
+    await().until(() -> published.size() == 3); // a's start is durable, and with it s0-t0's offer
+    assertThat(onContext(() -> List.copyOf(ready))).isEmpty();
+    assertThat(runs).isEmpty();
+
+    gate.countDown();
+    await().until(created::succeeded);
+    assertThat(ready).containsExactlyInAnyOrder("s0-t0", "s1-t0");
+    assertThat(readyUnknown).isEmpty();
   }
 
   @Test
@@ -222,6 +261,14 @@ class DurableEffectsTest {
     return OnContext.succeeds(context, step);
   }
 
+  private static void awaitQuietly(CountDownLatch gate) {
+    try {
+      gate.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static Throwable failureOf(Future<?> future) {
     return OnContext.failureOf(future);
   }
@@ -240,6 +287,9 @@ class DurableEffectsTest {
     @Override
     public void ready(TaskRun task) {
       ready.add(task.id());
+      if (!runs.containsKey(task.runId())) {
+        readyUnknown.add(task.id());
+      }
     }
 
     @Override
