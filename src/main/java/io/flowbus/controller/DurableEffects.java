@@ -185,6 +185,11 @@ final class DurableEffects implements RunCoordinator.Effects {
     return promise.future();
   }
 
+  /** Whether nothing recorded for the run waits for the journal now. */
+  boolean settledNow(String runId) {
+    return !lines.containsKey(runId);
+  }
+
   /** Completes once what has been recorded for the run so far is durable or undone. */
   Future<Void> settled(String runId) {
     Line line = lines.get(runId);
