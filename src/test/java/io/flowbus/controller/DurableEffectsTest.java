@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -106,7 +105,15 @@ class DurableEffectsTest {
   @Test
   void nothingIsShownPublishedOrDispatchedBeforeItIsDurable() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
-    writer.execute(null, () -> awaitQuietly(gate)); // the journal stalls, as on a slow disk
+    writer.execute(
+        null,
+        () -> { // the journal stalls, as on a slow disk
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     Future<JsonObject> created = onContext(this::createAndStart);
     Future<Void> settled = onContext(() -> durable.settled(RUN));
 
@@ -130,27 +137,9 @@ class DurableEffectsTest {
         YAML.replace("{name: b, task_class: t}", "{name: b, task_class: t, depends_on: []}");
     Definitions d = DefinitionsLoader.parse(yaml, "t.yaml");
     plan = RunPlan.of(d, d.jobs().get("j"), VERSION);
-    CountDownLatch gate = new CountDownLatch(1);
-    EventStore slowSecondStage =
-        new EventStore() {
-          @Override
-          public CompletableFuture<Void> record(Run run, RunEvent event) {
-            if (event instanceof RunEvent.StageStarted s && s.stage() == 1) {
-              writer.execute(null, () -> awaitQuietly(gate)); // the disk stalls before b's start
-            }
-            return store.record(run, event);
-          }
-
-          @Override
-          public CompletableFuture<Run> rollBack(String runId, int lines) {
-            return store.rollBack(runId, lines);
-          }
-
-          @Override
-          public CompletableFuture<Void> delete(String runId) {
-            return store.delete(runId);
-          }
-        };
+    StallingEventStore slowSecondStage =
+        new StallingEventStore(
+            writer, store, e -> e instanceof RunEvent.StageStarted s && s.stage() == 1);
     durable = new DurableEffects(context, slowSecondStage, new Recorder());
     coordinator = new RunCoordinator(Clock.systemUTC(), durable);
 
@@ -159,7 +148,7 @@ class DurableEffectsTest {
     assertThat(onContext(() -> List.copyOf(ready))).isEmpty();
     assertThat(runs).isEmpty();
 
-    gate.countDown();
+    slowSecondStage.release();
     await().until(created::succeeded);
     assertThat(ready).containsExactlyInAnyOrder("s0-t0", "s1-t0");
     assertThat(readyUnknown).isEmpty();
@@ -259,14 +248,6 @@ class DurableEffectsTest {
 
   private <T> T succeeds(Callable<Future<T>> step) throws Exception {
     return OnContext.succeeds(context, step);
-  }
-
-  private static void awaitQuietly(CountDownLatch gate) {
-    try {
-      gate.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static Throwable failureOf(Future<?> future) {
