@@ -77,6 +77,11 @@ final class Dispatcher {
     queue.offer(task, clock.instant());
   }
 
+  /** Whether the task waits in the queue or is on its way to a worker. */
+  boolean holds(TaskRun task) {
+    return queue.contains(task) || starting.of(ReadyQueue.key(task)) != null;
+  }
+
   /** Pumps once after the current burst of events, however many tasks it made ready. */
   void schedulePump() {
     if (!pumpScheduled) {

@@ -71,6 +71,9 @@ final class DurableEffects implements RunCoordinator.Effects {
     boolean rollingBack;
     Run creating;
 
+    /** Tasks ready (durably) while the run is not shown yet: handed out once it is. */
+    final List<TaskRun> readyOnceShown = new ArrayList<>();
+
     Line(String runId) {
       this.runId = runId;
     }
@@ -125,9 +128,17 @@ final class DurableEffects implements RunCoordinator.Effects {
     }
   }
 
+  /**
+   * Once durable, and never before its run is shown: the dispatcher drops tasks of unknown runs.
+   */
   @Override
   public void ready(TaskRun task) {
-    then(task.runId(), () -> visible.ready(task));
+    Line line = lines.get(task.runId());
+    if (line == null) {
+      visible.ready(task);
+    } else {
+      then(line, () -> readyOnceShown(line, task), e -> {});
+    }
   }
 
   @Override
@@ -174,6 +185,11 @@ final class DurableEffects implements RunCoordinator.Effects {
     return promise.future();
   }
 
+  /** Whether nothing recorded for the run waits for the journal now. */
+  boolean settledNow(String runId) {
+    return !lines.containsKey(runId);
+  }
+
   /** Completes once what has been recorded for the run so far is durable or undone. */
   Future<Void> settled(String runId) {
     Line line = lines.get(runId);
@@ -212,11 +228,21 @@ final class DurableEffects implements RunCoordinator.Effects {
     tidy(line);
   }
 
+  private void readyOnceShown(Line line, TaskRun task) {
+    if (line.creating != null) {
+      line.readyOnceShown.add(task);
+    } else {
+      visible.ready(task);
+    }
+  }
+
   private void show(Line line) {
     Run run = line.creating;
     if (run != null) {
       line.creating = null;
       visible.created(run);
+      line.readyOnceShown.forEach(visible::ready);
+      line.readyOnceShown.clear();
     }
   }
 

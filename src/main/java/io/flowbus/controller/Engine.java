@@ -33,6 +33,7 @@ final class Engine {
   private final Retention retention;
   private final ScheduleBook book;
   private final Scheduler scheduler;
+  private final StrandedTasks stranded;
 
   Engine(
       Vertx vertx,
@@ -53,6 +54,7 @@ final class Engine {
     DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible);
     RunCoordinator coordinator = new RunCoordinator(clock, durable);
     dispatcher = new Dispatcher(vertx, clock, runs, queue, workers, coordinator);
+    stranded = new StrandedTasks(runs, dispatcher, durable::settledNow);
     inventory = new WorkerInventory(membership, runs, coordinator, dispatcher, workers);
     takeover = new Takeover(vertx, membership, runs, store, coordinator, dispatcher, inventory);
     WebhookSender sender = new WebhookSender(vertx, webhookSecret, WebhookSender.TIMEOUT);
@@ -122,6 +124,10 @@ final class Engine {
 
   OrchestratorEndpoint endpoint() {
     return endpoint;
+  }
+
+  StrandedTasks stranded() {
+    return stranded;
   }
 
   Retention retention() {

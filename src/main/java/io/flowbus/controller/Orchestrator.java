@@ -28,6 +28,7 @@ public final class Orchestrator extends VerticleBase {
   private static final long SWEEP_MS = 5_000;
   private static final long LOCK_RETRY_MS = 500;
   private static final long METRICS_MS = 1_000;
+  private static final long STRANDED_MS = 60_000;
 
   private final NodeConfig config;
   private final Membership membership;
@@ -40,6 +41,7 @@ public final class Orchestrator extends VerticleBase {
   private Runnable stopRetention = () -> {};
   private long sweepTimer = -1;
   private long metricsTimer = -1;
+  private long strandedTimer = -1;
   private Scheduler scheduler;
 
   public Orchestrator(
@@ -126,6 +128,7 @@ public final class Orchestrator extends VerticleBase {
     sweepTimer = vertx.setPeriodic(SWEEP_MS, t -> engine.inventory().membershipChanged());
     metricsTimer =
         vertx.setPeriodic(METRICS_MS, t -> metrics.refresh(engine.runs(), engine.dispatcher()));
+    strandedTimer = vertx.setPeriodic(STRANDED_MS, t -> engine.stranded().check());
     engine.retention().start();
     stopRetention = engine.retention()::stop;
     LOG.info(
@@ -144,6 +147,7 @@ public final class Orchestrator extends VerticleBase {
     }
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(metricsTimer);
+    vertx.cancelTimer(strandedTimer);
     metrics.unregister();
     return vertx.executeBlocking(this::release);
   }

@@ -125,6 +125,11 @@ final class ReadyQueue {
     delayed.removeIf(t -> t.runId().equals(runId) && queued.remove(key(t)));
   }
 
+  /** Whether the task waits here, ready or waiting out a backoff. */
+  boolean contains(TaskRun task) {
+    return queued.contains(key(task));
+  }
+
   /** Tasks ready to start now (not those waiting out a backoff). */
   int size() {
     return size;

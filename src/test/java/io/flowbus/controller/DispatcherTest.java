@@ -8,21 +8,31 @@ import static org.awaitility.Awaitility.await;
 import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.NodeInfo;
 import io.flowbus.config.Role;
+import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.AttemptKey;
 import io.flowbus.model.Changes;
+import io.flowbus.model.Definitions;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
+import io.flowbus.model.RunPlan;
 import io.flowbus.model.TaskRun;
+import io.flowbus.storage.DataLayout;
+import io.flowbus.storage.JournalWriter;
+import io.flowbus.storage.RunStore;
 import io.flowbus.testing.SettableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The dispatcher against a real (local) event bus, with workers that answer or do not. */
 class DispatcherTest {
@@ -115,6 +125,73 @@ class DispatcherTest {
     await().until(() -> acceptedBy.contains("a"));
     assertThat(acceptedBy).containsExactly("a");
     assertThat(on(context, () -> dispatcher.queued())).isZero();
+  }
+
+  @Test
+  void aNewRunsStagesThatStartAtOnceAllReachAWorkerWhenTheJournalWritesTheirStartsApart(
+      @TempDir Path data) throws Exception {
+    String yaml =
+        "tasks: {t: {exec_command: t}}\n"
+            + "jobs: {j: {stages: [{name: a, task_class: t},"
+            + " {name: b, task_class: t, depends_on: []}]}}\n";
+    String version = "0".repeat(63) + "1";
+    Definitions definitions = DefinitionsLoader.parse(yaml, "t.yaml");
+    RunPlan plan = RunPlan.of(definitions, definitions.jobs().get("j"), version);
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.workerTasks("a"), m -> m.reply(new JsonObject().put("accepted", true)));
+    List<String> durableEvents = new CopyOnWriteArrayList<>();
+    List<String> dispatched = new CopyOnWriteArrayList<>();
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    try (JournalWriter writer = new JournalWriter(false)) {
+      RunStore store = new RunStore(new DataLayout(data), writer);
+      store.archiveDefinitions(version, yaml);
+      // the first stage's start is written in one batch, the second stage's in a later one
+      StallingEventStore journal =
+          new StallingEventStore(
+              writer, store, e -> e instanceof RunEvent.StageStarted s && s.stage() == 1);
+      on(
+          context,
+          () -> {
+            Runs runs = new Runs();
+            ReadyQueue queue = new ReadyQueue();
+            WorkerClient workers = new WorkerClient(vertx, "orchestrator-node");
+            RunEffects visible =
+                new RunEffects(
+                    vertx,
+                    clock,
+                    runs,
+                    queue,
+                    workers,
+                    new OrchestratorMetrics(new SimpleMeterRegistry()));
+            visible.afterDurable(
+                (run, event) -> {
+                  durableEvents.add(event.getClass().getSimpleName());
+                  if (event instanceof RunEvent.TaskDispatched d) {
+                    dispatched.add(d.taskId());
+                  }
+                });
+            DurableEffects durable = new DurableEffects(context, journal, visible);
+            RunCoordinator coordinator = new RunCoordinator(clock, durable);
+            Dispatcher dispatcher = new Dispatcher(vertx, clock, runs, queue, workers, coordinator);
+            dispatcher.syncWorkers(List.of(worker("a")));
+            dispatcher.confirmed("a", false, Set.of());
+            return durable.step(
+                () -> {
+                  Run run = coordinator.create("r", plan, Map.of(), Set.of());
+                  coordinator.start(run);
+                  return run;
+                });
+          });
+      await().until(() -> durableEvents.size() == 3); // Created, Started, stage 0's start
+      on(context, () -> null); // the pump that the offer of s0-t0 scheduled has run
+
+      journal.release();
+
+      await().until(() -> dispatched.size() == 2);
+      assertThat(dispatched).containsExactlyInAnyOrder("s0-t0", "s1-t0");
+    }
   }
 
   /** A dispatcher for the run, whose coordinator notes the node of each attempt dispatched. */

@@ -58,6 +58,10 @@ class DurableEffectsTest {
   private final List<String> published = new CopyOnWriteArrayList<>();
   private final List<String> ready = new CopyOnWriteArrayList<>();
   private final List<String> rolledBack = new CopyOnWriteArrayList<>();
+
+  /** Tasks handed out while their run was not shown: the dispatcher would drop them. */
+  private final List<String> readyUnknown = new CopyOnWriteArrayList<>();
+
   private volatile Predicate<RunEvent> failing = e -> false;
   private DataLayout layout;
   private RunStore store;
@@ -124,6 +128,30 @@ class DurableEffectsTest {
     assertThat(runs).containsKey(RUN);
     assertThat(published).containsExactly("Created", "Started", "StageStarted");
     assertThat(ready).containsExactly("s0-t0");
+  }
+
+  @Test
+  void aTaskOfARunWhoseStagesStartAtOnceIsHandedOutOnlyOnceItsRunIsShown() throws Exception {
+    // stage b starts beside a: the creating step writes Created, Started, a's and b's StageStarted
+    String yaml =
+        YAML.replace("{name: b, task_class: t}", "{name: b, task_class: t, depends_on: []}");
+    Definitions d = DefinitionsLoader.parse(yaml, "t.yaml");
+    plan = RunPlan.of(d, d.jobs().get("j"), VERSION);
+    StallingEventStore slowSecondStage =
+        new StallingEventStore(
+            writer, store, e -> e instanceof RunEvent.StageStarted s && s.stage() == 1);
+    durable = new DurableEffects(context, slowSecondStage, new Recorder());
+    coordinator = new RunCoordinator(Clock.systemUTC(), durable);
+
+    Future<JsonObject> created = onContext(this::createAndStart);
+    await().until(() -> published.size() == 3); // a's start is durable, and with it s0-t0's offer
+    assertThat(onContext(() -> List.copyOf(ready))).isEmpty();
+    assertThat(runs).isEmpty();
+
+    slowSecondStage.release();
+    await().until(created::succeeded);
+    assertThat(ready).containsExactlyInAnyOrder("s0-t0", "s1-t0");
+    assertThat(readyUnknown).isEmpty();
   }
 
   @Test
@@ -240,6 +268,9 @@ class DurableEffectsTest {
     @Override
     public void ready(TaskRun task) {
       ready.add(task.id());
+      if (!runs.containsKey(task.runId())) {
+        readyUnknown.add(task.id());
+      }
     }
 
     @Override
