@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stream ends, its event-bus consumer and keep-alive timer go with it.
  */
 final class EventStreamHandler {
-  private static final long KEEP_ALIVE_MS = 15_000;
+  /** Also how often the stream renews its run's watch at the orchestrator. */
+  private static final long KEEP_ALIVE_MS = OrchestratorRequest.WatchRun.RENEW.toMillis();
 
   /** Bytes a stream may have waiting unsent before its connection is closed. */
   static final int WRITE_QUEUE_BOUND = 1024 * 1024;
@@ -51,6 +52,7 @@ final class EventStreamHandler {
   /** One open stream. */
   private final class Stream {
     final HttpServerResponse response;
+    final String runId;
     final MessageConsumer<JsonObject> consumer;
     final List<JsonObject> early = new ArrayList<>();
     long snapshotVersion = -1;
@@ -58,6 +60,7 @@ final class EventStreamHandler {
     boolean released;
 
     Stream(RoutingContext rc, String runId) {
+      this.runId = runId;
       this.response = rc.response();
       this.consumer = vertx.eventBus().consumer(Addresses.runEvents(runId), m -> onEvent(m.body()));
       open.incrementAndGet();
@@ -104,7 +107,14 @@ final class EventStreamHandler {
         end();
         return;
       }
-      keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, t -> write(": keep-alive\n\n"));
+      keepAlive =
+          vertx.setPeriodic(
+              KEEP_ALIVE_MS,
+              t -> {
+                write(": keep-alive\n\n");
+                // the orchestrator publishes the run's changes while someone renews this
+                orchestrator.call(new OrchestratorRequest.WatchRun(runId));
+              });
       List<JsonObject> waiting = List.copyOf(early);
       early.clear();
       waiting.forEach(this::onEvent);

@@ -98,6 +98,11 @@ final class RunWaits {
                   }
                 });
     long timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> answer.tryComplete(true));
+    // the orchestrator publishes the run's changes while someone renews this
+    long watch =
+        vertx.setPeriodic(
+            OrchestratorRequest.WatchRun.RENEW.toMillis(),
+            t -> orchestrator.call(new OrchestratorRequest.WatchRun(runId)));
     response.closeHandler(v -> answer.tryComplete(false));
     consumer
         .completion()
@@ -116,6 +121,7 @@ final class RunWaits {
             ar -> {
               consumer.unregister();
               vertx.cancelTimer(timer);
+              vertx.cancelTimer(watch);
               release();
             })
         .compose(

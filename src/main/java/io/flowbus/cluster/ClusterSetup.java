@@ -31,6 +31,12 @@ public final class ClusterSetup {
     hz.setClusterName(node.clusterName());
     hz.setProperty("hazelcast.logging.type", "slf4j");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
+    // flowbus reads none of Hazelcast's own metrics (its /metrics are Micrometer's): collecting
+    // them every few seconds, and exposing them over JMX, only costs the node CPU.
+    hz.setProperty("hazelcast.jmx", "false");
+    hz.getMetricsConfig().setEnabled(false);
+    hz.getMetricsConfig().getJmxConfig().setEnabled(false);
+    hz.getMetricsConfig().getManagementCenterConfig().setEnabled(false);
     // A node alone should be up at once; others joining are found by the TCP-IP joiner anyway.
     hz.setProperty("hazelcast.wait.seconds.before.join", "0");
     hz.setProperty("hazelcast.max.wait.seconds.before.join", "0");

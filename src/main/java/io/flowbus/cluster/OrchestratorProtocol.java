@@ -20,6 +20,7 @@ import io.flowbus.cluster.OrchestratorRequest.RetryRun;
 import io.flowbus.cluster.OrchestratorRequest.RunSnapshot;
 import io.flowbus.cluster.OrchestratorRequest.StartRun;
 import io.flowbus.cluster.OrchestratorRequest.TriggerSchedule;
+import io.flowbus.cluster.OrchestratorRequest.WatchRun;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
@@ -57,6 +58,7 @@ public final class OrchestratorProtocol {
         case "retry" -> new RetryRun(id);
         case "get" -> new GetRun(id);
         case "snapshot" -> new RunSnapshot(id);
+        case "watch" -> new WatchRun(id);
         case "list" ->
             new ListRuns(
                 json.getString("job"),
@@ -112,6 +114,11 @@ public final class OrchestratorProtocol {
     @Override
     public JsonObject snapshot(RunSnapshot r) {
       return op("snapshot", r.runId());
+    }
+
+    @Override
+    public JsonObject watch(WatchRun r) {
+      return op("watch", r.runId());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.flowbus.cluster;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -14,6 +15,7 @@ public sealed interface OrchestratorRequest
   sealed interface Read extends OrchestratorRequest
       permits GetRun,
           RunSnapshot,
+          WatchRun,
           ListRuns,
           ListTasks,
           GetTask,
@@ -48,6 +50,8 @@ public sealed interface OrchestratorRequest
     T get(GetRun request);
 
     T snapshot(RunSnapshot request);
+
+    T watch(WatchRun request);
 
     T list(ListRuns request);
 
@@ -174,6 +178,20 @@ public sealed interface OrchestratorRequest
     @Override
     public <T> T accept(Reads<T> reads) {
       return reads.snapshot(this);
+    }
+  }
+
+  /**
+   * Keeps the run's changes published for a follower that took its snapshot: renewed at least every
+   * {@link #RENEW} while it follows.
+   */
+  record WatchRun(String runId) implements Read {
+    /** How often a follower renews its mark. */
+    public static final Duration RENEW = Duration.ofSeconds(15);
+
+    @Override
+    public <T> T accept(Reads<T> reads) {
+      return reads.watch(this);
     }
   }
 

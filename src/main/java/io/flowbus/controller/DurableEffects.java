@@ -86,11 +86,19 @@ final class DurableEffects implements RunCoordinator.Effects {
   private final Context context;
   private final EventStore store;
   private final Visible visible;
+  private final RunWatchers watchers;
   private final Map<String, Line> lines = new HashMap<>();
   private Set<Line> step;
   private Consumer<Run> afterRollBack = run -> {};
 
+  /** Publishes the changes of every run (for tests that follow every run). */
   DurableEffects(Context context, EventStore store, Visible visible) {
+    this(context, store, visible, null);
+  }
+
+  /** Publishes the changes of the runs that {@code watchers} says are followed; all if null. */
+  DurableEffects(Context context, EventStore store, Visible visible, RunWatchers watchers) {
+    this.watchers = watchers;
     this.context = context;
     this.store = store;
     this.visible = visible;
@@ -109,7 +117,10 @@ final class DurableEffects implements RunCoordinator.Effects {
   @Override
   public void recorded(Run run, RunEvent event, Changes changes) {
     Line line = lines.computeIfAbsent(run.id(), Line::new);
-    List<JsonObject> messages = RunEventPublisher.messages(run, event, changes);
+    List<JsonObject> messages =
+        watchers == null || watchers.watched(run.id())
+            ? RunEventPublisher.messages(run, event, changes)
+            : List.of();
     if (line.failedAt == 0) {
       long seq = ++line.submitted;
       store

@@ -51,7 +51,8 @@ final class Engine {
     ReadyQueue queue = new ReadyQueue();
     WorkerClient workers = new WorkerClient(vertx, membership.selfId());
     RunEffects visible = new RunEffects(vertx, clock, runs, queue, workers, metrics);
-    DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible);
+    RunWatchers watchers = new RunWatchers(clock);
+    DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible, watchers);
     RunCoordinator coordinator = new RunCoordinator(clock, durable);
     dispatcher = new Dispatcher(vertx, clock, runs, queue, workers, coordinator);
     stranded = new StrandedTasks(runs, dispatcher, durable::settledNow);
@@ -87,7 +88,7 @@ final class Engine {
             schedules);
     endpoint =
         new OrchestratorEndpoint(
-            new RunQueries(runs, membership, dispatcher, schedules), writes, durable);
+            new RunQueries(runs, membership, dispatcher, schedules, watchers), writes, durable);
     retention = new Retention(vertx, clock, keep, runs, store, writes);
   }
 

@@ -13,6 +13,7 @@ import io.flowbus.cluster.OrchestratorRequest.ListRuns;
 import io.flowbus.cluster.OrchestratorRequest.ListSchedules;
 import io.flowbus.cluster.OrchestratorRequest.ListTasks;
 import io.flowbus.cluster.OrchestratorRequest.RunSnapshot;
+import io.flowbus.cluster.OrchestratorRequest.WatchRun;
 import io.flowbus.cluster.ProblemException;
 import io.flowbus.model.Run;
 import io.flowbus.model.StageRun;
@@ -30,9 +31,16 @@ final class RunQueries implements OrchestratorRequest.Reads<JsonObject> {
   private final Membership membership;
   private final Dispatcher dispatcher;
   private final ScheduleCommands schedules;
+  private final RunWatchers watchers;
 
-  RunQueries(Runs runs, Membership membership, Dispatcher dispatcher, ScheduleCommands schedules) {
+  RunQueries(
+      Runs runs,
+      Membership membership,
+      Dispatcher dispatcher,
+      ScheduleCommands schedules,
+      RunWatchers watchers) {
     this.runs = runs;
+    this.watchers = watchers;
     this.membership = membership;
     this.dispatcher = dispatcher;
     this.schedules = schedules;
@@ -66,10 +74,17 @@ final class RunQueries implements OrchestratorRequest.Reads<JsonObject> {
   @Override
   public JsonObject snapshot(RunSnapshot request) {
     Run run = find(runs, request.runId());
+    watchers.watch(run.id()); // its changes from now on are published: none falls in between
     return new JsonObject()
         .put("version", run.version())
         .put("ended", run.isSettled())
         .put("run", RunViews.run(run));
+  }
+
+  @Override
+  public JsonObject watch(WatchRun request) {
+    watchers.watch(find(runs, request.runId()).id());
+    return new JsonObject();
   }
 
   @Override

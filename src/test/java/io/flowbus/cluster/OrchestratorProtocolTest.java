@@ -35,4 +35,12 @@ class OrchestratorProtocolTest {
     assertThat(new OrchestratorRequest.TriggerSchedule("nightly"))
         .isInstanceOf(OrchestratorRequest.Write.class);
   }
+
+  @Test
+  void aWatchTravelsWithItsRunAndIsARead() {
+    OrchestratorRequest watch = new OrchestratorRequest.WatchRun("r-1");
+
+    assertThat(OrchestratorProtocol.decode(OrchestratorProtocol.encode(watch))).isEqualTo(watch);
+    assertThat(watch).isInstanceOf(OrchestratorRequest.Read.class);
+  }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** {@code GET /api/runs/{id}/failures}: every failed instance, paged, secrets masked. */
 class RunFailuresTest {
   private final Runs runs = new Runs();
-  private final RunQueries queries = new RunQueries(runs, null, null, null);
+  private final RunQueries queries = new RunQueries(runs, null, null, null, null);
 
   @Test
   void listsEveryFailedInstanceWithItsInputsMaskedAndNothingElse() {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** {@code GET /api/runs/{id}/notifications}: each delivery with its attempts, through the bus. */
 class RunNotificationsQueryTest {
   private final Runs runs = new Runs();
-  private final RunQueries queries = new RunQueries(runs, null, null, null);
+  private final RunQueries queries = new RunQueries(runs, null, null, null, null);
 
   @Test
   void showsEachDeliveryWithItsAttemptsAndWhenItIsTriedNext() {

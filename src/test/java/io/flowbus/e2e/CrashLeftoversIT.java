@@ -116,15 +116,23 @@ class CrashLeftoversIT {
   private static long recordedSession(Path local) throws Exception {
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> list(local).size() == 1 && list(sessionsOf(local)).size() == 1);
-    Path record = list(sessionsOf(local)).get(0);
-    long sid = Long.parseLong(record.getFileName().toString());
-    assertThat(Files.readString(record)).startsWith(sid + " ");
-    return sid;
+        .until(() -> list(local).size() == 1 && sessionsOf(local).size() == 1);
+    String[] record = sessionsOf(local).get(0).split(" ");
+    assertThat(record).hasSize(4);
+    return Long.parseLong(record[1]);
   }
 
-  private static Path sessionsOf(Path local) throws Exception {
-    return list(local).get(0).resolve("sessions");
+  /** The sessions the node's log records as started and not yet ended: "+ sid start boot". */
+  private static List<String> sessionsOf(Path local) throws Exception {
+    Path log = list(local).get(0).resolve("sessions.log");
+    if (!Files.exists(log)) {
+      return List.of();
+    }
+    List<String> lines = Files.readAllLines(log);
+    return lines.stream()
+        .filter(line -> line.startsWith("+ "))
+        .filter(line -> !lines.contains("- " + line.split(" ")[1]))
+        .toList();
   }
 
   private static List<Path> list(Path dir) throws Exception {

@@ -2,12 +2,14 @@ package io.flowbus.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.model.AttemptState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -140,13 +142,13 @@ class ProcessSessionTest {
   void theSessionIsRecordedWhileTheAttemptRuns() throws Exception {
     RunningCommand command = start("touch started; sleep 300", null);
     await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(workDir.resolve("started")));
-    Path record = records.folder().resolve("sessions").resolve(Long.toString(command.pid()));
 
-    assertThat(Files.readString(record))
+    assertThat(SessionRecords.recorded(records.folder()))
+        .singleElement(STRING)
         .startsWith(command.pid() + " " + ProcStat.read(command.pid()).startTime() + " ");
     command.stop(AttemptState.CANCELLED, "cancelled");
     outcomeOf(command);
-    assertThat(record).doesNotExist();
+    assertThat(SessionRecords.recorded(records.folder())).isEmpty();
   }
 
   @Test
@@ -185,8 +187,10 @@ class ProcessSessionTest {
     long start = ProcStat.read(sid).startTime();
     // the pid was reused: the recorded leader started earlier
     records.add(sid, start - 1);
-    Files.writeString(records.folder().resolve("sessions/1"), "1 1 another-boot\n");
-    Files.writeString(records.folder().resolve("sessions/2"), "garbage\n");
+    Files.writeString(
+        records.folder().resolve("sessions.log"),
+        "+ 1 1 another-boot\ngarbage\n+ garbage\n",
+        StandardOpenOption.APPEND);
     releaseWithoutTidying(records);
 
     records = SessionRecords.open(localDir);
@@ -212,6 +216,35 @@ class ProcessSessionTest {
     records = SessionRecords.open(localDir);
     assertThat(records.stopLeftovers(GRACE, timer)).isEqualTo(1);
     assertThat(ProcStat.session(sid)).isEmpty();
+  }
+
+  @Test
+  void aFolderOfAnEarlierVersionWithAFilePerSessionIsStillStopped() throws Exception {
+    long sid = detachedSession("exec sleep 171", 1);
+    Path earlier = localDir.resolve("node-1-earlier");
+    Files.createDirectories(earlier.resolve("sessions"));
+    Files.writeString(earlier.resolve("node.lock"), "");
+    Files.writeString(
+        earlier.resolve("sessions/" + sid),
+        sid + " " + ProcStat.read(sid).startTime() + " " + bootIdOfThisHost() + "\n");
+
+    assertThat(records.stopLeftovers(GRACE, timer)).isEqualTo(1);
+    assertThat(ProcStat.session(sid)).isEmpty();
+    assertThat(earlier).doesNotExist();
+  }
+
+  @Test
+  void theRecordsStaySmallOverManyTasksAndKeepTheRunningOnes() throws Exception {
+    records.add(7, 70);
+    for (int i = 0; i < 3 * SessionRecords.COMPACT_AFTER; i++) {
+      records.add(1000 + i, i);
+      records.remove(1000 + i);
+    }
+
+    assertThat(SessionRecords.recorded(records.folder())).singleElement(STRING).startsWith("7 70 ");
+    assertThat(Files.readAllLines(records.folder().resolve("sessions.log")))
+        .hasSizeLessThan(SessionRecords.COMPACT_AFTER + 2);
+    assertThat(records.folder()).isDirectoryNotContaining("glob:**/*.next");
   }
 
   @Test
@@ -259,11 +292,13 @@ class ProcessSessionTest {
    * Drops the lock as a crash does, leaving the records. (The folder is named after this JVM, whose
    * own folders a node leaves alone, so it is renamed as if another JVM had made it.)
    */
+  private static String bootIdOfThisHost() throws IOException {
+    return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+  }
+
   private static Path releaseWithoutTidying(SessionRecords records) throws IOException {
     Path folder = records.folder();
-    Files.createDirectories(folder.resolve("sessions/keep")); // not empty: close() leaves it
-    records.close();
-    Files.delete(folder.resolve("sessions/keep"));
+    records.close(); // a session is recorded as running: close() leaves the folder
     return Files.move(folder, folder.resolveSibling("node-1-" + folder.getFileName()));
   }
 
