@@ -79,7 +79,11 @@ final class FileHandlers {
                 raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     run(runId)
         .compose(r -> vertx.executeBlocking(() -> resolve(runId, relative)))
-        .onSuccess(file -> rc.response().sendFile(file.toString()).onFailure(rc::fail))
+        .onSuccess(
+            file -> {
+              DownloadHeaders.file(rc.response(), file.getFileName().toString());
+              rc.response().sendFile(file.toString()).onFailure(rc::fail);
+            })
         .onFailure(rc::fail);
   }
 
@@ -130,7 +134,7 @@ final class FileHandlers {
             })
         .onSuccess(
             file -> {
-              rc.response().putHeader("Content-Type", "text/plain; charset=utf-8");
+              DownloadHeaders.log(rc.response());
               if (file == null) {
                 rc.response().end();
               } else {

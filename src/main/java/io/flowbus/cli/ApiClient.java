@@ -81,8 +81,21 @@ final class ApiClient {
     return builder(path).timeout(REQUEST_TIMEOUT);
   }
 
+  /** One path segment (a run, task or job id) percent-encoded, so any text stays one segment. */
+  static String segment(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
+  }
+
   private HttpRequest.Builder builder(String path) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));
+    URI uri;
+    try {
+      uri = URI.create(base + path);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          Cli.USAGE, "cannot make a request of '" + path + "': " + e.getMessage());
+    }
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
     if (apiKey != null) {
       builder.header("X-API-Key", apiKey);
     }

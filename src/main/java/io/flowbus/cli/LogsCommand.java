@@ -35,7 +35,13 @@ final class LogsCommand implements Callable<Integer> {
     String text =
         server
             .client(context.environment())
-            .getText("/api/runs/" + run + "/tasks/" + task + "/log?stream=" + stream);
+            .getText(
+                "/api/runs/"
+                    + ApiClient.segment(run)
+                    + "/tasks/"
+                    + ApiClient.segment(task)
+                    + "/log?stream="
+                    + stream);
     context.out().print(text);
     context.out().flush();
     return Cli.OK;

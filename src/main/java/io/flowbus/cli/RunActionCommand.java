@@ -25,7 +25,9 @@ final class RunActionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JsonObject answer =
-        server.client(context.environment()).post("/api/runs/" + run + "/" + action.command());
+        server
+            .client(context.environment())
+            .post("/api/runs/" + ApiClient.segment(run) + "/" + action.command());
     context.out().println("run " + run + ": " + answer.getString("state"));
     context.out().flush();
     return Cli.OK;

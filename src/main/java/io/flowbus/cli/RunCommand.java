@@ -52,7 +52,8 @@ final class RunCommand implements Callable<Integer> {
     JsonObject body = new JsonObject().put("inputs", new JsonObject(inputs()));
     Map<String, String> requestHeaders = requestHeaders();
     ApiClient api = server.client(context.environment());
-    ApiClient.Answer answer = api.post("/api/jobs/" + job + "/runs", body, requestHeaders);
+    ApiClient.Answer answer =
+        api.post("/api/jobs/" + ApiClient.segment(job) + "/runs", body, requestHeaders);
     String id = runId(answer);
     if (!follow) {
       context.out().println(id);

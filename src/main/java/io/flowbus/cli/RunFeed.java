@@ -67,7 +67,7 @@ final class RunFeed implements Runnable {
     while (!Thread.currentThread().isInterrupted()) {
       try {
         stream();
-        JsonObject run = api.getJson("/api/runs/" + runId);
+        JsonObject run = api.getJson("/api/runs/" + ApiClient.segment(runId));
         updates.add(new Update.Run(run));
         if (RunProgress.isEnded(run.getString("state", ""))) {
           updates.add(new Update.Ended());
@@ -90,7 +90,7 @@ final class RunFeed implements Runnable {
 
   private void stream() {
     SseParser parser = new SseParser(this::onEvent);
-    try (Stream<String> lines = api.lines("/api/runs/" + runId + "/events")) {
+    try (Stream<String> lines = api.lines("/api/runs/" + ApiClient.segment(runId) + "/events")) {
       lines.forEach(parser::line);
     } catch (UncheckedIOException e) {
       // the stream dropped: the run is read, and the stream opened again

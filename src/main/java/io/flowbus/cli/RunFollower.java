@@ -71,7 +71,7 @@ final class RunFollower {
   /** The counts as the run has them now; a failed read is left to the stream's own retries. */
   private void readCounts(RunProgress run) {
     try {
-      run.onRun(api.getJson("/api/runs/" + run.runId()));
+      run.onRun(api.getJson("/api/runs/" + ApiClient.segment(run.runId())));
     } catch (CliException e) {
       // the feed tells when the server is gone for good
     }

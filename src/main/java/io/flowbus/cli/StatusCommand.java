@@ -37,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
     if (follow) {
       return new RunFollower(api, context).follow(run);
     }
-    JsonObject answer = api.getJson("/api/runs/" + run);
+    JsonObject answer = api.getJson("/api/runs/" + ApiClient.segment(run));
     if (json) {
       context.out().println(answer.encodePrettily());
       context.out().flush();

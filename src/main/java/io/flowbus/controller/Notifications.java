@@ -100,7 +100,13 @@ final class Notifications {
     }
     int attempt = delivery.attempts().size() + 1;
     Instant next =
-        outcome.delivered() ? null : backoff.next(delivery.dueAt(), attempt, clock.instant());
+        outcome.delivered()
+            ? null
+            : backoff.next(
+                delivery.dueAt(),
+                attempt,
+                clock.instant(),
+                java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     if (outcome.delivered()) {
       LOG.info("notification {} ({}) delivered to {}", id, delivery.event(), delivery.url());
     } else if (next == null) {

@@ -2,27 +2,40 @@ package io.flowbus.controller;
 
 import io.flowbus.config.WebhookSecret;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * POSTs one notification: JSON, {@code X-Flowbus-Event}, {@code X-Flowbus-Delivery} and, when a
  * secret is set, {@code X-Flowbus-Signature: sha256=<hex HMAC-SHA256 of the body>}. Every request
- * ends within the timeout; redirects are not followed.
+ * ends within the timeout; redirects are not followed. Of the receiver's answer only the status and
+ * the first {@link #MAX_BODY} bytes are read (for the error text); the rest is dropped by resetting
+ * the request, as is a request that timed out, so no connection is left streaming.
  */
 final class WebhookSender {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
+  static final int MAX_BODY = 4096;
   private static final int MAX_ERROR = 200;
+  private static final int MAX_CONNECTIONS = 16;
+  private static final int MAX_WAITING = 256;
+
+  /** The status and the first bytes of an answer; {@code whole} when the body ended within them. */
+  private record Answer(int status, Buffer head, boolean whole) {}
 
   /**
    * How one POST fared.
@@ -41,7 +54,10 @@ final class WebhookSender {
   private final long timeoutMs;
 
   WebhookSender(Vertx vertx, WebhookSecret secret, Duration timeout) {
-    this.client = vertx.createHttpClient(new HttpClientOptions());
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions(),
+            new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS).setMaxWaitQueueSize(MAX_WAITING));
     this.secret = secret;
     this.timeoutMs = timeout.toMillis();
   }
@@ -49,7 +65,7 @@ final class WebhookSender {
   /** Sends {@code body} to {@code url}; the future always succeeds, with how it fared. */
   Future<Outcome> post(String url, String event, String deliveryId, Buffer body) {
     long start = System.nanoTime();
-    Future<Integer> answered;
+    Future<Answer> answered;
     try {
       RequestOptions options =
           new RequestOptions()
@@ -65,12 +81,7 @@ final class WebhookSender {
       if (secret.isSet()) {
         options.putHeader("X-Flowbus-Signature", signature(secret.bytes(), body.getBytes()));
       }
-      answered =
-          client
-              .request(options)
-              .compose(request -> request.send(body))
-              .compose(response -> response.body().map(b -> response.statusCode()))
-              .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+      answered = exchange(options, body);
     } catch (RuntimeException e) {
       answered = Future.failedFuture(e);
     }
@@ -80,11 +91,55 @@ final class WebhookSender {
           if (ar.failed()) {
             return Future.succeededFuture(new Outcome(null, describe(ar.cause()), ms));
           }
-          int status = ar.result();
+          int status = ar.result().status();
           boolean ok = status >= 200 && status < 300;
-          return Future.succeededFuture(
-              new Outcome(status, ok ? null : "answered HTTP " + status, ms));
+          return Future.succeededFuture(new Outcome(status, ok ? null : error(ar.result()), ms));
         });
+  }
+
+  private Future<Answer> exchange(RequestOptions options, Buffer body) {
+    AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    return client
+        .request(options)
+        .compose(
+            request -> {
+              sent.set(request);
+              return request.send(body);
+            })
+        .compose(WebhookSender::head)
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .andThen(
+            ar -> {
+              HttpClientRequest request = sent.get();
+              if (request != null && (ar.failed() || !ar.result().whole())) {
+                request.reset(); // closes the connection instead of reading the rest
+              }
+            });
+  }
+
+  /** Reads the status and at most {@link #MAX_BODY} bytes of the answer, never more. */
+  private static Future<Answer> head(HttpClientResponse response) {
+    Promise<Answer> done = Promise.promise();
+    Buffer head = Buffer.buffer();
+    response.exceptionHandler(done::tryFail);
+    response.handler(
+        chunk -> {
+          int room = MAX_BODY - head.length();
+          if (room > 0) {
+            head.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
+          }
+          if (head.length() >= MAX_BODY) {
+            done.tryComplete(new Answer(response.statusCode(), head, false));
+          }
+        });
+    response.endHandler(v -> done.tryComplete(new Answer(response.statusCode(), head, true)));
+    return done.future();
+  }
+
+  private static String error(Answer answer) {
+    String text = answer.head().toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+    String message = "answered HTTP " + answer.status() + (text.isEmpty() ? "" : ": " + text);
+    return message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR) + "..." : message;
   }
 
   /** {@code sha256=} and the hex HMAC-SHA256 of {@code body} with {@code secret}. */

@@ -93,9 +93,16 @@ class ApiIT {
             .map(f -> ((JsonObject) f).getString("path"))
             .toList();
     assertThat(paths).contains("out/0-v0.txt", "out/6-v6.txt", "out/0-single.txt", "spawn.json");
-    assertThat(http.get("/api/runs/" + id + "/files/out/3-v3.txt").body()).isEqualTo("v3");
-    assertThat(http.get("/api/runs/" + id + "/tasks/s0-t3/log?stream=stdout").body())
-        .isEqualTo("wrote v3 on stage 0\n");
+    Http.Response file = http.get("/api/runs/" + id + "/files/out/3-v3.txt");
+    assertThat(file.body()).isEqualTo("v3");
+    assertThat(file.header("Content-Security-Policy")).isEqualTo("sandbox; default-src 'none'");
+    assertThat(file.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    assertThat(file.header("Content-Disposition")).isEqualTo("attachment; filename=\"3-v3.txt\"");
+    Http.Response log = http.get("/api/runs/" + id + "/tasks/s0-t3/log?stream=stdout");
+    assertThat(log.body()).isEqualTo("wrote v3 on stage 0\n");
+    assertThat(log.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+    assertThat(log.header("Content-Security-Policy")).isEqualTo("sandbox; default-src 'none'");
+    assertThat(log.header("X-Content-Type-Options")).isEqualTo("nosniff");
   }
 
   @Test

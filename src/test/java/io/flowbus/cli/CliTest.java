@@ -179,6 +179,21 @@ class CliTest {
   }
 
   @Test
+  void idsAreSentAsOneEncodedPathSegment() {
+    try (FakeApi api = new FakeApi()) {
+      api.on("GET", "/api/runs/a b/c?d", Answer.json(200, RUN));
+
+      assertThat(cli.execute("status", "a b/c?d", "--server", api.url())).isZero();
+      assertThat(cli.execute("logs", "a b", "t/1", "--server", api.url())).isEqualTo(3);
+
+      assertThat(api.requests().get(0).uri()).isEqualTo("/api/runs/a%20b%2Fc%3Fd");
+      assertThat(api.requests().get(1).uri())
+          .isEqualTo("/api/runs/a%20b/tasks/t%2F1/log?stream=stdout");
+      assertThat(cli.err()).doesNotContain("Exception");
+    }
+  }
+
+  @Test
   void logsPrintsTheTaskOutputAsWritten() {
     try (FakeApi api = new FakeApi()) {
       api.on(

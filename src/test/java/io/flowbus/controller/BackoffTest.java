@@ -14,6 +14,17 @@ class BackoffTest {
   private static final Instant ENDED = SettableClock.START;
 
   @Test
+  void eachWaitIsSpreadByTwentyPercentEitherWay() {
+    SettableClock clock = new SettableClock(ENDED.plusSeconds(60));
+    Instant now = clock.instant();
+
+    assertThat(Backoff.DEFAULT.next(ENDED, 3, now, 0.0)).isEqualTo(now.plusSeconds(16));
+    assertThat(Backoff.DEFAULT.next(ENDED, 3, now, 0.5)).isEqualTo(now.plusSeconds(20));
+    assertThat(Backoff.DEFAULT.next(ENDED, 3, now, 0.999_999)).isBefore(now.plusSeconds(24));
+    assertThat(Backoff.DEFAULT.next(ENDED, 3, now, 0.75)).isEqualTo(now.plusSeconds(22));
+  }
+
+  @Test
   void theFirstRetryComesWithinThirtySecondsThenTheWaitDoublesUpToFiveMinutes() {
     SettableClock clock = new SettableClock(ENDED);
     List<Duration> waits = new ArrayList<>();

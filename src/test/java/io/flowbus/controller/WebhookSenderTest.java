@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowbus.config.WebhookSecret;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class WebhookSenderTest {
@@ -40,6 +44,65 @@ class WebhookSenderTest {
       assertThat(outcome.error()).isNotBlank();
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The receiver answers 500 and then streams a body that never ends: the attempt still ends long
+   * before its timeout, keeps only a short error text, and the connection is closed under the
+   * receiver while it is still writing.
+   */
+  @Test
+  void anEndlessAnswerBodyIsNotReadButCutOff() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    AtomicLong written = new AtomicLong();
+    CountDownLatch closed = new CountDownLatch(1);
+    try {
+      HttpServer server =
+          vertx
+              .createHttpServer()
+              .requestHandler(
+                  request -> {
+                    request.connection().closeHandler(v -> closed.countDown());
+                    HttpServerResponse response = request.response().setStatusCode(500);
+                    response.setChunked(true);
+                    stream(response, written);
+                  })
+              .listen(0, "127.0.0.1")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      WebhookSender sender = new WebhookSender(vertx, WebhookSecret.NONE, Duration.ofMinutes(5));
+
+      WebhookSender.Outcome outcome =
+          sender
+              .post(
+                  "http://127.0.0.1:" + server.actualPort() + "/hook",
+                  "run.failed",
+                  "r.1",
+                  Buffer.buffer("{}"))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
+
+      assertThat(outcome.status()).isEqualTo(500);
+      assertThat(outcome.error()).startsWith("answered HTTP 500: xxxx").hasSizeLessThan(300);
+      assertThat(closed.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(written.get()).isGreaterThan(WebhookSender.MAX_BODY);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Writes 64 KB chunks for as long as the connection takes them. */
+  private static void stream(HttpServerResponse response, AtomicLong written) {
+    Buffer chunk = Buffer.buffer("x".repeat(65_536));
+    while (!response.writeQueueFull() && !response.closed()) {
+      response.write(chunk);
+      written.addAndGet(chunk.length());
+    }
+    if (!response.closed()) {
+      response.drainHandler(v -> stream(response, written));
     }
   }
 

@@ -101,6 +101,24 @@ class CliIT {
   }
 
   @Test
+  void runFollowPipedFromATerminalPrintsPlainLinesIntoThePipe() throws Exception {
+    Assumptions.assumeTrue(JarNode.canRunInTerminal(), "no script (util-linux) here");
+
+    JarNode.Result result =
+        JarNode.runInTerminalPiped(
+            work,
+            withServer("run", "word-count", "-p", "lines_per_section=10", "--follow"),
+            "piped.txt");
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    String piped = Files.readString(work.resolve("piped.txt"));
+    assertThat(piped)
+        .containsPattern("run \\S+ SUCCEEDED after \\d+:\\d\\d")
+        .doesNotContain("\u001b");
+    assertThat(result.output()).doesNotContain("###");
+  }
+
+  @Test
   void aFailedRunExits1AndItsLogsAreAtHand() {
     JarNode.Result result = cli("run", "word-count", "-p", "book=missing.txt", "--follow");
 

@@ -106,6 +106,17 @@ public final class JarNode implements AutoCloseable {
     return runToEnd(workDir, List.of("script", "-qfec", line.toString(), "/dev/null"));
   }
 
+  /**
+   * Like {@link #runInTerminal}, from an interactive shell whose standard output is piped through
+   * {@code cat} into {@code outFile} (in {@code workDir}).
+   */
+  public static Result runInTerminalPiped(Path workDir, List<String> args, String outFile) {
+    StringBuilder line = new StringBuilder(quote(javaBin()) + " -jar " + quote(jar().toString()));
+    args.forEach(a -> line.append(' ').append(quote(a)));
+    line.append(" | cat > ").append(quote(outFile));
+    return runToEnd(workDir, List.of("script", "-qfec", line.toString(), "/dev/null"));
+  }
+
   /** Whether {@link #runInTerminal} can run here. */
   public static boolean canRunInTerminal() {
     return Files.isExecutable(Path.of("/usr/bin/script"));
