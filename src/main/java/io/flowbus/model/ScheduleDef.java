@@ -23,6 +23,26 @@ public record ScheduleDef(
     return idempotencyKeyOf(id, dueAt);
   }
 
+  /**
+   * What the schedule's due times and runs depend on (job, cron expression, time zone, inputs), as
+   * a short digest: a schedule whose fingerprint changed is armed anew, so that the times its old
+   * definition left behind do not fire under the new one.
+   */
+  public String fingerprint() {
+    StringBuilder text = new StringBuilder();
+    text.append(job).append('\n').append(cron.expression()).append('\n').append(cron.zone());
+    new java.util.TreeMap<>(inputs)
+        .forEach((k, v) -> text.append('\n').append(k).append('=').append(v));
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 12);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static String idempotencyKeyOf(String schedule, java.time.Instant dueAt) {
     return "schedule:" + schedule + "@" + dueAt;
   }

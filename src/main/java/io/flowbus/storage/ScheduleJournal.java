@@ -57,8 +57,10 @@ public final class ScheduleJournal {
   static JsonObject encode(ScheduleEvent event) {
     JsonObject json =
         new JsonObject().put("at", event.at().toString()).put("schedule", event.schedule());
-    if (event instanceof ScheduleEvent.Armed) {
-      return json.put("type", "armed");
+    if (event instanceof ScheduleEvent.Armed e) {
+      return json.put("type", "armed").put("fingerprint", e.fingerprint());
+    } else if (event instanceof ScheduleEvent.Removed) {
+      return json.put("type", "removed");
     } else if (event instanceof ScheduleEvent.Fired e) {
       return json.put("type", "fired").put("due_at", e.dueAt().toString()).put("job", e.job());
     } else if (event instanceof ScheduleEvent.RunStarted e) {
@@ -82,7 +84,8 @@ public final class ScheduleJournal {
     String dueText = json.getString("due_at");
     Instant dueAt = dueText == null ? null : Instant.parse(dueText);
     return switch (json.getString("type", "")) {
-      case "armed" -> new ScheduleEvent.Armed(at, schedule);
+      case "armed" -> new ScheduleEvent.Armed(at, schedule, json.getString("fingerprint"));
+      case "removed" -> new ScheduleEvent.Removed(at, schedule);
       case "fired" -> new ScheduleEvent.Fired(at, schedule, dueAt, json.getString("job"));
       case "run" -> new ScheduleEvent.RunStarted(at, schedule, dueAt, json.getString("run"));
       case "skipped" -> new ScheduleEvent.Skipped(at, schedule, dueAt, json.getString("reason"));

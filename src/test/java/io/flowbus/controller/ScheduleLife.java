@@ -38,6 +38,7 @@ final class ScheduleLife implements AutoCloseable {
   private final ScheduleBook book;
   private final Scheduler scheduler;
   private final ScheduleCommands commands;
+  private final DefinitionsStore definitions;
 
   ScheduleLife(
       Vertx vertx, Path data, Clock clock, String yaml, Supplier<Predicate<RunEvent>> failing)
@@ -56,7 +57,7 @@ final class ScheduleLife implements AutoCloseable {
             new OrchestratorMetrics(new SimpleMeterRegistry()));
     durable = new DurableEffects(context, new FaultyEventStore(writer, store, failing), visible);
     coordinator = new RunCoordinator(clock, durable);
-    DefinitionsStore definitions =
+    definitions =
         new DefinitionsStore(
             vertx, DefinitionsLoader.parse(yaml, "t.yaml"), yaml, data.resolve("defs.yaml"));
     RunCreation creation =
@@ -79,6 +80,11 @@ final class ScheduleLife implements AutoCloseable {
           return book.load(runs.all());
         });
     return this;
+  }
+
+  /** Puts other definitions in force, as an upload does. */
+  void replaceDefinitions(String yaml) throws Exception {
+    succeeds(() -> definitions.join().compose(v -> definitions.replace(yaml, "t.yaml")));
   }
 
   void tick() throws Exception {

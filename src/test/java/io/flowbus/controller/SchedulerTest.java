@@ -109,6 +109,49 @@ class SchedulerTest {
   }
 
   @Test
+  void aChangedCronIsArmedAnewAndFiresNoTimeItsOldDefinitionLeftBehind() throws Exception {
+    clock.set(Instant.parse("2026-11-26T01:00:00Z"));
+    life = start(daily("0 2 * * *"));
+    life.tick();
+    clock.set(Instant.parse("2026-11-26T02:00:00Z"));
+    life.tick();
+    life.close();
+
+    clock.set(Instant.parse("2026-11-26T10:00:00Z")); // 08:00 under the new cron is gone by
+    life = start(daily("0 8 * * *"));
+    life.tick();
+    life.tick();
+    assertThat(dueTimesOf("daily")).containsExactly(Instant.parse("2026-11-26T02:00:00Z"));
+
+    clock.set(Instant.parse("2026-11-27T08:00:00Z"));
+    life.tick();
+    assertThat(dueTimesOf("daily"))
+        .containsExactly(
+            Instant.parse("2026-11-26T02:00:00Z"), Instant.parse("2026-11-27T08:00:00Z"));
+  }
+
+  @Test
+  void aScheduleRemovedAndAddedBackFiresNothingDueWhileItWasAway() throws Exception {
+    life = start(minutely("allow"));
+    life.tick();
+    at("10:01:00");
+    life.tick();
+    at("10:01:30");
+    life.replaceDefinitions(minutely("allow").replace("every-minute:", "other:"));
+    life.tick();
+
+    at("10:05:30");
+    life.replaceDefinitions(minutely("allow"));
+    life.tick();
+    life.tick();
+    assertThat(dueTimes()).containsExactly(due("10:01:00"));
+
+    at("10:06:00");
+    life.tick();
+    assertThat(dueTimes()).containsExactly(due("10:01:00"), due("10:06:00"));
+  }
+
+  @Test
   void aFullRestartAfterAFireStartsNoSecondRunForThatDueTime() throws Exception {
     life = start(minutely("allow"));
     life.tick();
@@ -274,6 +317,16 @@ class SchedulerTest {
           every-minute: {job: j, cron: "* * * * *", overlap: %s}
         """
         .formatted(overlap);
+  }
+
+  private static String daily(String cron) {
+    return """
+        tasks: {t: {exec_command: t}}
+        jobs: {j: {stages: [{name: a, task_class: t}]}}
+        schedules:
+          daily: {job: j, cron: "%s", overlap: allow}
+        """
+        .formatted(cron);
   }
 
   private List<Instant> dueTimes() throws Exception {

@@ -28,13 +28,14 @@ class ScheduleJournalTest {
   private static final Instant DUE = Instant.parse("2026-11-26T10:01:00Z");
   private static final List<ScheduleEvent> EVENTS =
       List.of(
-          new ScheduleEvent.Armed(T, "s"),
+          new ScheduleEvent.Armed(T, "s", "0123abcd"),
           new ScheduleEvent.Fired(T, "s", DUE, "j"),
           new ScheduleEvent.RunStarted(T, "s", DUE, "run-1"),
           new ScheduleEvent.RunStarted(T, "s", null, "run-2"),
           new ScheduleEvent.Skipped(T, "s", DUE.plusSeconds(60), "its last run run-2 is RUNNING"),
           new ScheduleEvent.Paused(T, "s"),
-          new ScheduleEvent.Resumed(T, "s"));
+          new ScheduleEvent.Resumed(T, "s"),
+          new ScheduleEvent.Removed(T, "s"));
 
   @TempDir Path data;
   private final JournalWriter writer = new JournalWriter(true);
