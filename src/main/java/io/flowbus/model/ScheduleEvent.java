@@ -39,4 +39,7 @@ public sealed interface ScheduleEvent {
 
   /** Due times after {@code at} fire again; those while it was paused do not. */
   record Resumed(Instant at, String schedule) implements ScheduleEvent {}
+
+  /** Where the schedule stood, as a compacted journal keeps it in place of the events before. */
+  record Snapshot(Instant at, String schedule, ScheduleState state) implements ScheduleEvent {}
 }

@@ -27,7 +27,9 @@ public record ScheduleState(
   }
 
   public ScheduleState apply(ScheduleEvent event) {
-    if (event instanceof ScheduleEvent.Armed e) {
+    if (event instanceof ScheduleEvent.Snapshot e) {
+      return e.state();
+    } else if (event instanceof ScheduleEvent.Armed e) {
       return new ScheduleState(
           later(since, e.at()), lastFireAt, lastRun, paused, pending, e.fingerprint());
     } else if (event instanceof ScheduleEvent.Removed) {

@@ -72,6 +72,46 @@ class ScheduleJournalTest {
   }
 
   @Test
+  void aLongJournalIsCompactedToOneStateLinePerScheduleAndAppendsGoOnAfterIt() throws Exception {
+    DataLayout layout = new DataLayout(data);
+    ScheduleJournal journal = new ScheduleJournal(layout, writer);
+    List<ScheduleEvent> written = new java.util.ArrayList<>();
+    written.add(new ScheduleEvent.Armed(T, "a", "f1"));
+    written.add(new ScheduleEvent.Armed(T, "b", "f2"));
+    for (int i = 0; i < 100; i++) {
+      Instant due = DUE.plusSeconds(60L * i);
+      written.add(new ScheduleEvent.Fired(due, "a", due, "j"));
+      written.add(new ScheduleEvent.RunStarted(due, "a", due, "run-" + i));
+    }
+    written.add(new ScheduleEvent.Paused(T, "b"));
+    written.add(new ScheduleEvent.Fired(T, "a", DUE.plusSeconds(60L * 100), "j")); // pending
+    for (ScheduleEvent e : written) {
+      journal.append(e).get();
+    }
+
+    List<ScheduleEvent> replayed = journal.loadCompacting(8);
+
+    assertThat(Files.readAllLines(layout.scheduleJournal())).hasSize(2);
+    assertThat(states(replayed)).isEqualTo(states(written)).isEqualTo(states(journal.load()));
+    assertThat(states(replayed).get("a").pending()).isNotNull();
+    ScheduleEvent after = new ScheduleEvent.Resumed(T.plusSeconds(9_999), "b");
+    journal.append(after).get();
+    written.add(after);
+    assertThat(states(journal.load())).isEqualTo(states(written));
+    assertThat(journal.loadCompacting(8)).hasSize(3); // short now: left as it is
+  }
+
+  private static Map<String, io.flowbus.model.ScheduleState> states(List<ScheduleEvent> events) {
+    Map<String, io.flowbus.model.ScheduleState> states = new java.util.HashMap<>();
+    events.forEach(
+        e ->
+            states.put(
+                e.schedule(),
+                states.getOrDefault(e.schedule(), io.flowbus.model.ScheduleState.NEW).apply(e)));
+    return states;
+  }
+
+  @Test
   void anAlteredLineIsLeftOutAndTheOthersCount() throws Exception {
     DataLayout layout = new DataLayout(data);
     ScheduleJournal journal = new ScheduleJournal(layout, writer);
