@@ -93,6 +93,29 @@ class SchedulerTest {
   }
 
   @Test
+  void cancelPreviousStillCancelsWhenTheNextOrchestratorCompletesTheFire() throws Exception {
+    life = start(minutely("cancel_previous"));
+    life.tick();
+    at("10:01:00");
+    life.tick();
+    failing = e -> true; // neither the cancel nor the run can be written: the leader "dies"
+    at("10:02:00");
+    life.tick();
+    assertThat(life.on(() -> life.book().get("every-minute").pending())).isNotNull();
+    life.close();
+
+    failing = e -> false;
+    at("10:02:20");
+    life = start(minutely("cancel_previous"));
+    life.tick();
+
+    List<Run> runs = life.runs();
+    assertThat(dueTimes()).containsExactly(due("10:01:00"), due("10:02:00"));
+    assertThat(runs.get(0).state()).isEqualTo(RunState.CANCELLED);
+    assertThat(runs.get(1).state()).isEqualTo(RunState.RUNNING);
+  }
+
+  @Test
   void onStartTheLatestMissedDueTimeFiresOnceAndTheOlderAreSkipped() throws Exception {
     life = start(minutely("allow"));
     life.tick();
