@@ -67,7 +67,7 @@ final class ScheduleLife implements AutoCloseable {
     ScheduleFires fires =
         new ScheduleFires(clock, definitions, book, creation, keys, runs, durable, coordinator);
     scheduler = new Scheduler(vertx, clock, definitions, book, fires, runs);
-    commands = new ScheduleCommands(clock, definitions, book, fires);
+    commands = new ScheduleCommands(clock, definitions, book, fires, runs);
   }
 
   /** Takes over as the orchestrator does: the runs from their journals, then the schedules'. */
@@ -94,6 +94,15 @@ final class ScheduleLife implements AutoCloseable {
   /** The runs, oldest first. */
   List<Run> runs() throws Exception {
     return on(() -> runs.all().stream().sorted(Comparator.comparing(Run::createdAt)).toList());
+  }
+
+  /** Forgets a run as its deletion does (by hand or by retention). */
+  void forget(Run run) throws Exception {
+    on(
+        () -> {
+          runs.remove(run.id());
+          return null;
+        });
   }
 
   void cancel(Run run) throws Exception {

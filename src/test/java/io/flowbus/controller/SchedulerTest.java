@@ -191,6 +191,21 @@ class SchedulerTest {
   }
 
   @Test
+  void aDeletedLastRunIsNotShownAsTheSchedulesLastRun() throws Exception {
+    life = start(minutely("allow"));
+    life.tick();
+    at("10:01:00");
+    life.tick();
+    assertThat(life.view("every-minute").getString("last_run")).isNotNull();
+
+    life.forget(life.runs().get(0));
+
+    assertThat(life.view("every-minute").getString("last_run")).isNull();
+    assertThat(life.view("every-minute").getString("last_fire_at"))
+        .isEqualTo("2026-11-26T10:01:00Z");
+  }
+
+  @Test
   void aCrashBetweenJournalingTheFireAndCreatingTheRunLeavesItToTheNextOrchestrator()
       throws Exception {
     life = start(minutely("allow"));
