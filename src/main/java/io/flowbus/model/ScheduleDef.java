@@ -14,6 +14,9 @@ import java.util.Map;
 public record ScheduleDef(
     String id, String job, CronTimes cron, Map<String, String> inputs, Overlap overlap) {
 
+  /** How the idempotency keys of schedules' runs start; a request may not use such a key. */
+  public static final String KEY_PREFIX = "schedule:";
+
   public ScheduleDef {
     inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
   }
@@ -44,6 +47,6 @@ public record ScheduleDef(
   }
 
   public static String idempotencyKeyOf(String schedule, java.time.Instant dueAt) {
-    return "schedule:" + schedule + "@" + dueAt;
+    return KEY_PREFIX + schedule + "@" + dueAt;
   }
 }
