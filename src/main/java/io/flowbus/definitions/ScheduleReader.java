@@ -142,6 +142,15 @@ final class ScheduleReader {
             nodes.get(name),
             path + "." + name,
             "input '" + name + "' is read from the environment of the worker, not given");
+      } else if (spec.source() == InputSource.HTTP_HEADER) {
+        reader.problem(
+            nodes.get(name),
+            path + "." + name,
+            "input '"
+                + name
+                + "' is a secret (an http-header input): a schedule may not give it, as its value"
+                + " would be shown in the definitions; have the job read it from the worker's"
+                + " environment with an environment input instead");
       }
     }
     List<String> missing = new ArrayList<>();
