@@ -52,7 +52,8 @@ final class ScheduleReader {
     }
     ZoneId zone = zone(e.get("timezone"), path + ".timezone");
     String cronText = reader.requiredString(e, "cron", path, node);
-    CronTimes cron = cronText == null || zone == null ? null : cron(cronText, zone, e, path);
+    // checked also when the zone is unknown (then in UTC), so that both problems are reported
+    CronTimes cron = cronText == null ? null : cron(cronText, zone == null ? UTC : zone, e, path);
     Overlap overlap = overlap(e.get("overlap"), path + ".overlap");
     Map<String, Node> inputNodes = new LinkedHashMap<>();
     Map<String, String> inputs = inputs(e.get("inputs"), path + ".inputs", inputNodes);
