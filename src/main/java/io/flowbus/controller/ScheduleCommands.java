@@ -80,9 +80,7 @@ final class ScheduleCommands {
     if (state.lastRun() != null && !runs.contains(state.lastRun())) {
       state = state.withRun(null); // deleted since (by hand or by retention): not shown
     }
-    Instant now = clock.instant();
-    Instant from = state.since() != null && state.since().isAfter(now) ? state.since() : now;
-    Instant next = state.paused() ? null : schedule.cron().next(from).orElse(null);
+    Instant next = schedule.nextDue(state, clock.instant()).orElse(null);
     return ScheduleViews.schedule(schedule, defs.job(schedule.job()).orElse(null), state, next);
   }
 

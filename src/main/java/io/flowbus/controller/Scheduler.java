@@ -172,12 +172,10 @@ final class Scheduler {
     Instant now = clock.instant();
     Instant wake = now.plus(MAX_WAIT);
     for (ScheduleDef schedule : definitions.current().definitions().schedules().values()) {
-      ScheduleState state = book.get(schedule.id());
-      if (state.paused() || busy.contains(schedule.id())) {
+      if (busy.contains(schedule.id())) {
         continue;
       }
-      Instant from = state.since() != null && state.since().isAfter(now) ? state.since() : now;
-      Optional<Instant> next = schedule.cron().next(from);
+      Optional<Instant> next = schedule.nextDue(book.get(schedule.id()), now);
       if (next.isPresent() && next.get().isBefore(wake)) {
         wake = next.get();
       }

@@ -21,6 +21,19 @@ public record ScheduleDef(
     inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
   }
 
+  /**
+   * The next due time of the schedule standing at {@code state}: the first after the later of its
+   * {@code since} and {@code now}; empty while paused or if none comes.
+   */
+  public java.util.Optional<java.time.Instant> nextDue(ScheduleState state, java.time.Instant now) {
+    if (state.paused()) {
+      return java.util.Optional.empty();
+    }
+    java.time.Instant from =
+        state.since() != null && state.since().isAfter(now) ? state.since() : now;
+    return cron.next(from);
+  }
+
   /** The key under which the run of one due time is created, the same on every orchestrator. */
   public String idempotencyKey(java.time.Instant dueAt) {
     return idempotencyKeyOf(id, dueAt);
