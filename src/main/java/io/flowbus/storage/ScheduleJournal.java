@@ -94,20 +94,7 @@ public final class ScheduleJournal {
     states.forEach(
         (id, state) -> snapshots.add(new ScheduleEvent.Snapshot(lastAt.get(id), id, state)));
     Path next = file.resolveSibling(file.getFileName() + ".compact");
-    StringBuilder text = new StringBuilder();
-    snapshots.forEach(e -> text.append(JournalLine.encode(encode(e).encode())).append('\n'));
-    try (FileChannel channel =
-        FileChannel.open(
-            next,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
-      channel.force(true);
-    }
+    writeForced(next, snapshots);
     try {
       writer
           .execute(
@@ -127,6 +114,24 @@ public final class ScheduleJournal {
     }
     LOG.info("schedule journal compacted: {} events to {}", events.size(), snapshots.size());
     return snapshots;
+  }
+
+  /** Writes {@code events} as journal lines to {@code target}, forced to disk. */
+  private static void writeForced(Path target, List<ScheduleEvent> events) throws IOException {
+    StringBuilder text = new StringBuilder();
+    events.forEach(e -> text.append(JournalLine.encode(encode(e).encode())).append('\n'));
+    try (FileChannel channel =
+        FileChannel.open(
+            target,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      channel.force(true);
+    }
   }
 
   /** The length of the file up to and with its last newline. */
