@@ -1,6 +1,7 @@
 package io.flowbus.api;
 
 import io.flowbus.cluster.ProblemException;
+import io.flowbus.model.ScheduleDef;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -23,7 +24,15 @@ final class IdempotencyKeyHeader {
       throw ProblemException.badRequest(
           "the " + NAME + " header is given " + values.size() + " times");
     }
-    String key = values.get(0);
+    return checked(values.get(0));
+  }
+
+  /**
+   * {@code key} if it may be used; a 400 if not. Keys of schedules' runs ({@link
+   * ScheduleDef#idempotencyKeyOf}) are kept out of reach, so that no request can take or spoil a
+   * due time's run before it fires.
+   */
+  static String checked(String key) {
     if (key.isBlank()) {
       throw ProblemException.badRequest("the " + NAME + " header is empty");
     }
@@ -39,6 +48,14 @@ final class IdempotencyKeyHeader {
     }
     if (key.chars().anyMatch(Character::isISOControl)) {
       throw ProblemException.badRequest("the " + NAME + " header holds a control character");
+    }
+    if (key.startsWith(ScheduleDef.KEY_PREFIX)) {
+      throw ProblemException.badRequest(
+          "an "
+              + NAME
+              + " may not start with '"
+              + ScheduleDef.KEY_PREFIX
+              + "': such keys belong to the runs of schedules; choose another key");
     }
     return key;
   }

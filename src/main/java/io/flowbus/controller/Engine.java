@@ -73,7 +73,7 @@ final class Engine {
     ScheduleFires fires =
         new ScheduleFires(clock, definitions, book, creation, keys, runs, durable, coordinator);
     scheduler = new Scheduler(vertx, clock, definitions, book, fires, runs);
-    ScheduleCommands schedules = new ScheduleCommands(clock, definitions, book, fires);
+    ScheduleCommands schedules = new ScheduleCommands(clock, definitions, book, fires, runs);
     RunWrites writes =
         new RunWrites(
             context,

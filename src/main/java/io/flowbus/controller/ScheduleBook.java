@@ -18,6 +18,9 @@ import java.util.Set;
  * orchestrator's event loop only.
  */
 final class ScheduleBook {
+  /** The journal is compacted when it has more than this many events per schedule (and 64). */
+  static final int COMPACT_FACTOR = 8;
+
   private final Context context;
   private final ScheduleJournal journal;
   private final Map<String, ScheduleState> states = new HashMap<>();
@@ -48,11 +51,14 @@ final class ScheduleBook {
             });
   }
 
-  /** Reads the journal back, on a worker thread; then notes the runs the schedules started. */
+  /**
+   * Reads the journal back (compacting it when it holds many more events than schedules), on a
+   * worker thread; then notes the runs the schedules started.
+   */
   Future<Void> load(Collection<Run> runs) {
     return context
         .owner()
-        .executeBlocking(journal::load)
+        .executeBlocking(() -> journal.loadCompacting(COMPACT_FACTOR))
         .map(
             events -> {
               replay(events, runs);

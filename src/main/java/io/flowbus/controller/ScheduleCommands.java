@@ -22,13 +22,19 @@ final class ScheduleCommands {
   private final DefinitionsStore definitions;
   private final ScheduleBook book;
   private final ScheduleFires fires;
+  private final Runs runs;
 
   ScheduleCommands(
-      Clock clock, DefinitionsStore definitions, ScheduleBook book, ScheduleFires fires) {
+      Clock clock,
+      DefinitionsStore definitions,
+      ScheduleBook book,
+      ScheduleFires fires,
+      Runs runs) {
     this.clock = clock;
     this.definitions = definitions;
     this.book = book;
     this.fires = fires;
+    this.runs = runs;
   }
 
   /** {@code {"items": [...]}}, in the order of the definitions. */
@@ -71,9 +77,10 @@ final class ScheduleCommands {
 
   private JsonObject view(Definitions defs, ScheduleDef schedule) {
     ScheduleState state = book.get(schedule.id());
-    Instant now = clock.instant();
-    Instant from = state.since() != null && state.since().isAfter(now) ? state.since() : now;
-    Instant next = state.paused() ? null : schedule.cron().next(from).orElse(null);
+    if (state.lastRun() != null && !runs.contains(state.lastRun())) {
+      state = state.withRun(null); // deleted since (by hand or by retention): not shown
+    }
+    Instant next = schedule.nextDue(state, clock.instant()).orElse(null);
     return ScheduleViews.schedule(schedule, defs.job(schedule.job()).orElse(null), state, next);
   }
 

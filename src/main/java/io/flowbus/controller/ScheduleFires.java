@@ -64,16 +64,13 @@ final class ScheduleFires {
   Future<JsonObject> fire(ScheduleDef schedule, Instant dueAt) {
     return book.record(
             new ScheduleEvent.Fired(clock.instant(), schedule.id(), dueAt, schedule.job()))
-        .compose(
-            v ->
-                schedule.overlap() == Overlap.CANCEL_PREVIOUS
-                    ? cancelPrevious(schedule, dueAt)
-                    : Future.succeededFuture())
+        .compose(v -> cancelPreviousIfAsked(schedule, dueAt))
         .compose(v -> create(schedule, dueAt));
   }
 
   /**
-   * Completes a fire whose run is not known: the run created with its key, or a new one with it.
+   * Completes a fire whose run is not known: the run created with its key, or a new one with it
+   * (after cancelling the previous run, if the schedule asks for that).
    *
    * @param schedule the schedule as defined now; null if it is no longer defined
    */
@@ -97,7 +94,8 @@ final class ScheduleFires {
       return skip(fired.schedule(), fired.dueAt(), "the schedule changed before its run was made")
           .mapEmpty();
     }
-    return create(schedule, fired.dueAt());
+    return cancelPreviousIfAsked(schedule, fired.dueAt())
+        .compose(v -> create(schedule, fired.dueAt()));
   }
 
   /** A run of the schedule now, by hand: not bound to a due time, and no due time is used up. */
@@ -148,6 +146,12 @@ final class ScheduleFires {
   private Future<Void> skip(String schedule, Instant dueAt, String reason) {
     LOG.warn("schedule {}: due time {} skipped: {}", schedule, dueAt, reason);
     return book.record(new ScheduleEvent.Skipped(clock.instant(), schedule, dueAt, reason));
+  }
+
+  private Future<Void> cancelPreviousIfAsked(ScheduleDef schedule, Instant dueAt) {
+    return schedule.overlap() == Overlap.CANCEL_PREVIOUS
+        ? cancelPrevious(schedule, dueAt)
+        : Future.succeededFuture();
   }
 
   private Future<Void> cancelPrevious(ScheduleDef schedule, Instant dueAt) {

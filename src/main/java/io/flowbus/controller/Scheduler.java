@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Fires the schedules on the orchestrator: a timer wakes it at the next due time (and at least
  * every {@link #MAX_WAIT}, so that a jump of the clock or a change of the definitions is seen), and
- * each {@link #tick} fires what is due. A schedule is armed the first time it is seen: the due
- * times after that are its own. Of the due times missed while no orchestrator ran, the latest fires
- * and the older ones are skipped. Touched on the orchestrator's event loop only.
+ * each {@link #tick} fires what is due. A schedule is armed the first time it is seen, and again
+ * when its definition changed or it comes back after it was removed: the due times after that are
+ * its own. Of the due times missed while no orchestrator ran, the latest fires and the older ones
+ * are skipped. Touched on the orchestrator's event loop only.
  */
 final class Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -92,13 +93,21 @@ final class Scheduler {
     for (ScheduleDef schedule : defs.schedules().values()) {
       work.add(guard(schedule.id(), () -> due(schedule, now)));
     }
+    for (String id : book.schedules()) {
+      ScheduleState state = book.get(id);
+      if (state.armed() && state.pending() == null && defs.schedule(id).isEmpty()) {
+        work.add(guard(id, () -> book.record(new ScheduleEvent.Removed(now, id))));
+      }
+    }
     return Future.join(work).transform(ar -> Future.succeededFuture());
   }
 
   private Future<?> due(ScheduleDef schedule, Instant now) {
     ScheduleState state = book.get(schedule.id());
-    if (!state.armed()) {
-      return book.record(new ScheduleEvent.Armed(now, schedule.id()));
+    String fingerprint = schedule.fingerprint();
+    if (!state.armed() || !fingerprint.equals(state.fingerprint())) {
+      // first seen, changed or back after it was removed: no time before now is its to fire
+      return book.record(new ScheduleEvent.Armed(now, schedule.id(), fingerprint));
     }
     if (state.paused() || state.pending() != null) {
       return Future.succeededFuture();
@@ -163,12 +172,10 @@ final class Scheduler {
     Instant now = clock.instant();
     Instant wake = now.plus(MAX_WAIT);
     for (ScheduleDef schedule : definitions.current().definitions().schedules().values()) {
-      ScheduleState state = book.get(schedule.id());
-      if (state.paused() || busy.contains(schedule.id())) {
+      if (busy.contains(schedule.id())) {
         continue;
       }
-      Instant from = state.since() != null && state.since().isAfter(now) ? state.since() : now;
-      Optional<Instant> next = schedule.cron().next(from);
+      Optional<Instant> next = schedule.nextDue(book.get(schedule.id()), now);
       if (next.isPresent() && next.get().isBefore(wake)) {
         wake = next.get();
       }

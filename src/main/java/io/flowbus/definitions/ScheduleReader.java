@@ -52,7 +52,8 @@ final class ScheduleReader {
     }
     ZoneId zone = zone(e.get("timezone"), path + ".timezone");
     String cronText = reader.requiredString(e, "cron", path, node);
-    CronTimes cron = cronText == null || zone == null ? null : cron(cronText, zone, e, path);
+    // checked also when the zone is unknown (then in UTC), so that both problems are reported
+    CronTimes cron = cronText == null ? null : cron(cronText, zone == null ? UTC : zone, e, path);
     Overlap overlap = overlap(e.get("overlap"), path + ".overlap");
     Map<String, Node> inputNodes = new LinkedHashMap<>();
     Map<String, String> inputs = inputs(e.get("inputs"), path + ".inputs", inputNodes);
@@ -142,6 +143,15 @@ final class ScheduleReader {
             nodes.get(name),
             path + "." + name,
             "input '" + name + "' is read from the environment of the worker, not given");
+      } else if (spec.source() == InputSource.HTTP_HEADER) {
+        reader.problem(
+            nodes.get(name),
+            path + "." + name,
+            "input '"
+                + name
+                + "' is a secret (an http-header input): a schedule may not give it, as its value"
+                + " would be shown in the definitions; have the job read it from the worker's"
+                + " environment with an environment input instead");
       }
     }
     List<String> missing = new ArrayList<>();

@@ -50,14 +50,26 @@ public final class CronTimes {
       throw new IllegalArgumentException(
           "unknown macro '" + text + "' (expected one of: " + String.join(", ", names()) + ")");
     }
+    if (java.util.regex.Pattern.compile("/0+(\\s|,|$)").matcher(fields).find()) {
+      throw new IllegalArgumentException(
+          "invalid cron expression '"
+              + text
+              + "': a step of 0 never fires (e.g. */5 is every 5th)");
+    }
+    CronTimes times;
     try {
       Cron cron = PARSER.parse(fields);
       cron.validate();
-      return new CronTimes(text, zone, ExecutionTime.forCron(cron));
+      times = new CronTimes(text, zone, ExecutionTime.forCron(cron));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "invalid cron expression '" + text + "': " + e.getMessage(), e);
     }
+    if (times.next(Instant.parse("2000-01-01T00:00:00Z")).isEmpty()) {
+      throw new IllegalArgumentException(
+          "cron expression '" + text + "' is never due (no such day, e.g. 30 February)");
+    }
+    return times;
   }
 
   private static java.util.List<String> names() {

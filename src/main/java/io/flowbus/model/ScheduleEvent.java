@@ -11,8 +11,15 @@ public sealed interface ScheduleEvent {
 
   String schedule();
 
-  /** The schedule was first seen: due times after {@code at} are its to fire. */
-  record Armed(Instant at, String schedule) implements ScheduleEvent {}
+  /**
+   * The schedule was first seen, or seen again with another definition ({@code fingerprint}, see
+   * {@link ScheduleDef#fingerprint}) or after it was removed: due times after {@code at} are its to
+   * fire.
+   */
+  record Armed(Instant at, String schedule, String fingerprint) implements ScheduleEvent {}
+
+  /** The schedule is no longer in the definitions in force: if it comes back, it is armed anew. */
+  record Removed(Instant at, String schedule) implements ScheduleEvent {}
 
   /**
    * A due time fires: written before its run is created, which is created with the key {@link
@@ -32,4 +39,7 @@ public sealed interface ScheduleEvent {
 
   /** Due times after {@code at} fire again; those while it was paused do not. */
   record Resumed(Instant at, String schedule) implements ScheduleEvent {}
+
+  /** Where the schedule stood, as a compacted journal keeps it in place of the events before. */
+  record Snapshot(Instant at, String schedule, ScheduleState state) implements ScheduleEvent {}
 }

@@ -38,6 +38,7 @@ final class ScheduleLife implements AutoCloseable {
   private final ScheduleBook book;
   private final Scheduler scheduler;
   private final ScheduleCommands commands;
+  private final DefinitionsStore definitions;
 
   ScheduleLife(
       Vertx vertx, Path data, Clock clock, String yaml, Supplier<Predicate<RunEvent>> failing)
@@ -56,7 +57,7 @@ final class ScheduleLife implements AutoCloseable {
             new OrchestratorMetrics(new SimpleMeterRegistry()));
     durable = new DurableEffects(context, new FaultyEventStore(writer, store, failing), visible);
     coordinator = new RunCoordinator(clock, durable);
-    DefinitionsStore definitions =
+    definitions =
         new DefinitionsStore(
             vertx, DefinitionsLoader.parse(yaml, "t.yaml"), yaml, data.resolve("defs.yaml"));
     RunCreation creation =
@@ -66,7 +67,7 @@ final class ScheduleLife implements AutoCloseable {
     ScheduleFires fires =
         new ScheduleFires(clock, definitions, book, creation, keys, runs, durable, coordinator);
     scheduler = new Scheduler(vertx, clock, definitions, book, fires, runs);
-    commands = new ScheduleCommands(clock, definitions, book, fires);
+    commands = new ScheduleCommands(clock, definitions, book, fires, runs);
   }
 
   /** Takes over as the orchestrator does: the runs from their journals, then the schedules'. */
@@ -81,6 +82,11 @@ final class ScheduleLife implements AutoCloseable {
     return this;
   }
 
+  /** Puts other definitions in force, as an upload does. */
+  void replaceDefinitions(String yaml) throws Exception {
+    succeeds(() -> definitions.join().compose(v -> definitions.replace(yaml, "t.yaml")));
+  }
+
   void tick() throws Exception {
     succeeds(scheduler::tick);
   }
@@ -88,6 +94,15 @@ final class ScheduleLife implements AutoCloseable {
   /** The runs, oldest first. */
   List<Run> runs() throws Exception {
     return on(() -> runs.all().stream().sorted(Comparator.comparing(Run::createdAt)).toList());
+  }
+
+  /** Forgets a run as its deletion does (by hand or by retention). */
+  void forget(Run run) throws Exception {
+    on(
+        () -> {
+          runs.remove(run.id());
+          return null;
+        });
   }
 
   void cancel(Run run) throws Exception {

@@ -93,6 +93,29 @@ class SchedulerTest {
   }
 
   @Test
+  void cancelPreviousStillCancelsWhenTheNextOrchestratorCompletesTheFire() throws Exception {
+    life = start(minutely("cancel_previous"));
+    life.tick();
+    at("10:01:00");
+    life.tick();
+    failing = e -> true; // neither the cancel nor the run can be written: the leader "dies"
+    at("10:02:00");
+    life.tick();
+    assertThat(life.on(() -> life.book().get("every-minute").pending())).isNotNull();
+    life.close();
+
+    failing = e -> false;
+    at("10:02:20");
+    life = start(minutely("cancel_previous"));
+    life.tick();
+
+    List<Run> runs = life.runs();
+    assertThat(dueTimes()).containsExactly(due("10:01:00"), due("10:02:00"));
+    assertThat(runs.get(0).state()).isEqualTo(RunState.CANCELLED);
+    assertThat(runs.get(1).state()).isEqualTo(RunState.RUNNING);
+  }
+
+  @Test
   void onStartTheLatestMissedDueTimeFiresOnceAndTheOlderAreSkipped() throws Exception {
     life = start(minutely("allow"));
     life.tick();
@@ -109,6 +132,49 @@ class SchedulerTest {
   }
 
   @Test
+  void aChangedCronIsArmedAnewAndFiresNoTimeItsOldDefinitionLeftBehind() throws Exception {
+    clock.set(Instant.parse("2026-11-26T01:00:00Z"));
+    life = start(daily("0 2 * * *"));
+    life.tick();
+    clock.set(Instant.parse("2026-11-26T02:00:00Z"));
+    life.tick();
+    life.close();
+
+    clock.set(Instant.parse("2026-11-26T10:00:00Z")); // 08:00 under the new cron is gone by
+    life = start(daily("0 8 * * *"));
+    life.tick();
+    life.tick();
+    assertThat(dueTimesOf("daily")).containsExactly(Instant.parse("2026-11-26T02:00:00Z"));
+
+    clock.set(Instant.parse("2026-11-27T08:00:00Z"));
+    life.tick();
+    assertThat(dueTimesOf("daily"))
+        .containsExactly(
+            Instant.parse("2026-11-26T02:00:00Z"), Instant.parse("2026-11-27T08:00:00Z"));
+  }
+
+  @Test
+  void aScheduleRemovedAndAddedBackFiresNothingDueWhileItWasAway() throws Exception {
+    life = start(minutely("allow"));
+    life.tick();
+    at("10:01:00");
+    life.tick();
+    at("10:01:30");
+    life.replaceDefinitions(minutely("allow").replace("every-minute:", "other:"));
+    life.tick();
+
+    at("10:05:30");
+    life.replaceDefinitions(minutely("allow"));
+    life.tick();
+    life.tick();
+    assertThat(dueTimes()).containsExactly(due("10:01:00"));
+
+    at("10:06:00");
+    life.tick();
+    assertThat(dueTimes()).containsExactly(due("10:01:00"), due("10:06:00"));
+  }
+
+  @Test
   void aFullRestartAfterAFireStartsNoSecondRunForThatDueTime() throws Exception {
     life = start(minutely("allow"));
     life.tick();
@@ -122,6 +188,21 @@ class SchedulerTest {
 
     assertThat(dueTimes()).containsExactly(due("10:01:00"));
     assertThat(life.view("every-minute").getString("last_run")).isEqualTo(life.runs().get(0).id());
+  }
+
+  @Test
+  void aDeletedLastRunIsNotShownAsTheSchedulesLastRun() throws Exception {
+    life = start(minutely("allow"));
+    life.tick();
+    at("10:01:00");
+    life.tick();
+    assertThat(life.view("every-minute").getString("last_run")).isNotNull();
+
+    life.forget(life.runs().get(0));
+
+    assertThat(life.view("every-minute").getString("last_run")).isNull();
+    assertThat(life.view("every-minute").getString("last_fire_at"))
+        .isEqualTo("2026-11-26T10:01:00Z");
   }
 
   @Test
@@ -274,6 +355,16 @@ class SchedulerTest {
           every-minute: {job: j, cron: "* * * * *", overlap: %s}
         """
         .formatted(overlap);
+  }
+
+  private static String daily(String cron) {
+    return """
+        tasks: {t: {exec_command: t}}
+        jobs: {j: {stages: [{name: a, task_class: t}]}}
+        schedules:
+          daily: {job: j, cron: "%s", overlap: allow}
+        """
+        .formatted(cron);
   }
 
   private List<Instant> dueTimes() throws Exception {

@@ -27,7 +27,7 @@ class ScheduleDefinitionsTest {
 
     ScheduleDef nightly = definitions.schedules().get("nightly-count");
     assertThat(nightly.cron().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
-    assertThat(nightly.inputs()).isEqualTo(Map.of("n", "5", "auth", "Bearer abc"));
+    assertThat(nightly.inputs()).isEqualTo(Map.of("n", "5"));
     assertThat(nightly.overlap()).isEqualTo(Overlap.CANCEL_PREVIOUS);
 
     ScheduleDef hourly = definitions.schedules().get("hourly");

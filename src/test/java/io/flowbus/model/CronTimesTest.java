@@ -15,6 +15,21 @@ class CronTimesTest {
   private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
 
   @Test
+  void aStepOfZeroIsRefusedWithAClearReason() {
+    assertThatThrownBy(() -> CronTimes.parse("*/0 * * * *", ZoneId.of("UTC")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a step of 0 never fires")
+        .hasMessageNotContaining("Period 0");
+  }
+
+  @Test
+  void aCronThatIsNeverDueIsRefused() {
+    assertThatThrownBy(() -> CronTimes.parse("0 0 30 2 *", ZoneId.of("UTC")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is never due");
+  }
+
+  @Test
   void nextIsStrictlyAfter() {
     CronTimes minute = CronTimes.parse("* * * * *", ZoneOffset.UTC);
 

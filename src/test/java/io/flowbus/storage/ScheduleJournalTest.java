@@ -28,13 +28,14 @@ class ScheduleJournalTest {
   private static final Instant DUE = Instant.parse("2026-11-26T10:01:00Z");
   private static final List<ScheduleEvent> EVENTS =
       List.of(
-          new ScheduleEvent.Armed(T, "s"),
+          new ScheduleEvent.Armed(T, "s", "0123abcd"),
           new ScheduleEvent.Fired(T, "s", DUE, "j"),
           new ScheduleEvent.RunStarted(T, "s", DUE, "run-1"),
           new ScheduleEvent.RunStarted(T, "s", null, "run-2"),
           new ScheduleEvent.Skipped(T, "s", DUE.plusSeconds(60), "its last run run-2 is RUNNING"),
           new ScheduleEvent.Paused(T, "s"),
-          new ScheduleEvent.Resumed(T, "s"));
+          new ScheduleEvent.Resumed(T, "s"),
+          new ScheduleEvent.Removed(T, "s"));
 
   @TempDir Path data;
   private final JournalWriter writer = new JournalWriter(true);
@@ -68,6 +69,46 @@ class ScheduleJournalTest {
 
     journal.append(EVENTS.get(1)).get();
     assertThat(journal.load()).containsExactly(EVENTS.get(0), EVENTS.get(1));
+  }
+
+  @Test
+  void aLongJournalIsCompactedToOneStateLinePerScheduleAndAppendsGoOnAfterIt() throws Exception {
+    DataLayout layout = new DataLayout(data);
+    ScheduleJournal journal = new ScheduleJournal(layout, writer);
+    List<ScheduleEvent> written = new java.util.ArrayList<>();
+    written.add(new ScheduleEvent.Armed(T, "a", "f1"));
+    written.add(new ScheduleEvent.Armed(T, "b", "f2"));
+    for (int i = 0; i < 100; i++) {
+      Instant due = DUE.plusSeconds(60L * i);
+      written.add(new ScheduleEvent.Fired(due, "a", due, "j"));
+      written.add(new ScheduleEvent.RunStarted(due, "a", due, "run-" + i));
+    }
+    written.add(new ScheduleEvent.Paused(T, "b"));
+    written.add(new ScheduleEvent.Fired(T, "a", DUE.plusSeconds(60L * 100), "j")); // pending
+    for (ScheduleEvent e : written) {
+      journal.append(e).get();
+    }
+
+    List<ScheduleEvent> replayed = journal.loadCompacting(8);
+
+    assertThat(Files.readAllLines(layout.scheduleJournal())).hasSize(2);
+    assertThat(states(replayed)).isEqualTo(states(written)).isEqualTo(states(journal.load()));
+    assertThat(states(replayed).get("a").pending()).isNotNull();
+    ScheduleEvent after = new ScheduleEvent.Resumed(T.plusSeconds(9_999), "b");
+    journal.append(after).get();
+    written.add(after);
+    assertThat(states(journal.load())).isEqualTo(states(written));
+    assertThat(journal.loadCompacting(8)).hasSize(3); // short now: left as it is
+  }
+
+  private static Map<String, io.flowbus.model.ScheduleState> states(List<ScheduleEvent> events) {
+    Map<String, io.flowbus.model.ScheduleState> states = new java.util.HashMap<>();
+    events.forEach(
+        e ->
+            states.put(
+                e.schedule(),
+                states.getOrDefault(e.schedule(), io.flowbus.model.ScheduleState.NEW).apply(e)));
+    return states;
   }
 
   @Test
