@@ -3,10 +3,8 @@ package io.flowbus.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.OrchestratorRequest.CreateRun;
 import io.flowbus.cluster.ProblemException;
-import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.storage.DataLayout;
@@ -14,7 +12,6 @@ import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
 import io.flowbus.testing.OnContext;
 import io.flowbus.testing.SettableClock;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,29 +61,18 @@ class IdempotentCreateTest {
   @BeforeEach
   void setUp() throws Exception {
     store = new RunStore(new DataLayout(data), writer);
-    runs = new Runs();
-    keys = new IdempotencyKeys(clock);
-    ReadyQueue queue = new ReadyQueue();
-    RunEffects visible =
-        new RunEffects(
+    WritesWiring wiring =
+        WritesWiring.of(
             vertx,
+            context,
             clock,
-            runs,
-            queue,
-            new WorkerClient(vertx, "orchestrator-node"),
-            new OrchestratorMetrics(new SimpleMeterRegistry()));
-    DurableEffects durable =
-        new DurableEffects(context, new FaultyEventStore(writer, store, () -> failing), visible);
-    RunCoordinator coordinator = new RunCoordinator(clock, durable);
-    DefinitionsStore definitions =
-        new DefinitionsStore(
-            vertx, DefinitionsLoader.parse(YAML, "t.yaml"), YAML, data.resolve("defs.yaml"));
-    RunCreation creation =
-        new RunCreation(
-            context, definitions, runs, store, durable, coordinator, new RunIds(clock), keys);
-    writes =
-        new RunWrites(
-            context, runs, store, durable, coordinator, queue, keys, run -> {}, creation, null);
+            store,
+            new FaultyEventStore(writer, store, () -> failing),
+            YAML,
+            data);
+    runs = wiring.runs();
+    keys = wiring.keys();
+    writes = wiring.writes();
   }
 
   @AfterEach

@@ -5,8 +5,6 @@ import static io.flowbus.testing.OnContext.succeeds;
 import static io.flowbus.testing.RunBuilder.aRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowbus.cluster.DefinitionsStore;
-import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.Idempotency;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
@@ -21,7 +19,6 @@ import io.flowbus.testing.RunBuilder;
 import io.flowbus.testing.RunEvents;
 import io.flowbus.testing.SettableClock;
 import io.flowbus.testing.TaskClassBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -62,28 +59,11 @@ class RetentionTest {
   void setUp() throws Exception {
     layout = new DataLayout(data);
     RunStore store = new RunStore(layout, writer);
-    runs = new Runs();
-    keys = new IdempotencyKeys(clock);
-    ReadyQueue queue = new ReadyQueue();
-    RunEffects visible =
-        new RunEffects(
-            vertx,
-            clock,
-            runs,
-            queue,
-            new WorkerClient(vertx, "orchestrator-node"),
-            new OrchestratorMetrics(new SimpleMeterRegistry()));
-    DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible);
-    DefinitionsStore definitions =
-        new DefinitionsStore(
-            vertx, DefinitionsLoader.parse(YAML, "t.yaml"), YAML, data.resolve("defs.yaml"));
-    RunCoordinator coordinator = new RunCoordinator(clock, durable);
-    RunCreation creation =
-        new RunCreation(
-            context, definitions, runs, store, durable, coordinator, new RunIds(clock), keys);
-    RunWrites writes =
-        new RunWrites(
-            context, runs, store, durable, coordinator, queue, keys, run -> {}, creation, null);
+    WritesWiring wiring =
+        WritesWiring.of(vertx, context, clock, store, EventStore.of(store), YAML, data);
+    runs = wiring.runs();
+    keys = wiring.keys();
+    RunWrites writes = wiring.writes();
     retention = new Retention(vertx, clock, KEEP, runs, store, writes);
   }
 
