@@ -56,34 +56,59 @@ public final class Node {
   }
 
   public Future<Node> start() {
-    Definitions definitions;
-    String text;
+    InForce inForce;
     try {
-      definitions = loadDefinitions(config);
-      text = Files.readString(config.definitions(), StandardCharsets.UTF_8);
-      Files.createDirectories(config.dataDir());
-      restrictMeta();
+      inForce = definitionsInForce();
     } catch (DefinitionsException | IOException e) {
       return Future.failedFuture(e);
     }
-    Path stored = new DataLayout(config.dataDir()).currentDefinitions();
-    if (isNewer(stored, config.definitions())) {
-      try {
-        String storedText = Files.readString(stored, StandardCharsets.UTF_8);
-        definitions = DefinitionsLoader.parse(storedText, stored.toString());
-        text = storedText;
-        LOG.info(
-            "definitions put in force over REST ({}) are newer than {}: using them",
-            stored,
-            config.definitions());
-      } catch (DefinitionsException | IOException e) {
-        LOG.warn("ignoring {}: {}", stored, e.getMessage());
-      }
-    }
-    Definitions inForce = definitions;
-    String inForceText = text;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HazelcastClusterManager cluster = new HazelcastClusterManager(ClusterSetup.hazelcast(config));
+    return clusteredVertx(cluster, registry)
+        .compose(
+            v -> {
+              vertx = v;
+              nodeId = cluster.getNodeId();
+              return deploy(cluster, registry, inForce.definitions(), inForce.text());
+            })
+        .map(x -> ready());
+  }
+
+  /** The definitions and their text as written. */
+  private record InForce(Definitions definitions, String text) {}
+
+  /**
+   * The definitions of {@code --config}, checked (a node with invalid ones must not start), or
+   * those put in force over REST if they are newer and still valid; makes the data directory.
+   */
+  private InForce definitionsInForce() throws DefinitionsException, IOException {
+    InForce inForce =
+        new InForce(
+            loadDefinitions(config),
+            Files.readString(config.definitions(), StandardCharsets.UTF_8));
+    Files.createDirectories(config.dataDir());
+    restrictMeta();
+    Path stored = new DataLayout(config.dataDir()).currentDefinitions();
+    if (!isNewer(stored, config.definitions())) {
+      return inForce;
+    }
+    try {
+      String storedText = Files.readString(stored, StandardCharsets.UTF_8);
+      InForce fromRest =
+          new InForce(DefinitionsLoader.parse(storedText, stored.toString()), storedText);
+      LOG.info(
+          "definitions put in force over REST ({}) are newer than {}: using them",
+          stored,
+          config.definitions());
+      return fromRest;
+    } catch (DefinitionsException | IOException e) {
+      LOG.warn("ignoring {}: {}", stored, e.getMessage());
+      return inForce;
+    }
+  }
+
+  private Future<Vertx> clusteredVertx(
+      HazelcastClusterManager cluster, PrometheusMeterRegistry registry) {
     return Vertx.builder()
         .with(
             ClusterSetup.vertx(config)
@@ -91,25 +116,19 @@ public final class Node {
                     new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(cluster)
-        .buildClustered()
-        .compose(
-            v -> {
-              vertx = v;
-              nodeId = cluster.getNodeId();
-              return deploy(cluster, registry, inForce, inForceText);
-            })
-        .map(
-            x -> {
-              ready = true;
-              LOG.info(
-                  "node {} ready: roles {}, port {}, {} slots, data in {}",
-                  nodeId,
-                  config.roles(),
-                  config.port(),
-                  config.slots(),
-                  config.dataDir());
-              return this;
-            });
+        .buildClustered();
+  }
+
+  private Node ready() {
+    ready = true;
+    LOG.info(
+        "node {} ready: roles {}, port {}, {} slots, data in {}",
+        nodeId,
+        config.roles(),
+        config.port(),
+        config.slots(),
+        config.dataDir());
+    return this;
   }
 
   /** What the engine keeps (journals, logs, spawn entries) is none of a task's business. */

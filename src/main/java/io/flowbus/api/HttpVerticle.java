@@ -96,9 +96,20 @@ public final class HttpVerticle extends VerticleBase {
     RunHandlers runs =
         new RunHandlers(orchestrator, definitions, new RunWaits(vertx, orchestrator, registry));
     DefinitionHandlers defs = new DefinitionHandlers(definitions);
-    FileHandlers files = new FileHandlers(vertx, orchestrator, new DataLayout(config.dataDir()));
-    EventStreamHandler events = new EventStreamHandler(vertx, orchestrator, registry);
+    gate(router, access, defs);
+    access.needs(READ, router.get("/api/jobs")).handler(defs::jobs);
+    access.needs(READ, router.get("/api/jobs/:job")).handler(defs::job);
+    runRoutes(router, access, runs);
+    runDataRoutes(router, access, orchestrator);
+    access.needs(READ, router.get("/api/definitions")).handler(defs::get);
+    access.needs(READ, router.get("/api/cluster")).handler(rc -> runs.cluster(rc, nodeId));
+    scheduleRoutes(router, access, new ScheduleHandlers(orchestrator));
+    access.needs(READ, router.get("/api/access")).handler(access::describe);
+    access.needs(READ, router.get("/api/openapi.yaml")).handler(new OpenApiHandler(vertx));
+  }
 
+  /** What comes before every API route: the key check, then the body read. */
+  private void gate(Router router, AccessPolicy access, DefinitionHandlers defs) {
     // a known key before anything else is done, the body read included
     access.needs(READ, router.route("/api/*"));
     // before the body handler: YAML must reach the loader as sent, whatever type curl declares
@@ -108,8 +119,9 @@ public final class HttpVerticle extends VerticleBase {
     access
         .filter(router.route("/api/*"))
         .handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
-    access.needs(READ, router.get("/api/jobs")).handler(defs::jobs);
-    access.needs(READ, router.get("/api/jobs/:job")).handler(defs::job);
+  }
+
+  private static void runRoutes(Router router, AccessPolicy access, RunHandlers runs) {
     access.needs(OPERATE, router.post("/api/jobs/:job/runs")).handler(runs::create);
     access.needs(READ, router.get("/api/runs")).handler(runs::list);
     access.needs(READ, router.get("/api/runs/:id")).handler(runs::get);
@@ -123,19 +135,24 @@ public final class HttpVerticle extends VerticleBase {
     access.needs(READ, router.get("/api/runs/:id/tasks/:task")).handler(runs::task);
     access.needs(READ, router.get("/api/runs/:id/failures")).handler(runs::failures);
     access.needs(READ, router.get("/api/runs/:id/notifications")).handler(runs::notifications);
+  }
+
+  /** A run's logs, event stream and files. */
+  private void runDataRoutes(Router router, AccessPolicy access, OrchestratorClient orchestrator) {
+    FileHandlers files = new FileHandlers(vertx, orchestrator, new DataLayout(config.dataDir()));
+    EventStreamHandler events = new EventStreamHandler(vertx, orchestrator, registry);
     access.needs(READ, router.get("/api/runs/:id/tasks/:task/log")).handler(files::log);
     access.needs(READ, router.get("/api/runs/:id/events")).handler(events::handle);
     access.needs(READ, router.get("/api/runs/:id/files")).handler(files::list);
     access.needs(READ, router.get("/api/runs/:id/files/*")).handler(files::download);
-    access.needs(READ, router.get("/api/definitions")).handler(defs::get);
-    access.needs(READ, router.get("/api/cluster")).handler(rc -> runs.cluster(rc, nodeId));
-    ScheduleHandlers schedules = new ScheduleHandlers(orchestrator);
+  }
+
+  private static void scheduleRoutes(
+      Router router, AccessPolicy access, ScheduleHandlers schedules) {
     access.needs(READ, router.get("/api/schedules")).handler(schedules::list);
     access.needs(READ, router.get("/api/schedules/:id")).handler(schedules::get);
     access.needs(OPERATE, router.post("/api/schedules/:id/pause")).handler(schedules::pause);
     access.needs(OPERATE, router.post("/api/schedules/:id/resume")).handler(schedules::resume);
     access.needs(OPERATE, router.post("/api/schedules/:id/trigger")).handler(schedules::trigger);
-    access.needs(READ, router.get("/api/access")).handler(access::describe);
-    access.needs(READ, router.get("/api/openapi.yaml")).handler(new OpenApiHandler(vertx));
   }
 }

@@ -85,53 +85,79 @@ final class RunWaits {
       release();
       return Future.succeededFuture();
     }
-    Promise<Boolean> answer = Promise.promise(); // true: read the run now; false: client left
-    JsonObject[] ended = {null};
-    MessageConsumer<JsonObject> consumer =
-        vertx
-            .eventBus()
-            .consumer(
-                Addresses.runEvents(runId),
-                m -> {
-                  if (m.body().getBoolean("ended", false)) {
-                    answer.tryComplete(true);
-                  }
-                });
-    long timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> answer.tryComplete(true));
-    // the orchestrator publishes the run's changes while someone renews this
-    long watch =
-        vertx.setPeriodic(
-            OrchestratorRequest.WatchRun.RENEW.toMillis(),
-            t -> orchestrator.call(new OrchestratorRequest.WatchRun(runId)));
-    response.closeHandler(v -> answer.tryComplete(false));
-    consumer
-        .completion()
-        .compose(v -> orchestrator.call(new OrchestratorRequest.RunSnapshot(runId)))
-        .onSuccess(
-            snapshot -> {
-              if (snapshot.getBoolean("ended", false)) {
-                ended[0] = snapshot.getJsonObject("run");
-                answer.tryComplete(true);
-              }
-            })
-        .onFailure(answer::tryFail);
-    return answer
+    Wait waiting = new Wait(runId, wait);
+    response.closeHandler(v -> waiting.answer.tryComplete(false));
+    waiting.checkEnded();
+    return waiting
+        .answer
         .future()
         .onComplete(
             ar -> {
-              consumer.unregister();
-              vertx.cancelTimer(timer);
-              vertx.cancelTimer(watch);
+              waiting.stop();
               release();
             })
-        .compose(
-            read -> {
-              if (!read) {
-                return Future.succeededFuture();
-              }
-              return ended[0] != null
-                  ? Future.succeededFuture(ended[0])
-                  : orchestrator.call(new OrchestratorRequest.GetRun(runId));
-            });
+        .compose(waiting::read);
+  }
+
+  /** One request's wait: what it listens to, its timers, and the run if it had ended already. */
+  private final class Wait {
+    private final String runId;
+    private final Promise<Boolean> answer = Promise.promise(); // true: read the run; false: left
+    private final MessageConsumer<JsonObject> consumer;
+    private final long timer;
+    private final long watch;
+    private JsonObject ended;
+
+    /** Listens to the run's events, bounds the wait by a timer and keeps the run watched. */
+    Wait(String runId, Duration wait) {
+      this.runId = runId;
+      consumer =
+          vertx
+              .eventBus()
+              .consumer(
+                  Addresses.runEvents(runId),
+                  m -> {
+                    if (m.body().getBoolean("ended", false)) {
+                      answer.tryComplete(true);
+                    }
+                  });
+      timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> answer.tryComplete(true));
+      // the orchestrator publishes the run's changes while someone renews this
+      watch =
+          vertx.setPeriodic(
+              OrchestratorRequest.WatchRun.RENEW.toMillis(),
+              t -> orchestrator.call(new OrchestratorRequest.WatchRun(runId)));
+    }
+
+    /** Once listening, a snapshot tells if the run had ended before. */
+    void checkEnded() {
+      consumer
+          .completion()
+          .compose(v -> orchestrator.call(new OrchestratorRequest.RunSnapshot(runId)))
+          .onSuccess(
+              snapshot -> {
+                if (snapshot.getBoolean("ended", false)) {
+                  ended = snapshot.getJsonObject("run");
+                  answer.tryComplete(true);
+                }
+              })
+          .onFailure(answer::tryFail);
+    }
+
+    void stop() {
+      consumer.unregister();
+      vertx.cancelTimer(timer);
+      vertx.cancelTimer(watch);
+    }
+
+    /** The run, if the wait ended with a read; null if the client left. */
+    Future<JsonObject> read(boolean read) {
+      if (!read) {
+        return Future.succeededFuture();
+      }
+      return ended != null
+          ? Future.succeededFuture(ended)
+          : orchestrator.call(new OrchestratorRequest.GetRun(runId));
+    }
   }
 }

@@ -1,11 +1,13 @@
 package io.flowbus.config;
 
+import static io.flowbus.config.OptionText.blankToNull;
+import static io.flowbus.config.OptionText.checkPort;
+import static io.flowbus.config.OptionText.list;
+import static io.flowbus.config.OptionText.named;
+
 import io.flowbus.model.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -168,20 +170,9 @@ public final class NodeOptions {
 
   /** The settings, checked; throws {@link IllegalArgumentException} naming a bad option. */
   public NodeConfig toConfig() {
-    String format = logFormat.trim().toLowerCase(java.util.Locale.ROOT);
-    if (!format.equals("text") && !format.equals("json")) {
-      throw new IllegalArgumentException(
-          "--log-format must be text or json, not '" + logFormat + "'");
-    }
+    boolean jsonLogs = jsonLogs();
     Path data = Path.of(dataDir).toAbsolutePath().normalize();
-    Path definitions =
-        config == null || config.isBlank()
-            ? defaultDefinitions(data)
-            : Path.of(config).toAbsolutePath();
-    if (!Files.exists(definitions)) {
-      throw new IllegalArgumentException(
-          "--config: the definitions file " + definitions + " does not exist");
-    }
+    Path definitions = definitions(data);
     return new NodeConfig(
         definitions,
         named("--roles", roles, Role::parseList),
@@ -198,19 +189,46 @@ public final class NodeOptions {
         blankToNull(cluster.kubernetesServiceDns),
         ApiKeySource.resolve(access.apiKey, access.apiKeyFile, access.apiKeysFile),
         binDir(definitions),
-        format.equals("json"),
+        jsonLogs,
         named("--drain-timeout", drainTimeout, Durations::parse),
         named("--task-log-limit", taskLogLimit, Sizes::parse),
         named("--spawn-limit", spawnLimit, Sizes::parse),
         named("--body-limit", bodyLimit, Sizes::parse),
         fsync,
-        blankToNull(localDir) == null
-            ? null
-            : Path.of(localDir.trim()).toAbsolutePath().normalize(),
+        localDir(),
         taskUser(),
         access.metricsPublic,
         blankToNull(retention) == null ? null : named("--retention", retention, Durations::parse),
         WebhookSecret.resolve(access.webhookSecret, access.webhookSecretFile));
+  }
+
+  /** Whether logs are JSON lines; text else. */
+  private boolean jsonLogs() {
+    String format = logFormat.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new IllegalArgumentException(
+          "--log-format must be text or json, not '" + logFormat + "'");
+    }
+    return format.equals("json");
+  }
+
+  /** The definitions file: {@code --config}, else the example; it must exist. */
+  private Path definitions(Path data) {
+    Path definitions =
+        config == null || config.isBlank()
+            ? defaultDefinitions(data)
+            : Path.of(config).toAbsolutePath();
+    if (!Files.exists(definitions)) {
+      throw new IllegalArgumentException(
+          "--config: the definitions file " + definitions + " does not exist");
+    }
+    return definitions;
+  }
+
+  private Path localDir() {
+    return blankToNull(localDir) == null
+        ? null
+        : Path.of(localDir.trim()).toAbsolutePath().normalize();
   }
 
   /** The user tasks run as, null for the node's own: by default nobody when the node is root. */
@@ -253,33 +271,6 @@ public final class NodeOptions {
     }
     Path beside = definitions.toAbsolutePath().normalize().resolveSibling("bin");
     return Files.isDirectory(beside) ? beside : null;
-  }
-
-  /** Parses an option's text, naming the option when it is bad. */
-  private static <T> T named(String option, String text, Function<String, T> parser) {
-    try {
-      return parser.apply(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static int checkPort(String option, int port) {
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException(option + " must be a port from 1 to 65535, not " + port);
-    }
-    return port;
-  }
-
-  private static List<String> list(String text) {
-    if (text == null || text.isBlank()) {
-      return List.of();
-    }
-    return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static String blankToNull(String text) {
-    return text == null || text.isBlank() ? null : text.trim();
   }
 
   /** The version from the jar's manifest. */

@@ -132,26 +132,9 @@ final class ScheduleReader {
   private void checkInputs(
       JobDef job, Map<String, String> inputs, Map<String, Node> nodes, Node node, String path) {
     for (String name : inputs.keySet()) {
-      InputSpec spec = job.inputs().get(name);
-      if (spec == null) {
-        reader.problem(
-            nodes.get(name),
-            path + "." + name,
-            "job '" + job.id() + "' declares no input '" + name + "'" + declared(job));
-      } else if (spec.source() == InputSource.ENVIRONMENT) {
-        reader.problem(
-            nodes.get(name),
-            path + "." + name,
-            "input '" + name + "' is read from the environment of the worker, not given");
-      } else if (spec.source() == InputSource.HTTP_HEADER) {
-        reader.problem(
-            nodes.get(name),
-            path + "." + name,
-            "input '"
-                + name
-                + "' is a secret (an http-header input): a schedule may not give it, as its value"
-                + " would be shown in the definitions; have the job read it from the worker's"
-                + " environment with an environment input instead");
+      String problem = notGiven(job, name);
+      if (problem != null) {
+        reader.problem(nodes.get(name), path + "." + name, problem);
       }
     }
     List<String> missing = new ArrayList<>();
@@ -173,6 +156,25 @@ final class ScheduleReader {
               + String.join(", ", missing)
               + ", which the schedule does not give");
     }
+  }
+
+  /** Why a schedule may not give the job's input {@code name}; null if it may. */
+  private static String notGiven(JobDef job, String name) {
+    InputSpec spec = job.inputs().get(name);
+    if (spec == null) {
+      return "job '" + job.id() + "' declares no input '" + name + "'" + declared(job);
+    }
+    return switch (spec.source()) {
+      case ENVIRONMENT ->
+          "input '" + name + "' is read from the environment of the worker, not given";
+      case HTTP_HEADER ->
+          "input '"
+              + name
+              + "' is a secret (an http-header input): a schedule may not give it, as its value"
+              + " would be shown in the definitions; have the job read it from the worker's"
+              + " environment with an environment input instead";
+      case PARAMETER -> null;
+    };
   }
 
   private static String declared(JobDef job) {

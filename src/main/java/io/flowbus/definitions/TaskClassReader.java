@@ -179,23 +179,8 @@ final class TaskClassReader {
       if (e == null) {
         return;
       }
-      String sourceText = reader.requiredString(e, "source", path, node);
-      InputSource source =
-          sourceText == null ? null : InputSource.fromYaml(sourceText).orElse(null);
-      if (sourceText != null && source == null) {
-        reader.problem(
-            e.get("source"),
-            path + ".source",
-            "unknown source '" + sourceText + "' (expected parameter, environment or http-header)");
-      }
-      String key = reader.string(e.get("key"), path + ".key");
-      if (source == InputSource.HTTP_HEADER && (key == null || key.isBlank())) {
-        reader.problem(node, path + ".key", "an http-header input needs 'key:' naming the header");
-      }
-      if (source == InputSource.PARAMETER && key != null) {
-        reader.problem(
-            e.get("key"), path + ".key", "'key:' applies to http-header and environment");
-      }
+      InputSource source = source(e, path, node);
+      String key = key(e, source, path, node);
       String defaultValue = reader.string(e.get("default"), path + ".default");
       Boolean required = reader.bool(e.get("required"), path + ".required");
       if (Boolean.TRUE.equals(required) && defaultValue != null) {
@@ -215,6 +200,32 @@ final class TaskClassReader {
                 defaultValue,
                 isRequired));
       }
+    }
+
+    /** The input's source; null if missing or unknown, which is a problem. */
+    private InputSource source(Map<String, Node> e, String path, Node node) {
+      String text = reader.requiredString(e, "source", path, node);
+      InputSource source = text == null ? null : InputSource.fromYaml(text).orElse(null);
+      if (text != null && source == null) {
+        reader.problem(
+            e.get("source"),
+            path + ".source",
+            "unknown source '" + text + "' (expected parameter, environment or http-header)");
+      }
+      return source;
+    }
+
+    /** The header or variable an input is read from: needed by http-header, none for parameter. */
+    private String key(Map<String, Node> e, InputSource source, String path, Node node) {
+      String key = reader.string(e.get("key"), path + ".key");
+      if (source == InputSource.HTTP_HEADER && (key == null || key.isBlank())) {
+        reader.problem(node, path + ".key", "an http-header input needs 'key:' naming the header");
+      }
+      if (source == InputSource.PARAMETER && key != null) {
+        reader.problem(
+            e.get("key"), path + ".key", "'key:' applies to http-header and environment");
+      }
+      return key;
     }
   }
 }
