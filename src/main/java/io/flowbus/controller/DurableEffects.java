@@ -8,14 +8,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,8 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DurableEffects implements RunCoordinator.Effects {
   private static final Logger LOG = LoggerFactory.getLogger(DurableEffects.class);
-  private static final long FIRST_RETRY_MS = 250;
-  private static final long MAX_RETRY_MS = 2_000;
 
   /** The effects, carried out once durable. */
   interface Visible {
@@ -56,39 +52,13 @@ final class DurableEffects implements RunCoordinator.Effects {
     void rolledBack(String runId, Run durable);
   }
 
-  private record Effect(long seq, Runnable done, Consumer<Throwable> dropped) {}
-
-  /** The writes of one run on their way, and the effects waiting for them. */
-  private static final class Line {
-    final String runId;
-    final ArrayDeque<Effect> effects = new ArrayDeque<>();
-    long submitted;
-    long completed;
-    long failedAt;
-    Throwable failure;
-    int writtenAfterFailure;
-    int failures;
-    boolean rollingBack;
-    Run creating;
-
-    /** Tasks ready (durably) while the run is not shown yet: handed out once it is. */
-    final List<TaskRun> readyOnceShown = new ArrayList<>();
-
-    Line(String runId) {
-      this.runId = runId;
-    }
-
-    boolean idle() {
-      return failedAt == 0 && completed == submitted && effects.isEmpty() && creating == null;
-    }
-  }
-
   private final Context context;
   private final EventStore store;
   private final Visible visible;
   private final RunWatchers watchers;
-  private final Map<String, Line> lines = new HashMap<>();
-  private Set<Line> step;
+  private final JournalRollBack rollBack;
+  private final Map<String, PendingWrites> lines = new HashMap<>();
+  private Set<PendingWrites> step;
   private Consumer<Run> afterRollBack = run -> {};
 
   /** Publishes the changes of every run (for tests that follow every run). */
@@ -102,6 +72,7 @@ final class DurableEffects implements RunCoordinator.Effects {
     this.context = context;
     this.store = store;
     this.visible = visible;
+    this.rollBack = new JournalRollBack(context, store);
   }
 
   /**
@@ -116,13 +87,13 @@ final class DurableEffects implements RunCoordinator.Effects {
 
   @Override
   public void recorded(Run run, RunEvent event, Changes changes) {
-    Line line = lines.computeIfAbsent(run.id(), Line::new);
+    PendingWrites line = lines.computeIfAbsent(run.id(), PendingWrites::new);
     List<JsonObject> messages =
         watchers == null || watchers.watched(run.id())
             ? RunEventPublisher.messages(run, event, changes)
             : List.of();
-    if (line.failedAt == 0) {
-      long seq = ++line.submitted;
+    if (!line.failed()) {
+      long seq = line.submit();
       store
           .record(run, event)
           .whenComplete((v, e) -> context.runOnContext(x -> written(line, seq, e)));
@@ -144,7 +115,7 @@ final class DurableEffects implements RunCoordinator.Effects {
    */
   @Override
   public void ready(TaskRun task) {
-    Line line = lines.get(task.runId());
+    PendingWrites line = lines.get(task.runId());
     if (line == null) {
       visible.ready(task);
     } else {
@@ -165,8 +136,8 @@ final class DurableEffects implements RunCoordinator.Effects {
    * a write failed, and then nothing of it was carried out.
    */
   <T> Future<T> step(Supplier<T> action) {
-    Set<Line> outer = step;
-    Set<Line> mine = new LinkedHashSet<>();
+    Set<PendingWrites> outer = step;
+    Set<PendingWrites> mine = new LinkedHashSet<>();
     step = mine;
     T result;
     try {
@@ -179,7 +150,7 @@ final class DurableEffects implements RunCoordinator.Effects {
     }
     Promise<T> promise = Promise.promise();
     int[] left = {mine.size()};
-    for (Line line : mine) {
+    for (PendingWrites line : mine) {
       then(
           line,
           () -> {
@@ -203,7 +174,7 @@ final class DurableEffects implements RunCoordinator.Effects {
 
   /** Completes once what has been recorded for the run so far is durable or undone. */
   Future<Void> settled(String runId) {
-    Line line = lines.get(runId);
+    PendingWrites line = lines.get(runId);
     if (line == null) {
       return Future.succeededFuture();
     }
@@ -222,7 +193,7 @@ final class DurableEffects implements RunCoordinator.Effects {
   // ---- holding effects back ------------------------------------------------------------------
 
   private void then(String runId, Runnable done) {
-    Line line = lines.get(runId);
+    PendingWrites line = lines.get(runId);
     if (line == null) {
       done.run();
     } else {
@@ -230,16 +201,12 @@ final class DurableEffects implements RunCoordinator.Effects {
     }
   }
 
-  private void then(Line line, Runnable done, Consumer<Throwable> dropped) {
-    if (line.failedAt == 0 && line.completed == line.submitted && line.effects.isEmpty()) {
-      done.run();
-    } else {
-      line.effects.add(new Effect(line.submitted, done, dropped));
-    }
+  private void then(PendingWrites line, Runnable done, Consumer<Throwable> dropped) {
+    line.then(done, dropped);
     tidy(line);
   }
 
-  private void readyOnceShown(Line line, TaskRun task) {
+  private void readyOnceShown(PendingWrites line, TaskRun task) {
     if (line.creating != null) {
       line.readyOnceShown.add(task);
     } else {
@@ -247,7 +214,7 @@ final class DurableEffects implements RunCoordinator.Effects {
     }
   }
 
-  private void show(Line line) {
+  private void show(PendingWrites line) {
     Run run = line.creating;
     if (run != null) {
       line.creating = null;
@@ -257,75 +224,38 @@ final class DurableEffects implements RunCoordinator.Effects {
     }
   }
 
-  private void written(Line line, long seq, Throwable failure) {
-    line.completed = seq;
-    if (failure == null && line.failedAt == 0) {
-      line.failures = 0;
-      while (!line.effects.isEmpty() && line.effects.peek().seq() <= seq) {
-        line.effects.poll().done().run();
-      }
-    } else if (failure == null) {
-      line.writtenAfterFailure++;
-    } else if (line.failedAt == 0) {
-      line.failedAt = seq;
-      line.failure = failure;
-      line.failures++;
+  private void written(PendingWrites line, long seq, Throwable failure) {
+    if (line.written(seq, failure)) {
       LOG.error(
           "run {}: the journal cannot be written, its changes since are undone: {}",
           line.runId,
           failure.toString());
       visible.frozen(line.runId);
     }
-    if (line.failedAt != 0 && line.completed == line.submitted && !line.rollingBack) {
-      line.rollingBack = true;
-      if (line.failures <= 1) {
-        rollBack(line);
-      } else {
-        // the rebuilt run failed to write again: the volume is still full, do not spin
-        context.owner().setTimer(retryDelay(line.failures - 1), t -> rollBack(line));
-      }
+    if (line.startRollBack()) {
+      // a run whose creation never became durable is removed entirely
+      rollBack
+          .undo(line.runId, line.creating == null, line.writtenAfterFailure(), line.failures())
+          .onSuccess(undone -> rolledBack(line, undone));
     }
     tidy(line);
   }
 
-  /** Brings the journal and the run back to what was written before the failure. */
-  private void rollBack(Line line) {
-    // a run whose creation never became durable is removed entirely
-    boolean exists = line.creating == null;
-    CompletableFuture<Run> undone =
-        exists
-            ? store.rollBack(line.runId, line.writtenAfterFailure)
-            : store.delete(line.runId).thenApply(v -> null);
-    undone.whenComplete((run, e) -> context.runOnContext(v -> rolledBack(line, run, e)));
-  }
-
-  private void rolledBack(Line line, Run run, Throwable failure) {
-    if (failure != null) {
-      LOG.error("run {}: cannot undo its unwritten changes: {}", line.runId, failure.toString());
-      line.failures++;
-      context.owner().setTimer(retryDelay(line.failures), t -> rollBack(line));
-      return;
-    }
-    Line fresh = new Line(line.runId);
-    fresh.failures = line.failures;
+  /**
+   * The run is held again as its journal holds it: what waited for the failed writes is dropped.
+   */
+  private void rolledBack(PendingWrites line, JournalRollBack.Undone undone) {
+    PendingWrites fresh = new PendingWrites(line.runId, undone.failures());
     lines.put(line.runId, fresh);
-    LOG.warn(
-        "run {}: rolled back to its journal{}",
-        line.runId,
-        run == null ? ", which holds no run: it does not exist" : "");
-    visible.rolledBack(line.runId, run);
-    if (run != null) {
-      afterRollBack.accept(run);
+    visible.rolledBack(line.runId, undone.run());
+    if (undone.run() != null) {
+      afterRollBack.accept(undone.run());
     }
-    line.effects.forEach(effect -> effect.dropped().accept(line.failure));
+    line.dropAll();
     tidy(fresh);
   }
 
-  private static long retryDelay(int failures) {
-    return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(10, Math.max(0, failures - 1)));
-  }
-
-  private void tidy(Line line) {
+  private void tidy(PendingWrites line) {
     if (line.idle() && lines.get(line.runId) == line) {
       lines.remove(line.runId);
     }

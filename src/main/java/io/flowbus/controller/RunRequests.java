@@ -36,23 +36,14 @@ final class RunRequests {
     List<String> missing = new ArrayList<>();
     List<String> misplaced = new ArrayList<>();
     for (InputSpec input : job.inputs().values()) {
-      String value = null;
-      if (input.source() == InputSource.PARAMETER) {
-        value = params.get(input.name());
-      } else if (input.source() == InputSource.HTTP_HEADER) {
-        value = headers.get(input.key().toLowerCase(Locale.ROOT));
-        if (params.containsKey(input.name())) {
-          misplaced.add(input.name() + " (read from the " + input.key() + " header)");
-        }
-      } else {
-        if (params.containsKey(input.name())) {
-          misplaced.add(input.name() + " (read from the environment of the worker)");
-        }
+      String wrongPlace = misplaced(input, params);
+      if (wrongPlace != null) {
+        misplaced.add(wrongPlace);
+      }
+      if (input.source() == InputSource.ENVIRONMENT) {
         continue;
       }
-      if (value == null) {
-        value = input.defaultValue();
-      }
+      String value = valueOf(input, params, headers);
       if (value != null) {
         values.put(input.name(), value);
         if (input.secret()) {
@@ -71,6 +62,26 @@ final class RunRequests {
       throw new ProblemException(problem(job, missing, unknown, misplaced));
     }
     return new Inputs(values, secrets);
+  }
+
+  /** The value a parameter or header input has in the request, else its default (or null). */
+  private static String valueOf(
+      InputSpec input, Map<String, String> params, Map<String, String> headers) {
+    String value =
+        input.source() == InputSource.PARAMETER
+            ? params.get(input.name())
+            : headers.get(input.key().toLowerCase(Locale.ROOT));
+    return value == null ? input.defaultValue() : value;
+  }
+
+  /** What is wrong with a parameter given for an input that is not one; null if nothing is. */
+  private static String misplaced(InputSpec input, Map<String, String> params) {
+    if (input.source() == InputSource.PARAMETER || !params.containsKey(input.name())) {
+      return null;
+    }
+    return input.source() == InputSource.HTTP_HEADER
+        ? input.name() + " (read from the " + input.key() + " header)"
+        : input.name() + " (read from the environment of the worker)";
   }
 
   private static JsonObject problem(

@@ -1,9 +1,7 @@
 package io.flowbus.model;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,13 +13,11 @@ public final class Run {
   private final String jobId;
   private final RunPlan plan;
   private final StageGraph graph;
-  private final Map<String, String> inputs;
-  private final Set<String> secretInputs;
+  private final RunInputs inputs;
   private final Instant createdAt;
   private final Idempotency idempotency;
   private final Trigger trigger;
-  private final List<StageRun> stages = new ArrayList<>();
-  private final Map<String, TaskRun> tasksById = new HashMap<>();
+  private final RunStages stages;
   private final Deliveries deliveries = new Deliveries();
   private RunState state = RunState.CREATED;
   private Instant startedAt;
@@ -35,15 +31,11 @@ public final class Run {
     this.jobId = created.plan().job().id();
     this.plan = created.plan();
     this.graph = StageGraph.of(plan.job());
-    this.inputs = Map.copyOf(created.inputs());
-    this.secretInputs = Set.copyOf(created.secretInputs());
+    this.inputs = new RunInputs(created.inputs(), created.secretInputs());
     this.createdAt = created.at();
     this.idempotency = created.idempotency();
     this.trigger = created.trigger();
-    List<StageDef> defs = plan.job().stages();
-    for (int i = 0; i < defs.size(); i++) {
-      stages.add(new StageRun(id, i, defs.get(i)));
-    }
+    this.stages = new RunStages(id, plan.job().stages());
     version = 1;
   }
 
@@ -52,11 +44,11 @@ public final class Run {
     this.jobId = jobId;
     this.plan = null;
     this.graph = null;
-    this.inputs = Map.of();
-    this.secretInputs = Set.of();
+    this.inputs = RunInputs.NONE;
     this.createdAt = createdAt;
     this.idempotency = null;
     this.trigger = null;
+    this.stages = new RunStages(id, List.of());
     this.state = RunState.DAMAGED;
     this.error = reason;
     version = 1;
@@ -93,38 +85,20 @@ public final class Run {
       throw new IllegalStateException("run " + id + " is DAMAGED: it takes no event");
     }
     Changes changes = new Changes();
+    if (!stages.apply(event, state.active(), changes)) {
+      applyToRun(event, changes);
+    }
+    version++;
+    return changes;
+  }
+
+  /** Carries out an event of the run as a whole. */
+  private void applyToRun(RunEvent event, Changes changes) {
     if (event instanceof RunEvent.Started e) {
       requireState(RunState.CREATED);
       moveTo(RunState.RUNNING);
       startedAt = e.at();
       changes.run();
-    } else if (event instanceof RunEvent.StageStarted e) {
-      onStageStarted(e);
-      changes.stage(e.stage());
-    } else if (event instanceof RunEvent.TaskDispatched e) {
-      changes.task(task(e.taskId()));
-      task(e.taskId()).dispatched(e.attempt(), e.node(), e.at());
-    } else if (event instanceof RunEvent.TaskEnded e) {
-      onTaskEnded(e);
-      changes.task(task(e.taskId()));
-    } else if (event instanceof RunEvent.TaskRejected e) {
-      task(e.taskId()).endWithoutRunning(TaskState.FAILED, e.error(), e.at());
-      changes.task(task(e.taskId()));
-    } else if (event instanceof RunEvent.TaskLost e) {
-      onTaskLost(e);
-      changes.task(task(e.taskId()));
-    } else if (event instanceof RunEvent.Spawned e) {
-      onSpawned(e);
-      changes.stage(e.stage());
-    } else if (event instanceof RunEvent.StageAborted e) {
-      changes.tasks(stage(e.stage()).abort(e.reason(), e.at()));
-      changes.stage(e.stage());
-    } else if (event instanceof RunEvent.StageEnded e) {
-      stage(e.stage()).end(e.state(), e.error(), e.at());
-      changes.stage(e.stage());
-    } else if (event instanceof RunEvent.StageSkipped e) {
-      changes.tasks(stage(e.stage()).skip(e.reason(), e.at()));
-      changes.stage(e.stage());
     } else if (event instanceof RunEvent.Cancelled e) {
       onCancelled(e, changes);
     } else if (event instanceof RunEvent.Paused) {
@@ -137,66 +111,23 @@ public final class Run {
     } else if (event instanceof RunEvent.Retried) {
       onRetried(changes);
     } else if (event instanceof RunEvent.Ended e) {
-      if (!e.state().ended()) {
-        throw new IllegalTransitionException("run", state, e.state());
-      }
-      moveTo(e.state());
-      endedAt = e.at();
-      error = e.error();
-      changes.run();
-      deliveries.ended(plan.job().notifications(), state, e.at());
+      onEnded(e, changes);
     } else if (event instanceof RunEvent.NotificationAttempted e) {
       deliveries.attempted(e); // after the end: never changes the run's state
     } else {
       throw new IllegalStateException("run " + id + " cannot apply " + event);
     }
-    version++;
-    return changes;
   }
 
-  private void onStageStarted(RunEvent.StageStarted e) {
-    StageRun stage = stage(e.stage());
-    stage.start(e.at());
-    stage.allTasks().forEach(this::index);
-  }
-
-  private void onTaskEnded(RunEvent.TaskEnded e) {
-    TaskRun task = task(e.taskId());
-    if (!task.isCurrent(e.attempt())) {
-      throw new IllegalStateException(e.taskId() + " attempt " + e.attempt() + " is not running");
+  private void onEnded(RunEvent.Ended e, Changes changes) {
+    if (!e.state().ended()) {
+      throw new IllegalTransitionException("run", state, e.state());
     }
-    TaskState next = e.retryAt() != null ? TaskState.PENDING : terminalStateOf(e.outcome());
-    task.ended(e.outcome(), e.exitCode(), e.error(), e.at());
-    task.moveTo(next);
-    if (e.retryAt() != null) {
-      task.waitUntil(e.retryAt());
-    }
-  }
-
-  private static TaskState terminalStateOf(AttemptState outcome) {
-    return switch (outcome) {
-      case SUCCEEDED -> TaskState.SUCCEEDED;
-      case CANCELLED -> TaskState.CANCELLED;
-      case FAILED, LOST -> TaskState.FAILED;
-      case RUNNING -> throw new IllegalArgumentException("an attempt cannot end RUNNING");
-    };
-  }
-
-  private void onTaskLost(RunEvent.TaskLost e) {
-    TaskRun task = task(e.taskId());
-    if (!task.isCurrent(e.attempt())) {
-      throw new IllegalStateException(e.taskId() + " attempt " + e.attempt() + " is not running");
-    }
-    task.ended(AttemptState.LOST, null, e.reason(), e.at());
-    boolean again = state.active() && !stage(task.stage()).aborting();
-    task.moveTo(again ? TaskState.PENDING : TaskState.CANCELLED);
-  }
-
-  private void onSpawned(RunEvent.Spawned e) {
-    StageRun stage = stage(e.stage());
-    int before = stage.tasks().size();
-    stage.spawned(e.entries());
-    stage.tasks().subList(before, stage.tasks().size()).forEach(this::index);
+    moveTo(e.state());
+    endedAt = e.at();
+    error = e.error();
+    changes.run();
+    deliveries.ended(plan.job().notifications(), state, e.at());
   }
 
   private void onCancelled(RunEvent.Cancelled e, Changes changes) {
@@ -205,13 +136,7 @@ public final class Run {
     error = e.reason();
     changes.run();
     deliveries.ended(plan.job().notifications(), state, e.at());
-    for (StageRun stage : stages) {
-      changes.tasks(stage.cancelPending(e.at()));
-      if (!stage.state().ended()) {
-        stage.end(TaskState.CANCELLED, e.reason(), e.at());
-        changes.stage(stage.index());
-      }
-    }
+    stages.cancel(e.reason(), e.at(), changes);
   }
 
   /** Every stage and task that did not succeed goes back to wait its turn; the rest is kept. */
@@ -224,12 +149,7 @@ public final class Run {
     endedAt = null;
     error = null;
     changes.run();
-    for (StageRun stage : stages) {
-      if (stage.state() != TaskState.SUCCEEDED) {
-        changes.tasks(stage.retry());
-        changes.stage(stage.index());
-      }
-    }
+    stages.retry(changes);
   }
 
   /**
@@ -242,37 +162,26 @@ public final class Run {
     }
   }
 
-  private void index(TaskRun task) {
-    tasksById.put(task.id(), task);
-  }
-
   private void moveTo(RunState next) {
     Transitions.checkRun(state, next);
     state = next;
   }
 
   public StageRun stage(int index) {
-    if (index < 0 || index >= stages.size()) {
-      throw new IllegalArgumentException("run " + id + " has no stage " + index);
-    }
-    return stages.get(index);
+    return stages.stage(index);
   }
 
   public TaskRun task(String taskId) {
-    TaskRun task = tasksById.get(taskId);
-    if (task == null) {
-      throw new IllegalArgumentException("run " + id + " has no task " + taskId);
-    }
-    return task;
+    return stages.task(taskId);
   }
 
   public Optional<TaskRun> findTask(String taskId) {
-    return Optional.ofNullable(tasksById.get(taskId));
+    return stages.findTask(taskId);
   }
 
   /** The first stage that has not ended, if any. */
   public Optional<StageRun> currentStage() {
-    return stages.stream().filter(s -> !s.state().ended()).findFirst();
+    return stages.current();
   }
 
   /**
@@ -280,12 +189,7 @@ public final class Run {
    * DAMAGED run follows no task.
    */
   public boolean hasRunningTasks() {
-    return state != RunState.DAMAGED
-        && stages.stream()
-            .anyMatch(
-                s ->
-                    s.counts().get(TaskState.RUNNING) > 0
-                        || (s.spawn() != null && s.spawn().state() == TaskState.RUNNING));
+    return state != RunState.DAMAGED && stages.anyRunning();
   }
 
   /**
@@ -317,29 +221,20 @@ public final class Run {
 
   /** The job inputs, secrets included: show them only through {@link #maskedInputs()}. */
   public Map<String, String> inputs() {
-    return inputs;
+    return inputs.values();
   }
 
   public Set<String> secretInputs() {
-    return secretInputs;
+    return inputs.secrets();
   }
 
   /** The values of the secret inputs, to be shown as {@code ***} wherever they appear. */
   public List<String> secretValues() {
-    return secretInputs.stream().map(inputs::get).filter(java.util.Objects::nonNull).toList();
+    return inputs.secretValues();
   }
 
   public Map<String, String> maskedInputs() {
-    Map<String, String> masked = new java.util.LinkedHashMap<>();
-    if (plan == null) {
-      return masked;
-    }
-    for (String name : plan.job().inputs().keySet()) {
-      if (inputs.containsKey(name)) {
-        masked.put(name, secretInputs.contains(name) ? Secrets.MASK : inputs.get(name));
-      }
-    }
-    return masked;
+    return plan == null ? new LinkedHashMap<>() : inputs.masked(plan.job().inputs().keySet());
   }
 
   public RunState state() {
@@ -373,7 +268,7 @@ public final class Run {
   }
 
   public List<StageRun> stages() {
-    return Collections.unmodifiableList(stages);
+    return stages.all();
   }
 
   /** How many times the run was retried after it failed or was cancelled. */

@@ -30,6 +30,12 @@ final class JournalReplay {
 
   private JournalReplay() {}
 
+  /** What replay has rebuilt so far: the run (null before its first line) and its job's name. */
+  private static final class SoFar {
+    Run run;
+    String job;
+  }
+
   static Result replay(String runId, byte[] journal, EventCodec.References refs) {
     int whole = journal.length;
     while (whole > 0 && journal[whole - 1] != '\n') {
@@ -38,42 +44,50 @@ final class JournalReplay {
     long torn = journal.length - whole;
     // decoded leniently: bytes that are not UTF-8 become U+FFFD and fail their line's checksum
     String[] lines = new String(journal, 0, whole, StandardCharsets.UTF_8).split("\n", -1);
-    Run run = null;
-    String job = null;
+    SoFar soFar = new SoFar();
     for (int i = 0; i < lines.length - 1; i++) {
-      if (lines[i].isEmpty()) {
-        // the writer never writes an empty line: one here is a line lost to corruption
-        return damaged(run, runId, job, "journal line " + (i + 1) + " is corrupt: it is empty");
-      }
-      JsonObject json;
-      try {
-        json = new JsonObject(JournalLine.decode(lines[i]));
-      } catch (JournalLine.CorruptLineException | DecodeException e) {
-        return damaged(run, runId, job, "journal line " + (i + 1) + " is corrupt: " + detail(e));
-      }
-      if (run == null && json.getValue("job") instanceof String name) {
-        job = name;
-      }
-      try {
-        RunEvent event = EventCodec.decode(json, runId, refs);
-        run = run == null ? first(runId, event) : applied(run, event);
-      } catch (Exception e) {
-        String reason = "journal line " + (i + 1) + " cannot be replayed: " + detail(e);
-        return damaged(run, runId, job, reason);
+      String problem = replayLine(soFar, i + 1, lines[i], runId, refs);
+      if (problem != null) {
+        return damaged(soFar.run, runId, soFar.job, problem);
       }
     }
-    if (run == null) {
+    if (soFar.run == null) {
       String reason =
           torn > 0
               ? "the journal's only line was cut short by a crash"
               : "the journal is empty: it does not say how the run was created";
       return damaged(null, runId, null, reason);
     }
-    String missing = missingSecrets(run);
+    String missing = missingSecrets(soFar.run);
     if (missing != null) {
-      return damaged(run, runId, job, missing);
+      return damaged(soFar.run, runId, soFar.job, missing);
     }
-    return new Result(run, whole, torn);
+    return new Result(soFar.run, whole, torn);
+  }
+
+  /** Reads line {@code number} and applies its event; says what is wrong with it, else null. */
+  private static String replayLine(
+      SoFar soFar, int number, String line, String runId, EventCodec.References refs) {
+    if (line.isEmpty()) {
+      // the writer never writes an empty line: one here is a line lost to corruption
+      return "journal line " + number + " is corrupt: it is empty";
+    }
+    JsonObject json;
+    try {
+      json = new JsonObject(JournalLine.decode(line));
+    } catch (JournalLine.CorruptLineException | DecodeException e) {
+      return "journal line " + number + " is corrupt: " + detail(e);
+    }
+    if (soFar.run == null && json.getValue("job") instanceof String name) {
+      soFar.job = name;
+    }
+    try {
+      RunEvent event = EventCodec.decode(json, runId, refs);
+      soFar.run = soFar.run == null ? first(runId, event) : applied(soFar.run, event);
+    } catch (Exception e) {
+      return "journal line " + number + " cannot be replayed: " + detail(e);
+    }
+    return null;
   }
 
   /**

@@ -190,12 +190,12 @@ class RunCoordinatorTest {
     Run run = started("strict");
     spawn(run, 0, entries(1));
     TaskRun task = run.task("s0-t0");
-    for (int attempt = 1; attempt <= RunCoordinator.MAX_LOST; attempt++) {
+    for (int attempt = 1; attempt <= AttemptOutcomes.MAX_LOST; attempt++) {
       dispatch(run, task);
       coordinator.ended(run, task, attempt, AttemptState.LOST, null, "node left", null);
     }
     assertThat(task.state()).isEqualTo(TaskState.FAILED);
-    assertThat(task.error()).contains("lost its worker " + RunCoordinator.MAX_LOST + " times");
+    assertThat(task.error()).contains("lost its worker " + AttemptOutcomes.MAX_LOST + " times");
     assertThat(run.state()).isEqualTo(RunState.FAILED);
   }
 
