@@ -1,11 +1,11 @@
 package io.flowbus.api;
 
 import io.flowbus.cluster.OrchestratorRequest;
-import io.flowbus.cluster.OrchestratorRequest.GetSchedule;
-import io.flowbus.cluster.OrchestratorRequest.ListSchedules;
-import io.flowbus.cluster.OrchestratorRequest.PauseSchedule;
-import io.flowbus.cluster.OrchestratorRequest.ResumeSchedule;
-import io.flowbus.cluster.OrchestratorRequest.TriggerSchedule;
+import io.flowbus.cluster.ScheduleRequest.GetSchedule;
+import io.flowbus.cluster.ScheduleRequest.ListSchedules;
+import io.flowbus.cluster.ScheduleRequest.PauseSchedule;
+import io.flowbus.cluster.ScheduleRequest.ResumeSchedule;
+import io.flowbus.cluster.ScheduleRequest.TriggerSchedule;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;

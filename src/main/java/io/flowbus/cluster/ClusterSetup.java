@@ -29,6 +29,22 @@ public final class ClusterSetup {
   public static Config hazelcast(NodeConfig node) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName(node.clusterName());
+    tune(hz);
+    hz.getMemberAttributeConfig()
+        .setAttribute(
+            ROLES,
+            node.roles().stream().map(Role::wireName).sorted().collect(Collectors.joining(",")))
+        .setAttribute(SLOTS, Integer.toString(node.slots()))
+        .setAttribute(HTTP_PORT, Integer.toString(node.port()));
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(node.clusterPort()).setPortAutoIncrement(true).setPortCount(100);
+    join(network.getJoin(), node);
+    bind(network, node);
+    return hz;
+  }
+
+  /** Logging, metrics and the timings of joining and of noticing a dead member. */
+  private static void tune(Config hz) {
     hz.setProperty("hazelcast.logging.type", "slf4j");
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     // flowbus reads none of Hazelcast's own metrics (its /metrics are Micrometer's): collecting
@@ -45,16 +61,10 @@ public final class ClusterSetup {
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", "30");
     hz.setProperty("hazelcast.merge.next.run.delay.seconds", "30");
-    hz.getMemberAttributeConfig()
-        .setAttribute(
-            ROLES,
-            node.roles().stream().map(Role::wireName).sorted().collect(Collectors.joining(",")))
-        .setAttribute(SLOTS, Integer.toString(node.slots()))
-        .setAttribute(HTTP_PORT, Integer.toString(node.port()));
+  }
 
-    NetworkConfig network = hz.getNetworkConfig();
-    network.setPort(node.clusterPort()).setPortAutoIncrement(true).setPortCount(100);
-    JoinConfig join = network.getJoin();
+  /** How the node finds the others: Kubernetes' service DNS, else a TCP-IP member list. */
+  private static void join(JoinConfig join, NodeConfig node) {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(false);
@@ -66,6 +76,10 @@ public final class ClusterSetup {
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(members(node));
     }
+  }
+
+  /** The address the node binds to and the one it announces to the others. */
+  private static void bind(NetworkConfig network, NodeConfig node) {
     String host = bindAddress(node);
     if (host != null) {
       // Bind to this address and announce it as the member's address: a member list of host
@@ -80,7 +94,6 @@ public final class ClusterSetup {
     } else if (node.clusterPublicHost() != null) {
       network.setPublicAddress(node.clusterPublicHost());
     }
-    return hz;
   }
 
   /**

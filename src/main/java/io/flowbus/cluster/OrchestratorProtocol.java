@@ -5,25 +5,26 @@ import io.flowbus.cluster.OrchestratorRequest.ClusterView;
 import io.flowbus.cluster.OrchestratorRequest.CreateRun;
 import io.flowbus.cluster.OrchestratorRequest.DeleteRun;
 import io.flowbus.cluster.OrchestratorRequest.GetRun;
-import io.flowbus.cluster.OrchestratorRequest.GetSchedule;
 import io.flowbus.cluster.OrchestratorRequest.GetTask;
 import io.flowbus.cluster.OrchestratorRequest.ListFailures;
 import io.flowbus.cluster.OrchestratorRequest.ListNotifications;
 import io.flowbus.cluster.OrchestratorRequest.ListRuns;
-import io.flowbus.cluster.OrchestratorRequest.ListSchedules;
 import io.flowbus.cluster.OrchestratorRequest.ListTasks;
 import io.flowbus.cluster.OrchestratorRequest.PauseRun;
-import io.flowbus.cluster.OrchestratorRequest.PauseSchedule;
 import io.flowbus.cluster.OrchestratorRequest.ResumeRun;
-import io.flowbus.cluster.OrchestratorRequest.ResumeSchedule;
 import io.flowbus.cluster.OrchestratorRequest.RetryRun;
 import io.flowbus.cluster.OrchestratorRequest.RunSnapshot;
 import io.flowbus.cluster.OrchestratorRequest.StartRun;
-import io.flowbus.cluster.OrchestratorRequest.TriggerSchedule;
 import io.flowbus.cluster.OrchestratorRequest.WatchRun;
+import io.flowbus.cluster.ScheduleRequest.GetSchedule;
+import io.flowbus.cluster.ScheduleRequest.ListSchedules;
+import io.flowbus.cluster.ScheduleRequest.PauseSchedule;
+import io.flowbus.cluster.ScheduleRequest.ResumeSchedule;
+import io.flowbus.cluster.ScheduleRequest.TriggerSchedule;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The wire form of {@link OrchestratorRequest}s: a JSON object whose {@code op} names the record,
@@ -40,53 +41,70 @@ public final class OrchestratorProtocol {
 
   /** The request {@code json} encodes; a 400 {@link ProblemException} if it encodes none. */
   public static OrchestratorRequest decode(JsonObject json) {
-    String id = json.getString("id");
+    Function<JsonObject, OrchestratorRequest> decoder = DECODERS.get(json.getString("op", ""));
+    if (decoder == null) {
+      throw ProblemException.badRequest("unknown operation");
+    }
     try {
-      return switch (json.getString("op", "")) {
-        case "create" ->
-            new CreateRun(
-                json.getString("job"),
-                strings(json.getJsonObject("params")),
-                strings(json.getJsonObject("headers")),
-                json.getBoolean("start", true),
-                json.getString("idempotency_key"));
-        case "start" -> new StartRun(id);
-        case "cancel" -> new CancelRun(id);
-        case "delete" -> new DeleteRun(id);
-        case "pause" -> new PauseRun(id);
-        case "resume" -> new ResumeRun(id);
-        case "retry" -> new RetryRun(id);
-        case "get" -> new GetRun(id);
-        case "snapshot" -> new RunSnapshot(id);
-        case "watch" -> new WatchRun(id);
-        case "list" ->
-            new ListRuns(
-                json.getString("job"),
-                json.getString("state"),
-                json.getInteger("limit", 50),
-                json.getString("after"));
-        case "tasks" ->
-            new ListTasks(
-                id,
-                json.getInteger("stage"),
-                json.getString("state"),
-                json.getInteger("limit", 100),
-                json.getString("after"));
-        case "task" -> new GetTask(id, json.getString("task"));
-        case "failures" ->
-            new ListFailures(id, json.getInteger("limit", 100), json.getString("after"));
-        case "notifications" -> new ListNotifications(id);
-        case "cluster" -> new ClusterView();
-        case "schedules" -> new ListSchedules();
-        case "schedule" -> new GetSchedule(json.getString("schedule"));
-        case "pause_schedule" -> new PauseSchedule(json.getString("schedule"));
-        case "resume_schedule" -> new ResumeSchedule(json.getString("schedule"));
-        case "trigger_schedule" -> new TriggerSchedule(json.getString("schedule"));
-        default -> throw ProblemException.badRequest("unknown operation");
-      };
+      return decoder.apply(json);
     } catch (ClassCastException e) {
       throw ProblemException.badRequest("malformed operation: " + e.getMessage());
     }
+  }
+
+  /** Each request's decoder, by its {@code op}. */
+  private static final Map<String, Function<JsonObject, OrchestratorRequest>> DECODERS =
+      Map.ofEntries(
+          Map.entry("create", OrchestratorProtocol::createRun),
+          Map.entry("start", j -> new StartRun(j.getString("id"))),
+          Map.entry("cancel", j -> new CancelRun(j.getString("id"))),
+          Map.entry("delete", j -> new DeleteRun(j.getString("id"))),
+          Map.entry("pause", j -> new PauseRun(j.getString("id"))),
+          Map.entry("resume", j -> new ResumeRun(j.getString("id"))),
+          Map.entry("retry", j -> new RetryRun(j.getString("id"))),
+          Map.entry("get", j -> new GetRun(j.getString("id"))),
+          Map.entry("snapshot", j -> new RunSnapshot(j.getString("id"))),
+          Map.entry("watch", j -> new WatchRun(j.getString("id"))),
+          Map.entry("list", OrchestratorProtocol::listRuns),
+          Map.entry("tasks", OrchestratorProtocol::listTasks),
+          Map.entry("task", j -> new GetTask(j.getString("id"), j.getString("task"))),
+          Map.entry(
+              "failures",
+              j ->
+                  new ListFailures(
+                      j.getString("id"), j.getInteger("limit", 100), j.getString("after"))),
+          Map.entry("notifications", j -> new ListNotifications(j.getString("id"))),
+          Map.entry("cluster", j -> new ClusterView()),
+          Map.entry("schedules", j -> new ListSchedules()),
+          Map.entry("schedule", j -> new GetSchedule(j.getString("schedule"))),
+          Map.entry("pause_schedule", j -> new PauseSchedule(j.getString("schedule"))),
+          Map.entry("resume_schedule", j -> new ResumeSchedule(j.getString("schedule"))),
+          Map.entry("trigger_schedule", j -> new TriggerSchedule(j.getString("schedule"))));
+
+  private static CreateRun createRun(JsonObject json) {
+    return new CreateRun(
+        json.getString("job"),
+        strings(json.getJsonObject("params")),
+        strings(json.getJsonObject("headers")),
+        json.getBoolean("start", true),
+        json.getString("idempotency_key"));
+  }
+
+  private static ListRuns listRuns(JsonObject json) {
+    return new ListRuns(
+        json.getString("job"),
+        json.getString("state"),
+        json.getInteger("limit", 50),
+        json.getString("after"));
+  }
+
+  private static ListTasks listTasks(JsonObject json) {
+    return new ListTasks(
+        json.getString("id"),
+        json.getInteger("stage"),
+        json.getString("state"),
+        json.getInteger("limit", 100),
+        json.getString("after"));
   }
 
   private static Map<String, String> strings(JsonObject json) {

@@ -6,10 +6,11 @@ import java.util.Map;
 /**
  * What any controller may ask the orchestrating node, over {@link Addresses#orchestratorApi}. A
  * {@link Read} changes nothing and may be asked again; a {@link Write} changes runs. Encoded for
- * the wire by {@link OrchestratorProtocol} only.
+ * the wire by {@link OrchestratorProtocol} only. The requests about runs are here, those about
+ * schedules in {@link ScheduleRequest}.
  */
 public sealed interface OrchestratorRequest
-    permits OrchestratorRequest.Read, OrchestratorRequest.Write {
+    permits OrchestratorRequest.Read, OrchestratorRequest.Write, ScheduleRequest {
 
   /** A request that changes nothing: safe to send again to the next orchestrator. */
   sealed interface Read extends OrchestratorRequest
@@ -22,8 +23,8 @@ public sealed interface OrchestratorRequest
           ListFailures,
           ListNotifications,
           ClusterView,
-          ListSchedules,
-          GetSchedule {
+          ScheduleRequest.ListSchedules,
+          ScheduleRequest.GetSchedule {
     /** The one run it reads; null if it reads many. */
     String runId();
 
@@ -39,9 +40,9 @@ public sealed interface OrchestratorRequest
           PauseRun,
           ResumeRun,
           RetryRun,
-          PauseSchedule,
-          ResumeSchedule,
-          TriggerSchedule {
+          ScheduleRequest.PauseSchedule,
+          ScheduleRequest.ResumeSchedule,
+          ScheduleRequest.TriggerSchedule {
     <T> T accept(Writes<T> writes);
   }
 
@@ -65,9 +66,9 @@ public sealed interface OrchestratorRequest
 
     T cluster(ClusterView request);
 
-    T schedules(ListSchedules request);
+    T schedules(ScheduleRequest.ListSchedules request);
 
-    T schedule(GetSchedule request);
+    T schedule(ScheduleRequest.GetSchedule request);
   }
 
   /** One answer per kind of write. */
@@ -86,11 +87,11 @@ public sealed interface OrchestratorRequest
 
     T retry(RetryRun request);
 
-    T pauseSchedule(PauseSchedule request);
+    T pauseSchedule(ScheduleRequest.PauseSchedule request);
 
-    T resumeSchedule(ResumeSchedule request);
+    T resumeSchedule(ScheduleRequest.ResumeSchedule request);
 
-    T triggerSchedule(TriggerSchedule request);
+    T triggerSchedule(ScheduleRequest.TriggerSchedule request);
   }
 
   /**
@@ -262,54 +263,6 @@ public sealed interface OrchestratorRequest
     @Override
     public <T> T accept(Reads<T> reads) {
       return reads.cluster(this);
-    }
-  }
-
-  /** Every schedule with where it stands. */
-  record ListSchedules() implements Read {
-    @Override
-    public String runId() {
-      return null;
-    }
-
-    @Override
-    public <T> T accept(Reads<T> reads) {
-      return reads.schedules(this);
-    }
-  }
-
-  record GetSchedule(String scheduleId) implements Read {
-    @Override
-    public String runId() {
-      return null;
-    }
-
-    @Override
-    public <T> T accept(Reads<T> reads) {
-      return reads.schedule(this);
-    }
-  }
-
-  /** The schedule's due times no longer fire, until it is resumed. */
-  record PauseSchedule(String scheduleId) implements Write {
-    @Override
-    public <T> T accept(Writes<T> writes) {
-      return writes.pauseSchedule(this);
-    }
-  }
-
-  record ResumeSchedule(String scheduleId) implements Write {
-    @Override
-    public <T> T accept(Writes<T> writes) {
-      return writes.resumeSchedule(this);
-    }
-  }
-
-  /** A run of the schedule's job with its inputs, now. */
-  record TriggerSchedule(String scheduleId) implements Write {
-    @Override
-    public <T> T accept(Writes<T> writes) {
-      return writes.triggerSchedule(this);
     }
   }
 }

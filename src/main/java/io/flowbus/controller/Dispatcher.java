@@ -3,7 +3,6 @@ package io.flowbus.controller;
 import io.flowbus.cluster.NodeInfo;
 import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.model.AttemptKey;
-import io.flowbus.model.AttemptState;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunState;
 import io.flowbus.model.StageRun;
@@ -11,8 +10,6 @@ import io.flowbus.model.TaskKind;
 import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,19 +17,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Gives ready tasks to workers with free slots, one request-reply per attempt, to the node chosen
  * here: the one with the most free slots. Runs take turns, and a stage's {@code max_parallel} is
- * counted over the whole cluster. How a sent attempt fares (taken, refused, unanswered) goes
- * straight to the {@link RunCoordinator}.
+ * counted over the whole cluster. How a sent attempt fares (taken, refused, unanswered) is for
+ * {@link AssignmentAnswers} to settle.
  */
 final class Dispatcher {
-  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final long ASSIGN_TIMEOUT_MS = 10_000;
-  private static final long PAUSE_AFTER_BUSY_MS = 500;
 
   private final Vertx vertx;
   private final io.vertx.core.Context context;
@@ -43,6 +36,7 @@ final class Dispatcher {
   private final RunCoordinator coordinator;
   private final WorkerPool pool = new WorkerPool();
   private final OnTheirWay starting = new OnTheirWay();
+  private final AssignmentAnswers answers;
 
   private boolean pumpScheduled;
   private final WakeUp wakeUp;
@@ -61,6 +55,7 @@ final class Dispatcher {
     this.queue = queue;
     this.workers = workers;
     this.coordinator = coordinator;
+    this.answers = new AssignmentAnswers(clock, runs, queue, workers, coordinator, pool, starting);
     this.wakeUp = new WakeUp(vertx, this::pump);
     queue.whenOffered(this::schedulePump);
   }
@@ -112,14 +107,7 @@ final class Dispatcher {
   }
 
   private boolean stillWaiting(TaskRun task) {
-    return stillWaiting(runs.get(task.runId()), task);
-  }
-
-  private boolean stillWaiting(Run run, TaskRun task) {
-    return run != null
-        && run.state().active()
-        && task.state() == TaskState.PENDING
-        && starting.of(ReadyQueue.key(task)) == null;
+    return answers.stillWaiting(runs.get(task.runId()), task);
   }
 
   /** A paused run's tasks stay queued, its turn passed over, until it is resumed. */
@@ -154,34 +142,11 @@ final class Dispatcher {
     workers
         .assign(worker.id, assignment.toJson(), ASSIGN_TIMEOUT_MS)
         .onComplete(
-            ar -> {
-              if (!starting.remove(sent)) {
-                return; // the node left, or its result came first: taken in then
+            answer -> {
+              if (answers.answered(sent, answer)) {
+                schedulePump();
               }
-              Run now = runs.get(key.runId()); // may have been rebuilt from its journal
-              TaskRun current = now == null ? null : now.findTask(key.taskId()).orElse(null);
-              if (ar.succeeded()) {
-                taken(now, current, sent);
-              } else if (current != null) {
-                refused(now, current, sent, ar.cause());
-              }
-              schedulePump();
             });
-  }
-
-  private void taken(Run run, TaskRun task, OnTheirWay.Sent sent) {
-    int attempt = sent.key().attempt();
-    if (task != null
-        && task.isCurrent(attempt)
-        && task.currentAttempt().node().equals(sent.node())) {
-      return; // adopted already, by a run rebuilt from its journal
-    }
-    if (task != null && stillWaiting(run, task) && task.attempts().size() + 1 == attempt) {
-      coordinator.dispatched(run, task, attempt, sent.node());
-    } else {
-      // cancelled while on its way: stop it there; its result will be ignored but frees the slot
-      workers.cancel(sent.node(), sent.key(), "the run no longer needs it");
-    }
   }
 
   /**
@@ -190,48 +155,7 @@ final class Dispatcher {
    * comes, changes nothing. Returns whether the attempt was on its way there.
    */
   boolean resultBeforeAnswer(AttemptKey key, String node) {
-    OnTheirWay.Sent sent = starting.of(key.taskKey());
-    if (sent == null || !sent.key().equals(key) || !sent.node().equals(node)) {
-      return false;
-    }
-    starting.remove(sent);
-    Run run = runs.get(key.runId());
-    taken(run, run == null ? null : run.findTask(key.taskId()).orElse(null), sent);
-    return true;
-  }
-
-  private void refused(Run run, TaskRun task, OnTheirWay.Sent sent, Throwable cause) {
-    long now = clock.millis();
-    String node = sent.node();
-    pool.release(node, sent.key());
-    if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
-      LOG.warn("node {} did not answer for task {}/{}", node, task.runId(), task.id());
-      // the slot is counted again if the node's inventory shows the attempt does run there
-      pool.refused(node, true, now);
-      if (stillWaiting(run, task)) {
-        // the attempt may run there, so it counts, as lost
-        coordinator.dispatched(run, task, sent.key().attempt(), node);
-        coordinator.ended(
-            run,
-            task,
-            sent.key().attempt(),
-            AttemptState.LOST,
-            null,
-            "node " + node + " did not answer the assignment",
-            null);
-      } else {
-        workers.cancel(node, sent.key(), "the run no longer needs it");
-      }
-      return;
-    }
-    boolean gone =
-        cause instanceof ReplyException reply
-            && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureCode() == 503);
-    pool.refused(node, gone, now + PAUSE_AFTER_BUSY_MS);
-    LOG.debug("node {} refused task {}/{}: {}", node, task.runId(), task.id(), cause.getMessage());
-    if (stillWaiting(run, task)) {
-      queue.addFirst(task);
-    }
+    return answers.resultBeforeAnswer(key, node);
   }
 
   /**
@@ -260,19 +184,10 @@ final class Dispatcher {
   List<WorkerPool.Worker> syncWorkers(List<NodeInfo> nodes) {
     List<WorkerPool.Worker> gone = pool.sync(nodes);
     for (WorkerPool.Worker worker : gone) {
-      starting.to(worker.id).forEach(this::requeueStarting);
+      starting.to(worker.id).forEach(answers::nodeLeft);
     }
     schedulePump();
     return gone;
-  }
-
-  private void requeueStarting(OnTheirWay.Sent sent) {
-    starting.remove(sent);
-    Run run = runs.get(sent.key().runId());
-    TaskRun task = run == null ? null : run.findTask(sent.key().taskId()).orElse(null);
-    if (task != null && stillWaiting(run, task)) {
-      queue.addFirst(task);
-    }
   }
 
   /**

@@ -43,15 +43,7 @@ final class CommandRunner {
    * cannot be started: the task fails with that message, it never hangs.
    */
   RunningCommand start(CommandSpec spec) throws IOException {
-    String path = spec.environment().getOrDefault("PATH", "");
-    List<String> argv = new ArrayList<>(spec.argv());
-    argv.set(0, ExecutableLookup.find(argv.get(0), spec.workDir(), path));
-    ProcessBuilder builder =
-        new ProcessBuilder(sandbox.wrap(argv))
-            .directory(spec.workDir().toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    builder.environment().clear();
-    builder.environment().putAll(spec.environment());
+    ProcessBuilder builder = builder(spec);
     CappedOutput stdout = sink(spec.stdout(), spec);
     CappedOutput stderr = sink(spec.stderr(), spec);
     long floor = ProcStat.ticksSinceBootFloor();
@@ -69,12 +61,7 @@ final class CommandRunner {
     CompletableFuture<Integer> exited = new CompletableFuture<>();
     pumps.execute(() -> RunningCommand.pump(process.getInputStream(), stdout, stdoutDone));
     pumps.execute(() -> RunningCommand.pump(process.getErrorStream(), stderr, stderrDone));
-    Long leaderStart = null;
-    if (sandbox.ownSession()) {
-      // the same across the execs of the chain; gone only if it already ended and was reaped
-      ProcStat leader = ProcStat.read(process.pid());
-      leaderStart = leader != null ? leader.startTime() : floor;
-    }
+    Long leaderStart = leaderStart(process, floor);
     RunningCommand command =
         new RunningCommand(
             process,
@@ -88,13 +75,41 @@ final class CommandRunner {
             timer,
             stdout,
             stderr);
+    record(process.pid(), leaderStart, command);
+    pumps.execute(() -> RunningCommand.await(process, exited));
+    return command;
+  }
+
+  /** The program found on the task's PATH, wrapped by the sandbox, with the task's environment. */
+  private ProcessBuilder builder(CommandSpec spec) {
+    String path = spec.environment().getOrDefault("PATH", "");
+    List<String> argv = new ArrayList<>(spec.argv());
+    argv.set(0, ExecutableLookup.find(argv.get(0), spec.workDir(), path));
+    ProcessBuilder builder =
+        new ProcessBuilder(sandbox.wrap(argv))
+            .directory(spec.workDir().toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().clear();
+    builder.environment().putAll(spec.environment());
+    return builder;
+  }
+
+  /** The start time of the session's leader; null when the command has no session of its own. */
+  private Long leaderStart(Process process, long floor) {
+    if (!sandbox.ownSession()) {
+      return null;
+    }
+    // the same across the execs of the chain; gone only if it already ended and was reaped
+    ProcStat leader = ProcStat.read(process.pid());
+    return leader != null ? leader.startTime() : floor;
+  }
+
+  /** Notes the session while the command runs, for after a crash. */
+  private void record(long sid, Long leaderStart, RunningCommand command) {
     if (records != null && leaderStart != null) {
-      long sid = process.pid();
       records.add(sid, leaderStart);
       command.outcome().whenComplete((outcome, e) -> records.remove(sid));
     }
-    pumps.execute(() -> RunningCommand.await(process, exited));
-    return command;
   }
 
   /**

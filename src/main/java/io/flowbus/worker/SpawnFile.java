@@ -37,6 +37,27 @@ final class SpawnFile {
   static List<Map<String, String>> read(Path workspace, long limit)
       throws IOException, InvalidSpawnFileException {
     Path file = workspace.resolve(NAME);
+    checkSize(file, limit);
+    Object parsed;
+    try {
+      parsed = Json.parse(Files.readAllBytes(file));
+    } catch (DecodeException e) {
+      throw new InvalidSpawnFileException(NAME + " is malformed: " + clean(e.getMessage()));
+    }
+    if (!(parsed instanceof JsonArray array)) {
+      throw new InvalidSpawnFileException(
+          NAME + " must hold a JSON array of objects, not " + kind(parsed));
+    }
+    List<Map<String, String>> entries = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      entries.add(entry(array.getValue(i), i));
+    }
+    return entries;
+  }
+
+  /** The file is there, a regular file (not a link), neither empty nor over {@code limit}. */
+  private static void checkSize(Path file, long limit)
+      throws IOException, InvalidSpawnFileException {
     long size;
     try {
       // a task owns its workspace: a link there must not make the engine read what it may not
@@ -60,21 +81,6 @@ final class SpawnFile {
     if (size == 0) {
       throw new InvalidSpawnFileException(NAME + " is empty: it must hold a JSON array of objects");
     }
-    Object parsed;
-    try {
-      parsed = Json.parse(Files.readAllBytes(file));
-    } catch (DecodeException e) {
-      throw new InvalidSpawnFileException(NAME + " is malformed: " + clean(e.getMessage()));
-    }
-    if (!(parsed instanceof JsonArray array)) {
-      throw new InvalidSpawnFileException(
-          NAME + " must hold a JSON array of objects, not " + kind(parsed));
-    }
-    List<Map<String, String>> entries = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      entries.add(entry(array.getValue(i), i));
-    }
-    return entries;
   }
 
   private static Map<String, String> entry(Object value, int i) throws InvalidSpawnFileException {

@@ -47,7 +47,8 @@ final class TaskHost implements AutoCloseable {
     SessionRecords records = sandbox.ownSession() ? SessionRecords.open(config.localDir()) : null;
     if (records != null) {
       try {
-        records.stopLeftovers(TaskLaunch.STOP_GRACE, timer);
+        new LeftoverSessions(config.localDir(), SessionFolder.bootId())
+            .stop(TaskLaunch.STOP_GRACE, timer);
       } catch (IOException | RuntimeException e) {
         records.close();
         throw e;

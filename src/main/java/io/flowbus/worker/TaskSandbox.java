@@ -61,25 +61,7 @@ final class TaskSandbox {
       return new TaskSandbox(setsid, null, null);
     }
     String setpriv = locate("setpriv");
-    String problem = null;
-    if (self != 0) {
-      problem = "the node does not run as root and cannot switch users";
-    } else if (setpriv == null) {
-      problem = "setpriv (util-linux) not found";
-    } else {
-      for (Path dir : mustReach) {
-        if (!user.canReach(setpriv, dir)) {
-          problem =
-              "user '"
-                  + user.name()
-                  + "' cannot reach "
-                  + dir
-                  + " (a folder on the way is not searchable by it; use a data directory whose"
-                  + " parents are mode 0755, or --task-user same)";
-          break;
-        }
-      }
-    }
+    String problem = isolationProblem(user, self, setpriv, mustReach);
     if (problem != null) {
       LOG.warn(
           "task isolation is OFF: tasks run as the node's own user, and can read the engine's"
@@ -89,6 +71,28 @@ final class TaskSandbox {
     }
     LOG.info("tasks run as user '{}' (uid {}, gid {})", user.name(), user.uid(), user.gid());
     return new TaskSandbox(setsid, setpriv, user);
+  }
+
+  /** Why tasks cannot run as {@code user} on this host; null if they can. */
+  private static String isolationProblem(
+      TaskUser user, int self, String setpriv, List<Path> mustReach) {
+    if (self != 0) {
+      return "the node does not run as root and cannot switch users";
+    }
+    if (setpriv == null) {
+      return "setpriv (util-linux) not found";
+    }
+    for (Path dir : mustReach) {
+      if (!user.canReach(setpriv, dir)) {
+        return "user '"
+            + user.name()
+            + "' cannot reach "
+            + dir
+            + " (a folder on the way is not searchable by it; use a data directory whose"
+            + " parents are mode 0755, or --task-user same)";
+      }
+    }
+    return null;
   }
 
   /** The argv that starts {@code argv} in a session of its own, as the task user. */

@@ -10,22 +10,17 @@ import io.flowbus.config.NodeConfig;
 import io.flowbus.model.AttemptKey;
 import io.flowbus.model.AttemptState;
 import io.flowbus.model.Secrets;
-import io.flowbus.model.TaskKind;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.SecretBox;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,62 +41,41 @@ public final class WorkerVerticle extends VerticleBase {
   private final NodeConfig config;
   private final DataLayout layout;
   private final SecretBox secretBox;
-  private final MeterRegistry metrics;
+  private final MeterRegistry registry;
+  private final Membership membership;
 
-  /** The duration timer of each outcome, registered once (a lookup per task costs). */
   /** Whether this node orchestrates, as of the last change of members. */
   private volatile boolean leaderHere;
 
-  private final Map<AttemptState, Timer> durations = new EnumMap<>(AttemptState.class);
-
-  private final Membership membership;
   private final Map<String, RunningTask> running = new HashMap<>();
   private boolean draining;
   private Promise<Void> idle;
   private ResultOutbox outbox;
-  private TaskLaunch launch;
+  private WorkerMetrics metrics;
+  private AttemptRunner attempts;
   private volatile TaskHost host;
   private WorkerExecutor starter;
   private ExecutorService pumps;
   private ScheduledExecutorService timer;
 
   public WorkerVerticle(
-      String nodeId, NodeConfig config, MeterRegistry metrics, Membership membership) {
+      String nodeId, NodeConfig config, MeterRegistry registry, Membership membership) {
     this.nodeId = nodeId;
     this.membership = membership;
     this.config = config;
     this.layout = new DataLayout(config.dataDir());
     this.secretBox = new SecretBox(layout.secretsKey());
-    this.metrics = metrics;
-  }
-
-  /** One assignment on this node, from acceptance until its result is handed to the outbox. */
-  private static final class RunningTask {
-    final TaskAssignment task;
-    final long startedNanos = System.nanoTime();
-    RunningCommand command;
-    AttemptState stopState;
-    String stopReason;
-
-    RunningTask(TaskAssignment task) {
-      this.task = task;
-    }
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
     leaderHere = membership.isLeader();
     outbox = new ResultOutbox(vertx, () -> leaderHere);
-    launch = new TaskLaunch(layout, config.binDir(), config.taskLogLimit(), System.getenv());
     pumps = Executors.newCachedThreadPool(daemon("flowbus-output"));
     timer = Executors.newSingleThreadScheduledExecutor(daemon("flowbus-task-timer"));
     starter = vertx.createSharedWorkerExecutor("flowbus-task-start", config.slots());
-    Gauge.builder("flowbus.worker.slots.busy", running, Map::size)
-        .description("Task slots of this node in use")
-        .register(metrics);
-    Gauge.builder("flowbus.worker.slots.free", running, r -> config.slots() - r.size())
-        .description("Task slots of this node free")
-        .register(metrics);
+    metrics = new WorkerMetrics(registry, config.slots(), running);
     membership.onChange(
         context,
         () -> {
@@ -113,10 +87,12 @@ public final class WorkerVerticle extends VerticleBase {
     return vertx
         .executeBlocking(() -> host = TaskHost.prepare(config, layout, pumps, timer), false)
         .compose(
-            h ->
-                Future.all(
-                    consumers.<JsonObject>add(Addresses.workerTasks(nodeId), this::onTask),
-                    consumers.<JsonObject>add(Addresses.workerControl(nodeId), this::onControl)))
+            h -> {
+              attempts = attemptRunner(h);
+              return Future.all(
+                  consumers.<JsonObject>add(Addresses.workerTasks(nodeId), this::onTask),
+                  consumers.<JsonObject>add(Addresses.workerControl(nodeId), this::onControl));
+            })
         .onSuccess(
             v -> {
               consumers.watch();
@@ -124,14 +100,21 @@ public final class WorkerVerticle extends VerticleBase {
             });
   }
 
+  private AttemptRunner attemptRunner(TaskHost taskHost) {
+    TaskLaunch launch =
+        new TaskLaunch(layout, config.binDir(), config.taskLogLimit(), System.getenv());
+    return new AttemptRunner(
+        context, starter, launch, taskHost, layout, secretBox, config.spawnLimit());
+  }
+
   private void onTask(Message<JsonObject> message) {
     TaskAssignment task = TaskAssignment.fromJson(message.body());
     RunningTask existing = running.get(task.key());
     if (existing != null) {
-      if (existing.task.attempt() == task.attempt()) {
+      if (existing.task().attempt() == task.attempt()) {
         message.reply(accepted());
       } else {
-        message.fail(409, "attempt " + existing.task.attempt() + " of this task runs here");
+        message.fail(409, "attempt " + existing.task().attempt() + " of this task runs here");
       }
     } else if (draining) {
       message.fail(503, "node " + nodeId + " is draining");
@@ -141,7 +124,7 @@ public final class WorkerVerticle extends VerticleBase {
       RunningTask r = new RunningTask(task);
       running.put(task.key(), r);
       message.reply(accepted());
-      launch(r);
+      attempts.run(r).onSuccess(ended -> complete(r, ended.outcome(), ended.spawnCount()));
     }
   }
 
@@ -149,72 +132,12 @@ public final class WorkerVerticle extends VerticleBase {
     return new JsonObject().put("accepted", true).put("node", nodeId);
   }
 
-  private void launch(RunningTask r) {
-    starter
-        .executeBlocking(
-            () -> {
-              CommandSpec spec = launch.spec(r.task);
-              host.createWorkspace(spec.workDir());
-              if (r.task.kind() == TaskKind.SPAWN) {
-                // a spawn.json left by an earlier stage or attempt must not pass for this one's
-                Files.deleteIfExists(spec.workDir().resolve(SpawnFile.NAME));
-              }
-              return host.runner().start(spec);
-            },
-            false)
-        .onSuccess(
-            command -> {
-              r.command = command;
-              if (r.stopReason != null) {
-                command.stop(r.stopState, r.stopReason);
-              }
-              command
-                  .outcome()
-                  .whenComplete((outcome, e) -> context.runOnContext(v -> finished(r, outcome)));
-            })
-        .onFailure(e -> finished(r, new CommandOutcome(AttemptState.FAILED, null, messageOf(e))));
-  }
-
-  private void finished(RunningTask r, CommandOutcome outcome) {
-    if (r.task.kind() != TaskKind.SPAWN || outcome.state() != AttemptState.SUCCEEDED) {
-      complete(r, outcome, null);
-      return;
-    }
-    starter
-        .executeBlocking(
-            () -> {
-              var entries = SpawnFile.read(layout.workspace(r.task.runId()), config.spawnLimit());
-              SpawnFile.store(
-                  entries,
-                  layout.spawnEntries(r.task.runId(), r.task.stage()),
-                  secretBox,
-                  !r.task.secrets().isEmpty());
-              return entries.size();
-            },
-            false)
-        .onSuccess(count -> complete(r, outcome, count))
-        .onFailure(
-            e ->
-                complete(
-                    r,
-                    new CommandOutcome(AttemptState.FAILED, outcome.exitCode(), messageOf(e)),
-                    null));
-  }
-
   private void complete(RunningTask r, CommandOutcome outcome, Integer spawnCount) {
     // an error may quote the command line, which may hold a secret
-    String error = Secrets.mask(outcome.error(), r.task.secrets());
-    running.remove(r.task.key());
-    TaskAssignment t = r.task;
-    durations
-        .computeIfAbsent(
-            outcome.state(),
-            state ->
-                Timer.builder("flowbus.task.duration")
-                    .description("How long task attempts ran on this node")
-                    .tag("outcome", state.name())
-                    .register(metrics))
-        .record(Duration.ofNanos(System.nanoTime() - r.startedNanos));
+    TaskAssignment t = r.task();
+    String error = Secrets.mask(outcome.error(), t.secrets());
+    running.remove(t.key());
+    metrics.ended(outcome.state(), r.elapsed());
     LOG.atInfo()
         .addKeyValue("run_id", t.runId())
         .addKeyValue("task_id", t.taskId())
@@ -250,8 +173,8 @@ public final class WorkerVerticle extends VerticleBase {
     }
     if (control instanceof WorkerControl.Cancel cancel) {
       RunningTask r = running.get(cancel.attempt().taskKey());
-      if (r != null && r.task.attempt() == cancel.attempt().attempt()) {
-        stop(r, AttemptState.CANCELLED, cancel.reason());
+      if (r != null && r.task().attempt() == cancel.attempt().attempt()) {
+        r.stop(AttemptState.CANCELLED, cancel.reason());
       }
       message.reply(new JsonObject().put("stopping", r != null));
     } else {
@@ -259,21 +182,10 @@ public final class WorkerVerticle extends VerticleBase {
     }
   }
 
-  private void stop(RunningTask r, AttemptState state, String reason) {
-    if (r.stopReason != null) {
-      return;
-    }
-    r.stopState = state;
-    r.stopReason = reason;
-    if (r.command != null) {
-      r.command.stop(state, reason);
-    }
-  }
-
   /** What this node runs or has finished without an acknowledgement: none of it is to run again. */
   private WorkerControl.Inventory inventory() {
     List<AttemptKey> runningTasks = new ArrayList<>();
-    running.values().forEach(r -> runningTasks.add(r.task.attemptKey()));
+    running.values().forEach(r -> runningTasks.add(r.task().attemptKey()));
     List<AttemptKey> finished = new ArrayList<>();
     outbox.pending().forEach(t -> finished.add(t.attemptKey()));
     return new WorkerControl.Inventory(nodeId, config.slots(), draining, runningTasks, finished);
@@ -293,7 +205,7 @@ public final class WorkerVerticle extends VerticleBase {
             v -> {
               List<RunningTask> left = new ArrayList<>(running.values());
               left.forEach(
-                  r -> stop(r, AttemptState.LOST, "handed back: node " + nodeId + " stopped"));
+                  r -> r.stop(AttemptState.LOST, "handed back: node " + nodeId + " stopped"));
               return whenIdle(TaskLaunch.STOP_GRACE.toMillis() + 2_000);
             })
         .transform(v -> outbox.whenEmpty().timeout(10, java.util.concurrent.TimeUnit.SECONDS))
@@ -310,7 +222,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    running.values().forEach(r -> stop(r, AttemptState.LOST, "node " + nodeId + " stopped"));
+    running.values().forEach(r -> r.stop(AttemptState.LOST, "node " + nodeId + " stopped"));
     pumps.shutdown();
     timer.shutdown();
     if (host != null) {
@@ -323,14 +235,6 @@ public final class WorkerVerticle extends VerticleBase {
   public String taskUser() {
     TaskHost h = host;
     return h == null ? null : h.taskUser();
-  }
-
-  private static String messageOf(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getMessage() == null) {
-      cause = cause.getCause();
-    }
-    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -22,17 +22,17 @@ class OrchestratorProtocolTest {
   void theScheduleRequestsTravelWithTheirScheduleAndKeepTheirKind() {
     for (OrchestratorRequest request :
         java.util.List.of(
-            new OrchestratorRequest.ListSchedules(),
-            new OrchestratorRequest.GetSchedule("nightly"),
-            new OrchestratorRequest.PauseSchedule("nightly"),
-            new OrchestratorRequest.ResumeSchedule("nightly"),
-            new OrchestratorRequest.TriggerSchedule("nightly"))) {
+            new ScheduleRequest.ListSchedules(),
+            new ScheduleRequest.GetSchedule("nightly"),
+            new ScheduleRequest.PauseSchedule("nightly"),
+            new ScheduleRequest.ResumeSchedule("nightly"),
+            new ScheduleRequest.TriggerSchedule("nightly"))) {
       assertThat(OrchestratorProtocol.decode(OrchestratorProtocol.encode(request)))
           .isEqualTo(request);
     }
-    assertThat(new OrchestratorRequest.GetSchedule("nightly"))
+    assertThat(new ScheduleRequest.GetSchedule("nightly"))
         .isInstanceOf(OrchestratorRequest.Read.class);
-    assertThat(new OrchestratorRequest.TriggerSchedule("nightly"))
+    assertThat(new ScheduleRequest.TriggerSchedule("nightly"))
         .isInstanceOf(OrchestratorRequest.Write.class);
   }
 

@@ -143,12 +143,12 @@ class ProcessSessionTest {
     RunningCommand command = start("touch started; sleep 300", null);
     await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(workDir.resolve("started")));
 
-    assertThat(SessionRecords.recorded(records.folder()))
+    assertThat(SessionFolder.recorded(records.folder()))
         .singleElement(STRING)
         .startsWith(command.pid() + " " + ProcStat.read(command.pid()).startTime() + " ");
     command.stop(AttemptState.CANCELLED, "cancelled");
     outcomeOf(command);
-    assertThat(SessionRecords.recorded(records.folder())).isEmpty();
+    assertThat(SessionFolder.recorded(records.folder())).isEmpty();
   }
 
   @Test
@@ -160,7 +160,7 @@ class ProcessSessionTest {
     releaseWithoutTidying(records);
 
     records = SessionRecords.open(localDir);
-    int stopped = records.stopLeftovers(GRACE, timer);
+    int stopped = leftovers().stop(GRACE, timer);
 
     assertThat(stopped).isEqualTo(3);
     assertThat(ProcStat.session(sid)).isEmpty();
@@ -194,7 +194,7 @@ class ProcessSessionTest {
     releaseWithoutTidying(records);
 
     records = SessionRecords.open(localDir);
-    int stopped = records.stopLeftovers(GRACE, timer);
+    int stopped = leftovers().stop(GRACE, timer);
 
     assertThat(stopped).isZero();
     assertThat(ProcStat.session(sid)).isNotEmpty();
@@ -208,13 +208,13 @@ class ProcessSessionTest {
     Process live = otherJvmHolding(folder);
     records = SessionRecords.open(localDir);
 
-    assertThat(records.stopLeftovers(GRACE, timer)).isZero();
+    assertThat(leftovers().stop(GRACE, timer)).isZero();
     assertThat(ProcStat.session(sid)).isNotEmpty();
 
     live.destroyForcibly().waitFor();
     records.close();
     records = SessionRecords.open(localDir);
-    assertThat(records.stopLeftovers(GRACE, timer)).isEqualTo(1);
+    assertThat(leftovers().stop(GRACE, timer)).isEqualTo(1);
     assertThat(ProcStat.session(sid)).isEmpty();
   }
 
@@ -228,7 +228,7 @@ class ProcessSessionTest {
         earlier.resolve("sessions/" + sid),
         sid + " " + ProcStat.read(sid).startTime() + " " + bootIdOfThisHost() + "\n");
 
-    assertThat(records.stopLeftovers(GRACE, timer)).isEqualTo(1);
+    assertThat(leftovers().stop(GRACE, timer)).isEqualTo(1);
     assertThat(ProcStat.session(sid)).isEmpty();
     assertThat(earlier).doesNotExist();
   }
@@ -241,7 +241,7 @@ class ProcessSessionTest {
       records.remove(1000 + i);
     }
 
-    assertThat(SessionRecords.recorded(records.folder())).singleElement(STRING).startsWith("7 70 ");
+    assertThat(SessionFolder.recorded(records.folder())).singleElement(STRING).startsWith("7 70 ");
     assertThat(Files.readAllLines(records.folder().resolve("sessions.log")))
         .hasSizeLessThan(SessionRecords.COMPACT_AFTER + 2);
     assertThat(records.folder()).isDirectoryNotContaining("glob:**/*.next");
@@ -259,6 +259,10 @@ class ProcessSessionTest {
   }
 
   // --- helpers ---------------------------------------------------------------------------------
+
+  private LeftoverSessions leftovers() {
+    return new LeftoverSessions(localDir, SessionFolder.bootId());
+  }
 
   private RunningCommand start(String script, Duration timeout) throws IOException {
     CommandSpec spec =

@@ -1,0 +1,115 @@
+package io.flowbus.worker;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops what nodes of this host that ended without stopping their tasks left running: the sessions
+ * recorded in every {@link SessionFolder} of the shared folder whose lock is free (its owner died).
+ * A record of another boot, or whose pid now names another process, stops nothing.
+ */
+final class LeftoverSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(LeftoverSessions.class);
+
+  private final Path shared;
+  private final String bootId;
+
+  /**
+   * @param shared the folder the nodes of this host keep their folders in
+   * @param bootId this boot of the host ({@link SessionFolder#bootId})
+   */
+  LeftoverSessions(Path shared, String bootId) {
+    this.shared = shared;
+    this.bootId = bootId;
+  }
+
+  /**
+   * Stops every session recorded by nodes of this host that no longer run (this node's earlier life
+   * among them), waits until they are gone, and removes their folders. Blocking. Returns how many
+   * processes were stopped.
+   */
+  int stop(Duration grace, ScheduledExecutorService timer) throws IOException {
+    List<String> records = new ArrayList<>();
+    List<Path> dead = new ArrayList<>();
+    List<FileChannel> locks = new ArrayList<>();
+    try (DirectoryStream<Path> folders = Files.newDirectoryStream(shared, "node-*")) {
+      for (Path folder : folders) {
+        FileChannel channel = deadNodesLock(folder);
+        if (channel != null) {
+          locks.add(channel);
+          dead.add(folder);
+          records.addAll(SessionFolder.recorded(folder));
+        }
+      }
+      int stopped = stopAll(records, grace, timer);
+      dead.forEach(SessionFolder::removeQuietly);
+      if (!dead.isEmpty()) {
+        LOG.info(
+            "stopped {} processes left running by nodes of this host that ended without stopping"
+                + " them ({} task sessions recorded in {})",
+            stopped,
+            records.size(),
+            shared);
+      }
+      return stopped;
+    } finally {
+      for (FileChannel channel : locks) {
+        channel.close();
+      }
+    }
+  }
+
+  /** Stops the sessions of this boot that {@code records} name; how many processes were stopped. */
+  private int stopAll(List<String> records, Duration grace, ScheduledExecutorService timer) {
+    List<CompletableFuture<Integer>> stopping = new ArrayList<>();
+    for (String record : records) {
+      String[] fields = record.split(" ", -1);
+      if (fields.length == 3 && fields[2].equals(bootId) && isNumber(fields[0], fields[1])) {
+        long sid = Long.parseLong(fields[0]);
+        stopping.add(ProcessSession.stop(sid, Long.parseLong(fields[1]), grace, timer));
+      }
+    }
+    return stopping.stream().mapToInt(CompletableFuture::join).sum();
+  }
+
+  private static boolean isNumber(String... values) {
+    for (String value : values) {
+      if (!value.matches("[0-9]{1,18}")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The lock of a folder whose node is gone, now held; null while its node lives. */
+  private static FileChannel deadNodesLock(Path folder) throws IOException {
+    // Nodes of this JVM live (tests run several): and closing a channel to a file that this JVM
+    // has locked would drop that lock, so their folders are not even opened.
+    if (folder.getFileName().toString().startsWith("node-" + ProcessHandle.current().pid() + "-")) {
+      return null;
+    }
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(folder.resolve(SessionFolder.LOCK), StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      return null; // a node creating it right now
+    }
+    if (SessionFolder.tryLock(channel) == null) {
+      channel.close();
+      return null;
+    }
+    return channel;
+  }
+}
