@@ -58,14 +58,7 @@ final class Engine {
     stranded = new StrandedTasks(runs, dispatcher, durable::settledNow);
     inventory = new WorkerInventory(membership, runs, coordinator, dispatcher, workers);
     takeover = new Takeover(vertx, membership, runs, store, coordinator, dispatcher, inventory);
-    WebhookSender sender = new WebhookSender(vertx, webhookSecret, WebhookSender.TIMEOUT);
-    notifications = new Notifications(vertx, clock, runs, coordinator, sender, Backoff.DEFAULT);
-    visible.afterDurable(notifications::recorded);
-    durable.afterRollBack(
-        run -> {
-          takeover.rolledBack(run);
-          notifications.plan(run);
-        });
+    notifications = notifications(vertx, clock, coordinator, webhookSecret, visible, durable);
     results = new Results(vertx, runs, store, durable, coordinator, dispatcher);
     RunCreation creation =
         new RunCreation(context, definitions, runs, store, durable, coordinator, ids, keys);
@@ -90,6 +83,26 @@ final class Engine {
         new OrchestratorEndpoint(
             new RunQueries(runs, membership, dispatcher, schedules, watchers), writes, durable);
     retention = new Retention(vertx, clock, keep, runs, store, writes);
+  }
+
+  /** Deliveries of a run's ends, planned again when a run is rolled back to its journal. */
+  private Notifications notifications(
+      Vertx vertx,
+      Clock clock,
+      RunCoordinator coordinator,
+      WebhookSecret secret,
+      RunEffects visible,
+      DurableEffects durable) {
+    WebhookSender sender = new WebhookSender(vertx, secret, WebhookSender.TIMEOUT);
+    Notifications planned =
+        new Notifications(vertx, clock, runs, coordinator, sender, Backoff.DEFAULT);
+    visible.afterDurable(planned::recorded);
+    durable.afterRollBack(
+        run -> {
+          takeover.rolledBack(run);
+          planned.plan(run);
+        });
+    return planned;
   }
 
   /** Holds the runs loaded from the journals and puts each where it belongs. */

@@ -65,15 +65,24 @@ final class RunningCommand {
     this.mark = mark;
     this.timer = timer;
     this.sinks = sinks;
-    this.timeout =
-        spec.timeout() == null
-            ? null
-            : timer.schedule(
-                () ->
-                    stop(
-                        AttemptState.FAILED, "timed out after " + Durations.format(spec.timeout())),
-                spec.timeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+    this.timeout = scheduleTimeout();
+    finishWhenEndedAndDrained(stdoutDone, stderrDone, exited);
+  }
+
+  private ScheduledFuture<?> scheduleTimeout() {
+    if (spec.timeout() == null) {
+      return null;
+    }
+    return timer.schedule(
+        () -> stop(AttemptState.FAILED, "timed out after " + Durations.format(spec.timeout())),
+        spec.timeout().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void finishWhenEndedAndDrained(
+      CompletableFuture<Void> stdoutDone,
+      CompletableFuture<Void> stderrDone,
+      CompletableFuture<Integer> exited) {
     // A background child may keep the pipes open long after the process exits, and a blocked
     // read cannot be woken: the outcome waits for the pipes to close, or for a grace period after
     // the session is gone (a process that left it may still hold them).
