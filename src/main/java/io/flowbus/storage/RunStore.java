@@ -63,8 +63,9 @@ public final class RunStore implements EventCodec.References {
     CompletableFuture<Void> written =
         secretsWritten.thenCombine(
             writer.append(journal, EventCodec.encode(event).encode()), (a, b) -> null);
-    if (event instanceof RunEvent.Ended || event instanceof RunEvent.Cancelled) {
-      // only once the end is durable: a failed end is rolled back and the run goes on with them
+    if (event instanceof RunEvent.Ended ended && ended.state() == RunState.SUCCEEDED) {
+      // only once the end is durable: a failed end is rolled back and the run goes on with them.
+      // A FAILED or CANCELLED run keeps them (encrypted) for a retry, until it is deleted.
       written.thenRun(
           () -> writer.execute(null, () -> Files.deleteIfExists(layout.secrets(run.id()))));
     }
@@ -200,8 +201,9 @@ public final class RunStore implements EventCodec.References {
   }
 
   /**
-   * A run's secret input values; none once it ended. An {@link IOException} saying why when they
-   * are kept but cannot be decrypted: the run must not go on without them.
+   * A run's secret input values; none once it succeeded (or was never given any). An {@link
+   * IOException} saying why when they are kept but cannot be decrypted: the run must not go on
+   * without them.
    */
   @Override
   public Map<String, String> secrets(String runId) throws IOException {

@@ -6,6 +6,7 @@ import static io.flowbus.testing.Runs.awaitEnded;
 
 import io.flowbus.testing.Http;
 import io.flowbus.testing.JarNode;
+import io.flowbus.testing.ReadmeCommands;
 import io.flowbus.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -134,6 +135,33 @@ class ExamplesIT {
     String firstLine = Files.readAllLines(Path.of("example/books/alice.txt")).get(0);
     assertThat(http.get("/api/runs/" + id + "/files/result/title.txt").body())
         .isEqualTo(firstLine + "\n");
+  }
+
+  @Test
+  void theReadmesIdempotentTriggerAndWaitAnswerAsTheReadmeSays() {
+    List<ReadmeCommands.Command> commands =
+        ReadmeCommands.under("Triggering from a script: `Idempotency-Key` and `?wait=`");
+    ReadmeCommands.Command trigger = commands.get(0);
+    ReadmeCommands.Command triggerAndWait = commands.get(1);
+
+    String first = trigger.runAgainst(node.port(), Map.of()).stdout();
+    String again = trigger.runAgainst(node.port(), Map.of()).stdout();
+    ReadmeCommands.Ran waited = triggerAndWait.runAgainst(node.port(), Map.of());
+
+    assertThat(first).startsWith("HTTP/1.1 201 Created");
+    assertThat(again).startsWith("HTTP/1.1 200 OK");
+    // the same key, so the same run: once it has ended, as the README's comment says
+    assertThat(waited.fieldValue()).as(waited.stdout()).isEqualTo("SUCCEEDED");
+    assertThat(waited.stdout()).contains(locationOf(first).replace("/api/runs/", ""));
+  }
+
+  private static String locationOf(String answer) {
+    return answer
+        .lines()
+        .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("location:"))
+        .map(l -> l.substring("location:".length()).strip())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no Location in " + answer));
   }
 
   /** The rule the example's scripts follow: lower-case ASCII letters, runs of a-z are words. */

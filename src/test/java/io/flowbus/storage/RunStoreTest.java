@@ -106,18 +106,39 @@ class RunStoreTest {
   }
 
   @Test
-  void theSecretsFileGoesWhenTheRunEnds() throws Exception {
+  void aRunThatCanBeRetriedKeepsItsSecretsForTheNextOrchestrator() throws Exception {
+    for (RunEvent end :
+        List.<RunEvent>of(
+            new RunEvent.Cancelled(T, "stop"), new RunEvent.Ended(T, RunState.FAILED, "failed"))) {
+      DataLayout layout = new DataLayout(data.resolve(end.getClass().getSimpleName()));
+      RunStore store = new RunStore(layout, writer);
+      store.archiveDefinitions(version(), YAML);
+      Run run = record(store, layout);
+
+      store.record(run, event(run, end)).get();
+      writer.execute(null, () -> {}).get();
+
+      Run replayed = new RunStore(layout, writer).loadAll().get(0);
+      assertThat(replayed.state()).isIn(RunState.CANCELLED, RunState.FAILED);
+      assertThat(replayed.secretValues()).as("a retry can run with them").containsExactly(SECRET);
+      assertThat(Files.readString(layout.secrets(RUN), StandardCharsets.ISO_8859_1))
+          .doesNotContain(SECRET);
+    }
+  }
+
+  @Test
+  void theSecretsFileGoesWhenTheRunSucceeds() throws Exception {
     DataLayout layout = new DataLayout(data);
     RunStore store = new RunStore(layout, writer);
     store.archiveDefinitions(version(), YAML);
     Run run = record(store, layout);
     assertThat(layout.secrets(RUN)).exists();
 
-    store.record(run, event(run, new RunEvent.Cancelled(T, "stop"))).get();
+    store.record(run, event(run, new RunEvent.Ended(T, RunState.SUCCEEDED, null))).get();
     writer.execute(null, () -> {}).get();
 
     assertThat(layout.secrets(RUN)).doesNotExist();
-    assertThat(new RunStore(layout, writer).loadAll().get(0).state()).isEqualTo(RunState.CANCELLED);
+    assertThat(new RunStore(layout, writer).loadAll().get(0).state()).isEqualTo(RunState.SUCCEEDED);
   }
 
   @Test
