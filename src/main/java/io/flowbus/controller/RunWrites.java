@@ -97,7 +97,7 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
           Run run = RunQueries.find(runs, request.runId());
           if (run.state() != RunState.CREATED) {
             throw ProblemException.conflict(
-                "run " + run.id() + " is " + run.state() + ", only a CREATED run can be started");
+                "run " + run.id() + " is " + run.state() + ": only a CREATED run can be started");
           }
           coordinator.start(run);
           return RunViews.run(run);

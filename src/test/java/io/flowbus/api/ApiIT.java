@@ -189,7 +189,9 @@ class ApiIT {
     assertThat(created.json().getString("state")).isEqualTo("CREATED");
     assertThat(http.post("/api/runs/" + id + "/start").json().getString("state"))
         .isEqualTo("RUNNING");
-    assertThat(http.post("/api/runs/" + id + "/start").status()).isEqualTo(409);
+    Http.Response again = http.post("/api/runs/" + id + "/start");
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.json().getString("detail")).endsWith(": only a CREATED run can be started");
     assertThatRun(awaitEnded(http, id)).hasInput("item", "from-body");
     assertThat(
             http.send("POST", "/api/jobs/single/runs", "{not json", "application/json", Map.of())
