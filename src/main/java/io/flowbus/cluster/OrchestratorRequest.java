@@ -10,7 +10,7 @@ import java.util.Map;
  * schedules in {@link ScheduleRequest}.
  */
 public sealed interface OrchestratorRequest
-    permits OrchestratorRequest.Read, OrchestratorRequest.Write, ScheduleRequest {
+    permits OrchestratorRequest.Read, OrchestratorRequest.Write {
 
   /** A request that changes nothing: safe to send again to the next orchestrator. */
   sealed interface Read extends OrchestratorRequest

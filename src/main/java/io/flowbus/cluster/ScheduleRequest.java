@@ -1,10 +1,12 @@
 package io.flowbus.cluster;
 
 /**
- * The {@link OrchestratorRequest}s about schedules: each is also a {@link OrchestratorRequest.Read}
- * or a {@link OrchestratorRequest.Write}, answered by the same {@code Reads} and {@code Writes}.
+ * The {@link OrchestratorRequest}s about schedules: each is a {@link OrchestratorRequest.Read} or a
+ * {@link OrchestratorRequest.Write}, answered by the same {@code Reads} and {@code Writes}. This
+ * type only groups them: it is no request of its own, so that every request stays a read or a write
+ * by its type.
  */
-public sealed interface ScheduleRequest extends OrchestratorRequest
+public sealed interface ScheduleRequest
     permits ScheduleRequest.ListSchedules,
         ScheduleRequest.GetSchedule,
         ScheduleRequest.PauseSchedule,

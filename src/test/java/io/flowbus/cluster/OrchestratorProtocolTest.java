@@ -8,6 +8,13 @@ import org.junit.jupiter.api.Test;
 
 class OrchestratorProtocolTest {
   @Test
+  void everyRequestIsAReadOrAWriteByItsType() {
+    // encode and the orchestrator's endpoint take whatever is not a Read for a Write
+    assertThat(OrchestratorRequest.class.getPermittedSubclasses())
+        .containsExactlyInAnyOrder(OrchestratorRequest.Read.class, OrchestratorRequest.Write.class);
+  }
+
+  @Test
   void aCreateTravelsWithItsIdempotencyKeyOrWithout() {
     CreateRun keyed =
         new CreateRun("j", Map.of("n", "1"), Map.of("authorization", "x"), false, "key-1");
