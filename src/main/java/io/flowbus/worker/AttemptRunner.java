@@ -53,14 +53,17 @@ final class AttemptRunner {
   Future<Ended> run(RunningTask r) {
     return starter
         .executeBlocking(() -> start(r.task()), false)
-        .compose(
-            command -> {
-              r.started(command);
-              return outcomeOf(command);
+        .transform(
+            started -> {
+              if (started.failed()) {
+                return Future.succeededFuture(
+                    new CommandOutcome(AttemptState.FAILED, null, messageOf(started.cause())));
+              }
+              // only a failed start is the attempt's failure: a command that started is followed
+              // to its own outcome
+              r.started(started.result());
+              return outcomeOf(started.result());
             })
-        .recover(
-            e ->
-                Future.succeededFuture(new CommandOutcome(AttemptState.FAILED, null, messageOf(e))))
         .compose(outcome -> spawned(r.task(), outcome));
   }
 

@@ -124,7 +124,10 @@ public final class WorkerVerticle extends VerticleBase {
       RunningTask r = new RunningTask(task);
       running.put(task.key(), r);
       message.reply(accepted());
-      attempts.run(r).onSuccess(ended -> complete(r, ended.outcome(), ended.spawnCount()));
+      attempts
+          .run(r)
+          .onSuccess(ended -> complete(r, ended.outcome(), ended.spawnCount()))
+          .onFailure(e -> LOG.error("attempt {} cannot be followed to its end", task.key(), e));
     }
   }
 
