@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts external commands without a shell: the argv goes to the program as it is, so no input
@@ -17,11 +19,13 @@ import java.util.concurrent.ScheduledExecutorService;
  * command to the next).
  */
 final class CommandRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
   private final ExecutorService pumps;
   private final ScheduledExecutorService timer;
   private final TaskSandbox sandbox;
   private final SessionRecords records;
   private final long pidMax = PidMark.hostPidMax();
+  private final Object sweeping = new Object();
 
   /**
    * @param records where running sessions are noted for after a crash; null for nowhere
@@ -46,6 +50,7 @@ final class CommandRunner {
     ProcessBuilder builder = builder(spec);
     CappedOutput stdout = sink(spec.stdout(), spec);
     CappedOutput stderr = sink(spec.stderr(), spec);
+    stopWhatDeadNodesLeft();
     long floor = ProcStat.ticksSinceBootFloor();
     PidMark mark = sandbox.ownSession() ? PidMark.now(pidMax) : null;
     Process process;
@@ -109,6 +114,24 @@ final class CommandRunner {
     if (records != null && leaderStart != null) {
       records.add(sid, leaderStart);
       command.outcome().whenComplete((outcome, e) -> records.remove(sid));
+    }
+  }
+
+  /**
+   * Before each attempt: stops the sessions of nodes of this host that died since (their lock is
+   * free the moment they die, before the cluster sees them leave), so that an attempt given up with
+   * its node never runs beside its replacement here, restart or not. One sweep at a time.
+   */
+  private void stopWhatDeadNodesLeft() {
+    if (records == null) {
+      return;
+    }
+    synchronized (sweeping) {
+      try {
+        records.stopLeftovers(TaskLaunch.STOP_GRACE, timer);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("cannot stop what dead nodes of this host left running: {}", e.toString());
+      }
     }
   }
 

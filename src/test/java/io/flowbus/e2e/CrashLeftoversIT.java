@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -49,24 +50,14 @@ class CrashLeftoversIT {
           stages: [{name: one, task_class: long}]
       """;
 
+  private static final String CLUSTER = TestNodes.uniqueClusterName();
+
   @TempDir Path work;
 
   @Test
   void aRestartedNodeStopsWhatItsCrashedLifeLeftBeforeRunningAnything() throws Exception {
-    Path bin = Files.createDirectories(work.resolve("bin"));
-    Files.writeString(bin.resolve("leftover.sh"), SCRIPT);
-    Files.setPosixFilePermissions(
-        bin.resolve("leftover.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.writeString(work.resolve("jobs.yaml"), JOBS);
     Path local = work.resolve("local");
-    List<String> args =
-        List.of(
-            "--config", work.resolve("jobs.yaml").toString(),
-            "--data-dir", work.resolve("data").toString(),
-            "--bin-dir", bin.toString(),
-            "--local-dir", local.toString(),
-            "--cluster-name", TestNodes.uniqueClusterName(),
-            "--slots", "1");
+    List<String> args = withSlots(argsFor(local), "1");
     int port = TestNodes.freePort();
     long sid = -1;
     try {
@@ -110,6 +101,66 @@ class CrashLeftoversIT {
         Sessions.kill(sid);
       }
     }
+  }
+
+  @Test
+  void onTwoNodesOfOneHostTheSurvivorRunsTheTaskAgainOnlyOnceTheDeadNodesAttemptIsStopped()
+      throws Exception {
+    List<String> args = argsFor(work.resolve("local"));
+    long child = -1;
+    // the task goes to the worker with the most free slots: the second node's
+    try (JarNode survivor =
+            JarNode.start(work, TestNodes.freePort(), withSlots(args, "1"), Map.of()).awaitReady();
+        JarNode dying = startWorker(args, "2")) {
+      Http http = survivor.http();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> http.get("/api/cluster").json().getJsonArray("nodes").size() == 2);
+      String id = http.post("/api/jobs/long/runs").json().getString("id");
+      Path runDir = work.resolve("data/runs/" + id);
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(runDir.resolve("bg.pid")));
+      child = Long.parseLong(Files.readString(runDir.resolve("bg.pid")).strip());
+      dying.crash();
+
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> "SUCCEEDED".equals(http.get("/api/runs/" + id).json().getString("state")));
+      assertThat(Files.readAllLines(runDir.resolve("starts.txt")))
+          .as("the attempt on the survivor never saw the dead node's child")
+          .containsExactly("start 1", "start 2");
+      assertThat(survivor.output()).contains("processes left running by nodes of this host");
+    } finally {
+      if (child > 0) {
+        ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  private JarNode startWorker(List<String> args, String slots) {
+    List<String> workerArgs = new ArrayList<>(withSlots(args, slots));
+    workerArgs.addAll(List.of("--roles", "worker"));
+    return JarNode.start(work, TestNodes.freePort(), workerArgs, Map.of()).awaitReady();
+  }
+
+  private static List<String> withSlots(List<String> args, String slots) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of("--slots", slots));
+    return all;
+  }
+
+  /** One node's arguments: the long job, the data and local directories shared by the host. */
+  private List<String> argsFor(Path local) throws Exception {
+    Path bin = Files.createDirectories(work.resolve("bin"));
+    Files.writeString(bin.resolve("leftover.sh"), SCRIPT);
+    Files.setPosixFilePermissions(
+        bin.resolve("leftover.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(work.resolve("jobs.yaml"), JOBS);
+    return List.of(
+        "--config", work.resolve("jobs.yaml").toString(),
+        "--data-dir", work.resolve("data").toString(),
+        "--bin-dir", bin.toString(),
+        "--local-dir", local.toString(),
+        "--cluster-name", CLUSTER);
   }
 
   /** The one session the node recorded in its folder of the local directory, named by the sid. */

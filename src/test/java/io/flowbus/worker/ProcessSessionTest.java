@@ -168,6 +168,19 @@ class ProcessSessionTest {
   }
 
   @Test
+  void anAttemptStartsOnlyOnceWhatANodeOfThisHostThatDiedMeanwhileLeftIsStopped() throws Exception {
+    // another node of the host dies (kill -9) with an attempt running, while this one lives on
+    SessionRecords other = SessionRecords.open(localDir);
+    long sid = detachedSession("sleep 171 & exec sleep 172", 2);
+    other.add(sid, ProcStat.read(sid).startTime());
+    releaseWithoutTidying(other);
+
+    outcomeOf(start("true", Duration.ofSeconds(10)));
+
+    assertThat(ProcStat.session(sid)).as("the dead node's attempt").isEmpty();
+  }
+
+  @Test
   void aStopBeforeTheLeaderHasMadeItsSessionStillStopsIt() throws Exception {
     // what a stop right after the start meets: the leader still in the node's session
     Process notYetLeader = new ProcessBuilder("sleep", "171").start();
