@@ -26,6 +26,7 @@ final class CommandRunner {
   private final SessionRecords records;
   private final long pidMax = PidMark.hostPidMax();
   private final Object sweeping = new Object();
+  private final LeftoverSessions leftovers;
 
   /**
    * @param records where running sessions are noted for after a crash; null for nowhere
@@ -39,6 +40,10 @@ final class CommandRunner {
     this.timer = timer;
     this.sandbox = sandbox;
     this.records = records;
+    this.leftovers =
+        records == null
+            ? null
+            : new LeftoverSessions(records.folder().getParent(), SessionFolder.bootId());
   }
 
   /**
@@ -123,12 +128,12 @@ final class CommandRunner {
    * its node never runs beside its replacement here, restart or not. One sweep at a time.
    */
   private void stopWhatDeadNodesLeft() {
-    if (records == null) {
+    if (leftovers == null) {
       return;
     }
     synchronized (sweeping) {
       try {
-        records.stopLeftovers(TaskLaunch.STOP_GRACE, timer);
+        leftovers.stop(TaskLaunch.STOP_GRACE, timer);
       } catch (IOException | RuntimeException e) {
         LOG.warn("cannot stop what dead nodes of this host left running: {}", e.toString());
       }
