@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +143,16 @@ class TaskSandboxTest {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
+  }
+
+  @Test
+  void aHostWhereUnshareFailsOrIsMissingGetsNoNamespaces() {
+    assertThatThrownBy(() -> TaskNamespaces.probe("/bin/false"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("/bin/false --pid --fork --mount-proc");
+    assertThatThrownBy(() -> TaskNamespaces.probe(null))
+        .isInstanceOf(IOException.class)
+        .hasMessage("unshare (util-linux) not found");
   }
 
   @Test
