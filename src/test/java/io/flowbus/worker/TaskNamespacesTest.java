@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A task run as the task user in namespaces of its own ends as it did without them: its exit code,
@@ -34,7 +35,9 @@ class TaskNamespacesTest {
   private ExecutorService pumps;
   private ScheduledExecutorService timer;
   private Path workDir;
+  private TaskSandbox sandbox;
   private CommandRunner runner;
+  @TempDir Path localDir;
   private final List<Long> sessionsToClean = new ArrayList<>();
 
   @BeforeEach
@@ -42,7 +45,7 @@ class TaskNamespacesTest {
     assumeThat(TaskUser.ownUid()).as("runs as root").isZero();
     workDir = Files.createTempDirectory(Path.of("/tmp"), "flowbus-namespaces-");
     Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    TaskSandbox sandbox = TaskSandbox.detect("nobody", List.of(workDir));
+    sandbox = TaskSandbox.detect("nobody", List.of(workDir));
     assumeThat(sandbox.ownNamespaces()).as("this host can create namespaces").isTrue();
     pumps = Executors.newCachedThreadPool();
     timer = Executors.newSingleThreadScheduledExecutor();
@@ -121,6 +124,26 @@ class TaskNamespacesTest {
         .isEqualTo(new CommandOutcome(AttemptState.CANCELLED, 0, "cancelled"));
     assertThat(Files.readString(workDir.resolve("out.log"))).isEqualTo("stopping\n");
     assertThat(ProcStat.session(command.pid())).as("left in the session").isEmpty();
+  }
+
+  @Test
+  void whatANodeThatDiedLeftInItsNamespacesIsStoppedBeforeTheNextAttempt() throws Exception {
+    SessionRecords dead = SessionRecords.open(localDir);
+    runner = new CommandRunner(pumps, timer, sandbox, dead);
+    RunningCommand left = start("sleep 171 & exec sleep 172", null);
+    await() // setsid's unshare, the init, the two sleeps
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcStat.session(left.pid()).size() >= 4);
+    Path folder = dead.folder();
+    dead.close(); // a session is recorded as running: close() leaves the folder
+    Files.move(folder, folder.resolveSibling("node-1-" + folder.getFileName()));
+
+    try (SessionRecords live = SessionRecords.open(localDir)) {
+      runner = new CommandRunner(pumps, timer, sandbox, live);
+      outcomeOf(start("true", null));
+    }
+
+    assertThat(ProcStat.session(left.pid())).as("the dead node's attempt").isEmpty();
   }
 
   private RunningCommand start(String script, Duration timeout) {
