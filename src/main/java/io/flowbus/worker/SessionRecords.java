@@ -10,11 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,14 +72,6 @@ final class SessionRecords implements AutoCloseable {
         throw new IOException("cannot lock a folder of this node's own in " + dir);
       }
     }
-  }
-
-  /**
-   * Stops what nodes of this host that died left running (see {@link LeftoverSessions}); blocking.
-   * Returns how many processes were stopped.
-   */
-  int stopLeftovers(Duration grace, ScheduledExecutorService timer) throws IOException {
-    return new LeftoverSessions(own.getParent(), bootId).stop(grace, timer);
   }
 
   /** Notes a running attempt's session; a failure is logged once and does not stop the task. */
