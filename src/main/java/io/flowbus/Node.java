@@ -171,7 +171,8 @@ public final class Node {
         .put("joined", vertx != null)
         .put("definitions_loaded", true)
         .put("stopping", stopping)
-        .put("task_user", worker == null ? null : worker.taskUser());
+        .put("task_user", worker == null ? null : worker.taskUser())
+        .put("task_namespaces", worker != null && worker.taskNamespaces());
   }
 
   /** Whether {@code a} exists and was written after {@code b}. */

@@ -25,9 +25,9 @@ final class RunningCommand {
    */
   private static final long PIPE_GRACE_MS = 2_000;
 
-  /** How {@code setsid} and {@code setpriv} say that they could not exec the program. */
+  /** How {@code setsid}, {@code unshare} and {@code setpriv} say they could not exec a program. */
   private static final Pattern LAUNCH_FAILURE =
-      Pattern.compile("(?:setsid|setpriv): failed to execute .*: ([^:]+)");
+      Pattern.compile("(?:setsid|unshare|setpriv): failed to execute .*: ([^:]+)");
 
   private final Process process;
   private final CommandSpec spec;

@@ -72,6 +72,11 @@ final class TaskHost implements AutoCloseable {
     return sandbox.user() == null ? null : sandbox.user().name();
   }
 
+  /** Whether each task runs in PID and mount namespaces of its own. */
+  boolean taskNamespaces() {
+    return sandbox.ownNamespaces();
+  }
+
   @Override
   public void close() {
     if (records != null) {

@@ -1,5 +1,6 @@
 package io.flowbus.worker;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * its own that can be stopped as a whole (the JVM's child is never a group leader, so {@code
  * setsid} calls setsid() and execs in place: the pid Java sees is the session id), and through
  * {@code setpriv} as an unprivileged user when the node runs as root, so that the task cannot read
- * the engine's files or the node's environment. Still no shell: each program execs the next.
+ * the engine's files or the node's environment; then also in PID and mount namespaces of its own
+ * (see {@link TaskNamespaces}), so that it cannot see the processes of other runs' tasks. No shell
+ * ever reads the task's arguments: each program execs the next (the namespace's init passes them on
+ * as its positional parameters).
  */
 final class TaskSandbox {
   private static final Logger LOG = LoggerFactory.getLogger(TaskSandbox.class);
@@ -21,11 +25,21 @@ final class TaskSandbox {
   private final List<String> prefix;
   private final boolean ownSession;
   private final TaskUser user;
+  private final TaskNamespaces namespaces;
 
   TaskSandbox(String setsid, String setpriv, TaskUser user) {
+    this(setsid, setpriv, user, null);
+  }
+
+  /** {@code namespaces} (may be null) are used only with a {@code user} to switch to. */
+  TaskSandbox(String setsid, String setpriv, TaskUser user, TaskNamespaces namespaces) {
     List<String> p = new ArrayList<>();
     if (setsid != null) {
       p.add(setsid);
+    }
+    this.namespaces = user == null ? null : namespaces;
+    if (this.namespaces != null) {
+      p.addAll(this.namespaces.prefix());
     }
     if (user != null) {
       p.addAll(user.setpriv(setpriv));
@@ -70,7 +84,21 @@ final class TaskSandbox {
       return new TaskSandbox(setsid, null, null);
     }
     LOG.info("tasks run as user '{}' (uid {}, gid {})", user.name(), user.uid(), user.gid());
-    return new TaskSandbox(setsid, setpriv, user);
+    return new TaskSandbox(setsid, setpriv, user, namespaces());
+  }
+
+  /** Namespaces for each task when this host can create them; null (and one WARN) otherwise. */
+  private static TaskNamespaces namespaces() {
+    try {
+      return TaskNamespaces.probe(locate("unshare"));
+    } catch (IOException e) {
+      LOG.warn(
+          "tasks do not get a PID namespace of their own: every task can see the processes of"
+              + " other runs' tasks and read their command lines (/proc/<pid>/cmdline), secrets"
+              + " passed in exec_args included: {}",
+          e.getMessage());
+      return null;
+    }
   }
 
   /** Why tasks cannot run as {@code user} on this host; null if they can. */
@@ -113,6 +141,11 @@ final class TaskSandbox {
   /** Whether {@code exec} of the task is done by a program of this sandbox (not by the JVM). */
   boolean wrapped() {
     return !prefix.isEmpty();
+  }
+
+  /** Whether each task runs in PID and mount namespaces of its own (sees only its processes). */
+  boolean ownNamespaces() {
+    return namespaces != null;
   }
 
   /** The user tasks run as; null when they run as the node's own user. */

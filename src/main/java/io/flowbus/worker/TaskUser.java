@@ -58,7 +58,7 @@ record TaskUser(String name, int uid, int gid) {
   }
 
   /** Runs a short command; its stdout, or an {@link IOException} unless it exits with 0. */
-  private static String run(List<String> command) throws IOException {
+  static String run(List<String> command) throws IOException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -240,6 +240,12 @@ public final class WorkerVerticle extends VerticleBase {
     return h == null ? null : h.taskUser();
   }
 
+  /** Whether each task runs in PID and mount namespaces of its own (sees only its processes). */
+  public boolean taskNamespaces() {
+    TaskHost h = host;
+    return h != null && h.taskNamespaces();
+  }
+
   private static java.util.concurrent.ThreadFactory daemon(String name) {
     return runnable -> {
       Thread thread = new Thread(runnable, name);

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node running as root runs tasks as {@code nobody}: a spy task cannot read the engine's state
- * under {@code meta/} (another run's secret among it) nor the node's environment with its API key.
- * Runs only as root, with a data directory every user can reach.
+ * under {@code meta/} (another run's secret among it), nor the node's environment with its API key,
+ * nor (in a PID namespace of its own) the command line of another run's task. Runs only as root,
+ * with a data directory every user can reach.
  */
 class TaskIsolationIT {
   private static final String JOBS =
@@ -43,12 +44,21 @@ class TaskIsolationIT {
               cat "$FLOWBUS_RUN_DIR"/../../meta/*/* "$FLOWBUS_RUN_DIR"/../../meta/*/*/*;
               tr '\\0' '\\n' </proc/$PPID/environ;
               id -un; echo mine > mine.txt
+        procspy:
+          exec_command: sh
+          exec_args:
+            - -c
+            - >
+              for f in /proc/[0-9]*/cmdline; do echo "$f: $(tr '\\0' ' ' <$f)"; done;
+              echo "processes: $(ls -d /proc/[0-9]* | wc -l)"
       jobs:
         hold:
           input: {token: {source: http-header, key: X-Token}}
           stages: [{name: hold, task_class: hold}]
         spy:
           stages: [{name: spy, task_class: spy}]
+        procspy:
+          stages: [{name: spy, task_class: procspy}]
       """;
 
   private final String apiKey = "key-" + UUID.randomUUID();
@@ -99,6 +109,32 @@ class TaskIsolationIT {
   }
 
   @Test
+  void aSpyTaskSeesOnlyItsOwnProcessesNotTheCommandLineOfAnotherRunsTask() {
+    try (JarNode node = start("nobody")) {
+      Http http = node.http().withHeaders(Map.of("X-API-Key", apiKey));
+      assertThat(node.http().get("/ready").json().getBoolean("task_namespaces")).isTrue();
+      String holder =
+          http.post("/api/jobs/hold/runs", Map.of("X-Token", secret)).json().getString("id");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(base.resolve("data/runs/" + holder + "/holding")));
+
+      String spy = runSpy(http, "procspy");
+
+      String out = log(http, spy, "stdout") + log(http, spy, "stderr");
+      assertThat(out).contains("/proc/1/cmdline").doesNotContain("sleep 60");
+      for (int i = 0; i + 8 <= secret.length(); i++) {
+        assertThat(out).doesNotContain(secret.substring(i, i + 8));
+      }
+      String count = out.lines().filter(l -> l.startsWith("processes: ")).findFirst().orElseThrow();
+      assertThat(Integer.parseInt(count.substring("processes: ".length())))
+          .as("its init, its shell, ls and wc at most: %s", out)
+          .isBetween(2, 6);
+      http.post("/api/runs/" + holder + "/cancel");
+    }
+  }
+
+  @Test
   void withTheNodesOwnUserTheSameSpyReadsTheApiKey() {
     try (JarNode node = start("same")) {
       Http http = node.http().withHeaders(Map.of("X-API-Key", apiKey));
@@ -125,7 +161,11 @@ class TaskIsolationIT {
   }
 
   private static String runSpy(Http http) {
-    String id = http.post("/api/jobs/spy/runs").json().getString("id");
+    return runSpy(http, "spy");
+  }
+
+  private static String runSpy(Http http, String job) {
+    String id = http.post("/api/jobs/" + job + "/runs").json().getString("id");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> "SUCCEEDED".equals(http.get("/api/runs/" + id).json().getString("state")));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -41,9 +43,18 @@ class TaskSandboxTest {
       TaskSandbox sandbox = TaskSandbox.detect("nobody", List.of(open));
 
       assertThat(sandbox.user()).isEqualTo(TaskUser.lookup("nobody"));
+      assertThat(sandbox.ownNamespaces()).as("unshare works as root here").isTrue();
       assertThat(sandbox.wrap(List.of("/bin/id")))
           .containsExactly(
               "/usr/bin/setsid",
+              "/usr/bin/unshare",
+              "--pid",
+              "--fork",
+              "--mount-proc",
+              "/bin/sh",
+              "-c",
+              "\"$@\" & wait $!",
+              "sh",
               "/usr/bin/setpriv",
               "--reuid=" + sandbox.user().uid(),
               "--regid=" + sandbox.user().gid(),
@@ -64,6 +75,84 @@ class TaskSandboxTest {
 
     assertThat(sandbox.user()).as("tasks run as the node's own user").isNull();
     assertThat(sandbox.ownSession()).isTrue();
+  }
+
+  @Test
+  void theNamespacesComeBetweenTheSessionAndTheUserSwitchAndNeverReadTheArguments() {
+    TaskSandbox sandbox =
+        new TaskSandbox(
+            "/usr/bin/setsid",
+            "/usr/bin/setpriv",
+            new TaskUser("nobody", 65534, 65534),
+            new TaskNamespaces("/usr/bin/unshare"));
+
+    assertThat(sandbox.ownNamespaces()).isTrue();
+    assertThat(sandbox.wrap(List.of("/bin/echo", "$(id) `id`; a b")))
+        .containsExactly(
+            "/usr/bin/setsid",
+            "/usr/bin/unshare",
+            "--pid",
+            "--fork",
+            "--mount-proc",
+            "/bin/sh",
+            "-c",
+            "\"$@\" & wait $!",
+            "sh",
+            "/usr/bin/setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--init-groups",
+            "--",
+            "/bin/echo",
+            "$(id) `id`; a b");
+  }
+
+  @Test
+  void withoutAUserSwitchThereAreNoNamespaces() {
+    TaskSandbox sandbox =
+        new TaskSandbox("/usr/bin/setsid", null, null, new TaskNamespaces("/usr/bin/unshare"));
+
+    assertThat(sandbox.ownNamespaces()).isFalse();
+    assertThat(sandbox.wrap(List.of("/bin/true"))).containsExactly("/usr/bin/setsid", "/bin/true");
+  }
+
+  @Test
+  void inItsNamespacesATaskSeesOnlyItsOwnProcessesAndEndsAsItsCommandDoes() throws Exception {
+    assumeThat(TaskUser.ownUid()).as("runs as root").isZero();
+    TaskSandbox sandbox = TaskSandbox.detect("nobody", List.of(Path.of("/tmp")));
+    assumeThat(sandbox.ownNamespaces()).as("this host can create namespaces").isTrue();
+
+    Process seen = start(sandbox, "ls /proc | grep -c '^[0-9]'; echo \"$(id -u) $1\"", "$(id)");
+    Process code = start(sandbox, "exit 7");
+    Process term = start(sandbox, "kill -TERM $$");
+
+    assertThat(new String(seen.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines())
+        .as("pids in its /proc (init, sh, ls, grep at most), then its uid and argument")
+        .satisfies(lines -> assertThat(Integer.parseInt(lines.get(0))).isBetween(1, 5))
+        .element(1)
+        .isEqualTo("65534 $(id)");
+    assertThat(code.waitFor()).isEqualTo(7);
+    assertThat(term.waitFor()).as("killed by TERM: 128 + 15").isEqualTo(143);
+  }
+
+  private static Process start(TaskSandbox sandbox, String script, String... args)
+      throws Exception {
+    List<String> argv = new java.util.ArrayList<>(List.of("/bin/sh", "-c", script, "sh"));
+    argv.addAll(List.of(args));
+    return new ProcessBuilder(sandbox.wrap(argv))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+  }
+
+  @Test
+  void aHostWhereUnshareFailsOrIsMissingGetsNoNamespaces() {
+    assertThatThrownBy(() -> TaskNamespaces.probe("/bin/false"))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("/bin/false --pid --fork --mount-proc");
+    assertThatThrownBy(() -> TaskNamespaces.probe(null))
+        .isInstanceOf(IOException.class)
+        .hasMessage("unshare (util-linux) not found");
   }
 
   @Test

@@ -1,0 +1,47 @@
+package io.flowbus.worker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A PID and mount namespace of its own for each task, with its own {@code /proc}: the task sees
+ * only its own processes, so it cannot read the command line of another run's task (which may hold
+ * a secret). Built with util-linux {@code unshare}; a minimal init is PID 1 of the namespace and
+ * starts the rest of the chain as its child, because PID 1 ignores the signals it has no handler
+ * for (a TERM would not stop the task). The init never interpolates the task's arguments (they are
+ * its positional parameters), exits with the task's status (128 + N when killed by signal N), and
+ * when it exits the kernel kills whatever is left in the namespace. Every process keeps the session
+ * of {@code setsid}, so stopping the session still reaches the task and its children.
+ */
+record TaskNamespaces(String unshare) {
+  /** The init: runs its arguments as a child and exits with their status. */
+  static final String INIT_SCRIPT = "\"$@\" & wait $!";
+
+  private static final String SHELL = "/bin/sh";
+
+  /** The options that make the next program of the chain run in namespaces of its own. */
+  List<String> prefix() {
+    return List.of(unshare, "--pid", "--fork", "--mount-proc", SHELL, "-c", INIT_SCRIPT, "sh");
+  }
+
+  /**
+   * Namespaces when {@code unshare} (found at {@code unshare}, may be null) works on this host;
+   * otherwise a {@link IOException} that says why not (a container without CAP_SYS_ADMIN cannot
+   * create them).
+   */
+  static TaskNamespaces probe(String unshare) throws IOException {
+    if (unshare == null) {
+      throw new IOException("unshare (util-linux) not found");
+    }
+    if (!Files.isExecutable(Path.of(SHELL))) {
+      throw new IOException(SHELL + " not found");
+    }
+    TaskNamespaces namespaces = new TaskNamespaces(unshare);
+    List<String> probe = new java.util.ArrayList<>(namespaces.prefix());
+    probe.add("true");
+    TaskUser.run(probe);
+    return namespaces;
+  }
+}
