@@ -16,16 +16,17 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The definitions in force, the same on every controller. The first node puts its file in a cluster
  * map; later nodes take what the cluster has. A replacement is checked completely first, then put
- * in the map under a cluster lock with the next generation number, and is done once every other
- * controller has answered that it holds it (or a bound has passed): all or nothing, on every node.
- * A controller that missed it takes the map's definitions at its next refresh (every few seconds,
- * and when a member joins or leaves); reading them never waits for the cluster.
+ * in the map with the next generation number, and is done once every other controller has answered
+ * that it holds it (or a bound has passed): all or nothing, on every node. A controller that missed
+ * it takes the map's definitions at its next refresh (every few seconds, and when a member joins or
+ * leaves); reading them never waits for the cluster.
  */
 public final class DefinitionsStore {
   private static final Logger LOG = LoggerFactory.getLogger(DefinitionsStore.class);
@@ -34,8 +35,7 @@ public final class DefinitionsStore {
   static final String MAP = "flowbus.definitions";
 
   static final String KEY = "current";
-  private static final String LOCK = "flowbus.definitions.replace";
-  private static final long LOCK_TIMEOUT_MS = 10_000;
+  private static final int PUT_ATTEMPTS = 10;
   private static final long ANSWER_TIMEOUT_MS = 5_000;
   private static final long REFRESH_MS = 10_000;
 
@@ -197,10 +197,7 @@ public final class DefinitionsStore {
     } catch (DefinitionsException e) {
       return Future.failedFuture(e);
     }
-    return vertx
-        .sharedData()
-        .getLockWithTimeout(LOCK, LOCK_TIMEOUT_MS)
-        .compose(lock -> putNext(next).onComplete(ar -> lock.release()))
+    return putNext(next, 1)
         .compose(generation -> vertx.executeBlocking(() -> keep(next.text())).map(generation))
         .compose(
             generation -> {
@@ -218,13 +215,27 @@ public final class DefinitionsStore {
             });
   }
 
-  /** Puts {@code next} in the map as the generation after the map's; held under the lock. */
-  private Future<Long> putNext(Version next) {
+  /**
+   * Puts {@code next} in the map as the generation after the map's, by compare-and-set: when two
+   * replacements race, one of them takes the generation after the other's.
+   */
+  private Future<Long> putNext(Version next, int attempt) {
+    if (attempt > PUT_ATTEMPTS) {
+      return Future.failedFuture(
+          ProblemException.conflict(
+              "the definitions were replaced on other nodes meanwhile, again and again; try again"));
+    }
     return map.get(KEY)
         .compose(
             old -> {
               long generation = old == null ? 0 : old.getLong("generation", 0L) + 1;
-              return map.put(KEY, toJson(next, generation)).map(generation);
+              JsonObject json = toJson(next, generation);
+              Future<Boolean> swapped =
+                  old == null
+                      ? map.putIfAbsent(KEY, json).map(Objects::isNull)
+                      : map.replaceIfPresent(KEY, old, json);
+              return swapped.compose(
+                  done -> done ? Future.succeededFuture(generation) : putNext(next, attempt + 1));
             });
   }
 

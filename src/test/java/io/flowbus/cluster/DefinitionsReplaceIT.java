@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +80,24 @@ class DefinitionsReplaceIT {
       String id = created.json().getString("id");
       assertThatRun(awaitEnded(listOn, id)).hasState("SUCCEEDED");
       assertThat(data.resolve("data/runs").resolve(id).resolve("token.txt")).hasContent(secret);
+    }
+  }
+
+  @Test
+  void twoReplacementsAtOnceOnTwoNodesLeaveEveryNodeWithTheSameOne() {
+    for (int round = 1; round <= 3; round++) {
+      String one = definitions("racing-a-" + round);
+      String other = definitions("racing-b-" + round);
+      CompletableFuture<Http.Response> first =
+          CompletableFuture.supplyAsync(
+              () -> nodes.get(0).put("/api/definitions", one, "application/yaml"));
+      Http.Response second = nodes.get(1).put("/api/definitions", other, "application/yaml");
+
+      assertThat(first.join().status()).as(first.join().body()).isEqualTo(200);
+      assertThat(second.status()).as(second.body()).isEqualTo(200);
+      List<String> held = nodes.stream().map(n -> n.get("/api/definitions").body()).toList();
+      assertThat(held).as("round %d", round).containsOnly(held.get(0));
+      assertThat(held.get(0)).isIn(one, other);
     }
   }
 
