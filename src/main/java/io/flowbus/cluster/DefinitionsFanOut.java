@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,22 +21,33 @@ final class DefinitionsFanOut {
   private static final Logger LOG = LoggerFactory.getLogger(DefinitionsFanOut.class);
 
   private final Vertx vertx;
-  private final Membership membership;
+  private final Supplier<List<String>> others;
   private final long answerTimeoutMs;
 
-  DefinitionsFanOut(Vertx vertx, Membership membership, long answerTimeoutMs) {
+  /**
+   * @param others the ids of the other controllers, as the cluster knows them at that moment
+   */
+  DefinitionsFanOut(Vertx vertx, Supplier<List<String>> others, long answerTimeoutMs) {
     this.vertx = vertx;
-    this.membership = membership;
+    this.others = others;
     this.answerTimeoutMs = answerTimeoutMs;
+  }
+
+  /** The controllers of the cluster other than this node. */
+  static Supplier<List<String>> otherControllers(Membership membership) {
+    return () ->
+        membership.nodes().stream()
+            .filter(NodeInfo::isController)
+            .map(NodeInfo::id)
+            .filter(id -> !id.equals(membership.selfId()))
+            .toList();
   }
 
   /** Completes, always successfully, once every other controller has answered or timed out. */
   Future<Void> tellAll(DefinitionsStamp stamp) {
     List<Future<Void>> answers = new ArrayList<>();
-    for (NodeInfo node : membership.nodes()) {
-      if (node.isController() && !node.id().equals(membership.selfId())) {
-        answers.add(ask(node.id(), stamp));
-      }
+    for (String node : others.get()) {
+      answers.add(ask(node, stamp));
     }
     return Future.join(answers).transform(ar -> Future.succeededFuture());
   }
@@ -69,6 +81,7 @@ final class DefinitionsFanOut {
   }
 
   static String short12(DefinitionsStamp stamp) {
-    return stamp.generation() + "/" + stamp.version().substring(0, 12);
+    String version = stamp.version();
+    return stamp.generation() + "/" + version.substring(0, Math.min(12, version.length()));
   }
 }

@@ -206,7 +206,9 @@ public final class DefinitionsStore {
               LOG.info("definitions {} put in force", DefinitionsFanOut.short12(stamp));
               return membership == null
                   ? Future.succeededFuture()
-                  : new DefinitionsFanOut(vertx, membership, ANSWER_TIMEOUT_MS).tellAll(stamp);
+                  : new DefinitionsFanOut(
+                          vertx, DefinitionsFanOut.otherControllers(membership), ANSWER_TIMEOUT_MS)
+                      .tellAll(stamp);
             })
         .map(
             v -> {
