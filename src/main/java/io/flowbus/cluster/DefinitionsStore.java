@@ -54,13 +54,10 @@ public final class DefinitionsStore {
   private final Membership membership;
   private volatile Held held;
   private volatile long rejected = -1;
+  private volatile JsonObject earlierSeen;
   private AsyncMap<String, JsonObject> map;
 
-  /**
-   * A store with no other controller to tell, as on a node alone.
-   *
-   * @param keepAt where a replacement is written, so that a restart of the whole cluster keeps it
-   */
+  /** A store with no other controller to tell, as on a node alone. */
   public DefinitionsStore(Vertx vertx, Definitions local, String localText, Path keepAt) {
     this(vertx, local, localText, keepAt, null);
   }
@@ -95,7 +92,7 @@ public final class DefinitionsStore {
         .map(
             existing -> {
               if (existing == null) {
-                install(held.version(), 0);
+                install(held.version(), 0, null);
               } else {
                 adopt(existing);
               }
@@ -150,23 +147,54 @@ public final class DefinitionsStore {
 
   private void refresh() {
     map.get(KEY)
-        .onSuccess(this::adopt)
+        .onSuccess(this::refreshed)
         .onFailure(e -> LOG.warn("cannot read definitions: {}", e.toString()));
   }
 
-  private void adopt(JsonObject json) {
-    if (json == null) {
-      return;
+  /**
+   * Takes the map's definitions if they are later than this node's. If they are earlier, or another
+   * text of the same generation (a split cluster merged and kept the other side's entry), they are
+   * taken once two refreshes in a row have read that same entry: a read that merely crossed a
+   * replacement does not see it twice.
+   */
+  private void refreshed(JsonObject json) {
+    Held now = held;
+    long generation = json == null ? 0 : json.getLong("generation", 0L);
+    if (json == null
+        || generation > now.generation()
+        || (generation == now.generation()
+            && now.version().version().equals(json.getString("version")))) {
+      earlierSeen = null;
+      adopt(json);
+    } else if (json.equals(earlierSeen)) {
+      LOG.warn("the cluster holds other definitions than this node (a merge?): taking them");
+      earlierSeen = null;
+      take(json, now);
+    } else {
+      earlierSeen = json;
     }
+  }
+
+  private void adopt(JsonObject json) {
+    if (json != null && json.getLong("generation", 0L) > held.generation()) {
+      take(json, null);
+    }
+  }
+
+  /**
+   * Puts the map's entry {@code json} in force here: over {@code replacing} if that is still what
+   * this node holds, else only if it is a later generation than what this node holds.
+   */
+  private void take(JsonObject json, Held replacing) {
     long generation = json.getLong("generation", 0L);
-    if (generation <= held.generation() || generation == rejected) {
+    if (generation == rejected) {
       return;
     }
     String text = json.getString("text");
     try {
       Version next =
           new Version(DefinitionsLoader.parse(text, "cluster definitions"), text, versionOf(text));
-      if (install(next, generation)) {
+      if (install(next, generation, replacing)) {
         LOG.info("definitions {} in force", DefinitionsFanOut.short12(held.stamp()));
       }
     } catch (DefinitionsException e) {
@@ -177,9 +205,12 @@ public final class DefinitionsStore {
     }
   }
 
-  /** Puts {@code version} in force here unless this node already holds a later generation. */
-  private synchronized boolean install(Version version, long generation) {
-    if (generation <= held.generation()) {
+  /**
+   * Puts {@code version} in force here unless this node already holds a later generation, or, given
+   * {@code replacing}, unless this node no longer holds that.
+   */
+  private synchronized boolean install(Version version, long generation, Held replacing) {
+    if (replacing == null ? generation <= held.generation() : held != replacing) {
       return false;
     }
     held = new Held(version, generation);
@@ -201,7 +232,7 @@ public final class DefinitionsStore {
         .compose(generation -> vertx.executeBlocking(() -> keep(next.text())).map(generation))
         .compose(
             generation -> {
-              install(next, generation);
+              install(next, generation, null);
               DefinitionsStamp stamp = new DefinitionsStamp(generation, next.version());
               LOG.info("definitions {} put in force", DefinitionsFanOut.short12(stamp));
               return membership == null

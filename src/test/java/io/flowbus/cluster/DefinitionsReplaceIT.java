@@ -103,24 +103,44 @@ class DefinitionsReplaceIT {
 
   @Test
   void aReplacementThatNoNodeWasToldOfIsInForceEverywhereWithinARefresh() throws Exception {
-    AsyncMap<String, JsonObject> map =
-        await(cluster.nodes().get(0).vertx().sharedData().getAsyncMap(DefinitionsStore.MAP));
-    JsonObject held = await(map.get(DefinitionsStore.KEY));
-    String text = definitions("told-no-one");
+    long generation = await(theMap().get(DefinitionsStore.KEY)).getLong("generation");
     // as if every node missed the message of the PUT that put it there
-    await(
-        map.put(
-            DefinitionsStore.KEY,
-            new JsonObject()
-                .put("generation", held.getLong("generation") + 1)
-                .put("version", DefinitionsStore.versionOf(text))
-                .put("text", text)));
+    putInTheMap(generation + 1, definitions("told-no-one"));
 
     for (Http node : nodes) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> node.get("/api/jobs/told-no-one").status() == 200);
     }
+  }
+
+  @Test
+  void anEarlierEntryLeftInTheMapByAMergeIsTakenByEveryNode() throws Exception {
+    String text = definitions("kept-by-the-merge");
+    // as a merge of a split cluster may leave it: the other side's entry, of an earlier generation
+    putInTheMap(0, text);
+
+    for (Http node : nodes) {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> node.get("/api/jobs/kept-by-the-merge").status() == 200);
+    }
+  }
+
+  /** The cluster map that holds the definitions in force. */
+  private static AsyncMap<String, JsonObject> theMap() throws Exception {
+    return await(cluster.nodes().get(0).vertx().sharedData().getAsyncMap(DefinitionsStore.MAP));
+  }
+
+  private static void putInTheMap(long generation, String text) throws Exception {
+    await(
+        theMap()
+            .put(
+                DefinitionsStore.KEY,
+                new JsonObject()
+                    .put("generation", generation)
+                    .put("version", DefinitionsStore.versionOf(text))
+                    .put("text", text)));
   }
 
   private static <T> T await(Future<T> future) throws Exception {
