@@ -150,7 +150,11 @@ public final class Node {
     DefinitionsStore store =
         config.isController()
             ? new DefinitionsStore(
-                vertx, definitions, text, new DataLayout(config.dataDir()).currentDefinitions())
+                vertx,
+                definitions,
+                text,
+                new DataLayout(config.dataDir()).currentDefinitions(),
+                membership)
             : null;
     Future<?> chain = store == null ? Future.succeededFuture() : store.join();
     if (config.isWorker()) {

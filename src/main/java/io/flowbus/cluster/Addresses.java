@@ -11,7 +11,10 @@ public final class Addresses {
   /** Published when a node starts or stops taking tasks, so the orchestrator looks again. */
   public static final String WORKERS_CHANGED = "flowbus.workers.changed";
 
-  /** Published with the new version when the definitions in force change. */
+  /**
+   * Published with the new version once a replacement of the definitions is in force on every
+   * controller that answered (see {@link #definitions}).
+   */
   public static final String DEFINITIONS_CHANGED = "flowbus.definitions.changed";
 
   private Addresses() {}
@@ -22,6 +25,14 @@ public final class Addresses {
    */
   public static String orchestratorApi(String nodeId) {
     return "flowbus.orchestrator." + nodeId + ".api";
+  }
+
+  /**
+   * {@link DefinitionsStamp}s to one controller node: it takes the cluster's definitions if it
+   * holds older ones, and answers with the stamp it holds then.
+   */
+  public static String definitions(String nodeId) {
+    return "flowbus.definitions." + nodeId;
   }
 
   /** Task assignments for one worker node. */
