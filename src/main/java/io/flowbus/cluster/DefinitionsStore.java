@@ -258,7 +258,9 @@ public final class DefinitionsStore {
     return map.get(KEY)
         .compose(
             old -> {
-              long generation = old == null ? 0 : old.getLong("generation", 0L) + 1;
+              // above this node's own too: an entry lost or merged back is no older than it
+              long inMap = old == null ? -1 : old.getLong("generation", 0L);
+              long generation = Math.max(inMap, held.generation()) + 1;
               JsonObject json = toJson(next, generation);
               Future<Boolean> swapped =
                   old == null

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The definitions kept on the shared volume for a restart of the whole cluster. */
-class DefinitionsFileTest {
+/** Replacements on one node: what it keeps on the shared volume, and what it holds. */
+class DefinitionsStoreTest {
   @TempDir Path dir;
   private final Vertx vertx = Vertx.vertx();
 
@@ -82,6 +82,27 @@ class DefinitionsFileTest {
     await(store.keepLatest(1, definitions("earlier")));
 
     assertThat(Files.readString(path)).isEqualTo(later);
+  }
+
+  @Test
+  void aReplacementAfterTheMapLostItsEntryIsInForceOnTheNodeThatTookIt() throws Exception {
+    Path path = dir.resolve("current.yaml");
+    String first = definitions("first");
+    DefinitionsStore store =
+        new DefinitionsStore(vertx, DefinitionsLoader.parse(first, "test"), first, path);
+    await(store.join());
+    await(store.replace(definitions("second"), "test"));
+    // the cluster lost the entry (two members gone at once) or a merge put back an earlier one
+    await(
+        vertx
+            .sharedData()
+            .<String, JsonObject>getAsyncMap(DefinitionsStore.MAP)
+            .compose(m -> m.remove(DefinitionsStore.KEY)));
+
+    String third = definitions("third");
+    await(store.replace(third, "test"));
+
+    assertThat(store.current().text()).isEqualTo(third);
   }
 
   private static <T> T await(Future<T> future) throws Exception {
