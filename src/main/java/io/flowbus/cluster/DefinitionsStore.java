@@ -8,11 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -50,7 +47,7 @@ public final class DefinitionsStore {
   }
 
   private final Vertx vertx;
-  private final Path keepAt;
+  private final DefinitionsFile kept;
   private final Membership membership;
   private volatile Held held;
   private volatile long rejected = -1;
@@ -69,7 +66,7 @@ public final class DefinitionsStore {
   public DefinitionsStore(
       Vertx vertx, Definitions local, String localText, Path keepAt, Membership membership) {
     this.vertx = vertx;
-    this.keepAt = keepAt;
+    this.kept = new DefinitionsFile(keepAt);
     this.membership = membership;
     this.held = new Held(new Version(local, localText, versionOf(localText)), -1);
   }
@@ -229,7 +226,7 @@ public final class DefinitionsStore {
       return Future.failedFuture(e);
     }
     return putNext(next, 1)
-        .compose(generation -> vertx.executeBlocking(() -> keep(next.text())).map(generation))
+        .compose(generation -> keepLatest(generation, next.text()).map(generation))
         .compose(
             generation -> {
               install(next, generation, null);
@@ -261,7 +258,9 @@ public final class DefinitionsStore {
     return map.get(KEY)
         .compose(
             old -> {
-              long generation = old == null ? 0 : old.getLong("generation", 0L) + 1;
+              // above this node's own too: an entry lost or merged back is no older than it
+              long inMap = old == null ? -1 : old.getLong("generation", 0L);
+              long generation = Math.max(inMap, held.generation()) + 1;
               JsonObject json = toJson(next, generation);
               Future<Boolean> swapped =
                   old == null
@@ -272,12 +271,18 @@ public final class DefinitionsStore {
             });
   }
 
-  private Void keep(String text) throws IOException {
-    Files.createDirectories(keepAt.getParent());
-    Path tmp = keepAt.resolveSibling(keepAt.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, keepAt, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return null;
+  /** Writes {@code text}, then the map's while it is later: a racing PUT's write stays. */
+  Future<Void> keepLatest(long generation, String text) {
+    return vertx
+        .executeBlocking(() -> kept.write(text))
+        .compose(v -> map.get(KEY))
+        .compose(
+            json -> {
+              long inMap = json == null ? generation : json.getLong("generation", 0L);
+              return inMap > generation
+                  ? keepLatest(inMap, json.getString("text"))
+                  : Future.succeededFuture();
+            });
   }
 
   private static JsonObject toJson(Version v, long generation) {

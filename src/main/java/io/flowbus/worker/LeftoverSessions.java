@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class LeftoverSessions {
   private static final Logger LOG = LoggerFactory.getLogger(LeftoverSessions.class);
 
+  /** Beyond the grace period, how long another node's sweep of one folder may take. */
+  private static final Duration SWEEP_MARGIN = Duration.ofSeconds(10);
+
   private final Path shared;
   private final String bootId;
 
@@ -45,8 +48,9 @@ final class LeftoverSessions {
     List<Path> dead = new ArrayList<>();
     List<FileChannel> locks = new ArrayList<>();
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(shared, "node-*")) {
+      long waitUntil = System.nanoTime() + grace.plus(SWEEP_MARGIN).toNanos();
       for (Path folder : folders) {
-        FileChannel channel = deadNodesLock(folder);
+        FileChannel channel = deadNodesLock(folder, waitUntil);
         if (channel != null) {
           locks.add(channel);
           dead.add(folder);
@@ -93,8 +97,12 @@ final class LeftoverSessions {
     return true;
   }
 
-  /** The lock of a folder whose node is gone, now held; null while its node lives. */
-  private static FileChannel deadNodesLock(Path folder) throws IOException {
+  /**
+   * The lock of a folder whose node is gone, now held; null while its node lives. A lock held
+   * though the node named in the folder is gone is another node's sweep of it: this one waits for
+   * that sweep (until {@code waitUntil}), or an attempt could start beside what it is stopping.
+   */
+  private static FileChannel deadNodesLock(Path folder, long waitUntil) throws IOException {
     // Nodes of this JVM live (tests run several): and closing a channel to a file that this JVM
     // has locked would drop that lock, so their folders are not even opened.
     if (folder.getFileName().toString().startsWith("node-" + ProcessHandle.current().pid() + "-")) {
@@ -106,10 +114,33 @@ final class LeftoverSessions {
     } catch (NoSuchFileException e) {
       return null; // a node creating it right now
     }
-    if (SessionFolder.tryLock(channel) == null) {
-      channel.close();
+    boolean locked = SessionFolder.tryLock(channel) != null;
+    while (!locked && ownerGone(folder) && System.nanoTime() - waitUntil < 0) {
+      sleepBriefly();
+      locked = SessionFolder.tryLock(channel) != null;
+    }
+    if (!locked || !Files.exists(folder.resolve(SessionFolder.LOCK))) {
+      channel.close(); // its node lives, or another sweep removed the folder
       return null;
     }
     return channel;
+  }
+
+  /** Whether the process that made {@code folder} (node-PID-...) no longer runs. */
+  private static boolean ownerGone(Path folder) {
+    String[] parts = folder.getFileName().toString().split("-", 3);
+    if (parts.length < 3 || !parts[1].matches("[0-9]{1,18}")) {
+      return false;
+    }
+    return ProcessHandle.of(Long.parseLong(parts[1])).map(p -> !p.isAlive()).orElse(true);
+  }
+
+  private static void sleepBriefly() throws IOException {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while another node stops what a dead node left", e);
+    }
   }
 }

@@ -16,8 +16,17 @@ import java.util.List;
  * of {@code setsid}, so stopping the session still reaches the task and its children.
  */
 record TaskNamespaces(String unshare) {
-  /** The init: runs its arguments as a child and exits with their status. */
-  static final String INIT_SCRIPT = "\"$@\" & wait $!";
+  /**
+   * The init: runs its arguments as a child and exits with their status. What is left in the
+   * namespace then gets a TERM (unless the init had one: a stop already sent it to every process)
+   * and the grace period before the init exits, as the kernel then kills whatever is left.
+   */
+  static final String INIT_SCRIPT =
+      "trap 't=1' TERM; \"$@\" & p=$!; wait $p; s=$?;"
+          + " while [ -n \"$t\" ] && kill -0 $p 2>/dev/null; do wait $p; s=$?; done;"
+          + " [ -n \"$t\" ] || kill -TERM -1 2>/dev/null; i=0;"
+          + (" while [ $i -lt " + TaskLaunch.STOP_GRACE.toMillis() / 100)
+          + " ] && kill -0 -1 2>/dev/null; do sleep 0.1; i=$((i+1)); done; exit $s";
 
   private static final String SHELL = "/bin/sh";
 

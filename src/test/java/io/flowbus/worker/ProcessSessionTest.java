@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -178,6 +179,38 @@ class ProcessSessionTest {
     outcomeOf(start("true", Duration.ofSeconds(10)));
 
     assertThat(ProcStat.session(sid)).as("the dead node's attempt").isEmpty();
+  }
+
+  @Test
+  void whileAnotherNodeStopsWhatADeadNodeLeftAnAttemptHereWaitsForIt() throws Exception {
+    long sid = detachedSession("exec sleep 171", 1);
+    records.add(sid, ProcStat.read(sid).startTime());
+    Path folder = records.folder();
+    records.close();
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path dead = Files.move(folder, folder.resolveSibling("node-" + gone.pid() + "-dead"));
+    // another node of the host holds the dead node's lock: it is stopping what that node left
+    Process sweeper = otherJvmHolding(dead);
+    records = SessionRecords.open(localDir);
+
+    CompletableFuture<Integer> stopped =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return leftovers().stop(GRACE, timer);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !stopped.isDone());
+    sweeper.destroyForcibly().waitFor(); // as if its sweep ended, but the session still ran
+
+    assertThat(stopped.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(ProcStat.session(sid)).isEmpty();
   }
 
   @Test

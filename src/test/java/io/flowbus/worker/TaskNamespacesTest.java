@@ -127,6 +127,34 @@ class TaskNamespacesTest {
   }
 
   @Test
+  void aCancelGivesWhatTheTaskStartedTheGracePeriodToo() throws Exception {
+    RunningCommand command =
+        start(
+            "(trap 'echo term >> child.log; sleep 1; echo cleaned >> child.log; exit 0' TERM;"
+                + " touch ready; sleep 300 & wait) & sleep 300",
+            null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(workDir.resolve("ready")));
+
+    command.stop(AttemptState.CANCELLED, "cancelled");
+
+    assertThat(outcomeOf(command).state()).isEqualTo(AttemptState.CANCELLED);
+    // the task's main process ends at once, its init with it: the child was not cut short
+    assertThat(Files.readString(workDir.resolve("child.log"))).isEqualTo("term\ncleaned\n");
+  }
+
+  @Test
+  void whatATaskLeftRunningGetsATermAndTheGracePeriodWhenItExits() throws Exception {
+    RunningCommand command =
+        start(
+            "(trap 'sleep 1; echo cleaned > child.log; exit 0' TERM; touch ready;"
+                + " sleep 300 & wait) & while [ ! -e ready ]; do sleep 0.05; done; exit 4",
+            null);
+
+    assertThat(outcomeOf(command).exitCode()).isEqualTo(4);
+    assertThat(Files.readString(workDir.resolve("child.log"))).isEqualTo("cleaned\n");
+  }
+
+  @Test
   void whatANodeThatDiedLeftInItsNamespacesIsStoppedBeforeTheNextAttempt() throws Exception {
     SessionRecords dead = SessionRecords.open(localDir);
     runner = new CommandRunner(pumps, timer, sandbox, dead);
