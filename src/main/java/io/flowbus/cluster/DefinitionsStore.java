@@ -8,11 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +33,13 @@ public final class DefinitionsStore {
   private static final long REFRESH_MS = 10_000;
 
   /** One version of the definitions: the parsed form, its text, and the hash of the text. */
-  public record Version(Definitions definitions, String text, String version) {}
+  public record Version(Definitions definitions, String text, String version) {
+    /** {@code text} checked completely; {@code source} names it in the problems. */
+    static Version parse(String text, String source) throws DefinitionsException {
+      return new Version(
+          DefinitionsLoader.parse(text, source), text, DefinitionsEntry.versionOf(text));
+    }
+  }
 
   /** What this node holds; generation -1 until it has joined the cluster's definitions. */
   private record Held(Version version, long generation) {
@@ -68,7 +70,7 @@ public final class DefinitionsStore {
     this.vertx = vertx;
     this.kept = new DefinitionsFile(keepAt);
     this.membership = membership;
-    this.held = new Held(new Version(local, localText, versionOf(localText)), -1);
+    this.held = new Held(new Version(local, localText, DefinitionsEntry.versionOf(localText)), -1);
   }
 
   public Version current() {
@@ -85,7 +87,7 @@ public final class DefinitionsStore {
               map = m;
               return listen();
             })
-        .compose(v -> map.putIfAbsent(KEY, toJson(held.version(), 0)))
+        .compose(v -> map.putIfAbsent(KEY, DefinitionsEntry.toJson(held.version(), 0)))
         .map(
             existing -> {
               if (existing == null) {
@@ -156,7 +158,7 @@ public final class DefinitionsStore {
    */
   private void refreshed(JsonObject json) {
     Held now = held;
-    long generation = json == null ? 0 : json.getLong("generation", 0L);
+    long generation = json == null ? 0 : DefinitionsEntry.generation(json);
     if (json == null
         || generation > now.generation()
         || (generation == now.generation()
@@ -173,7 +175,7 @@ public final class DefinitionsStore {
   }
 
   private void adopt(JsonObject json) {
-    if (json != null && json.getLong("generation", 0L) > held.generation()) {
+    if (json != null && DefinitionsEntry.generation(json) > held.generation()) {
       take(json, null);
     }
   }
@@ -183,14 +185,13 @@ public final class DefinitionsStore {
    * this node holds, else only if it is a later generation than what this node holds.
    */
   private void take(JsonObject json, Held replacing) {
-    long generation = json.getLong("generation", 0L);
+    long generation = DefinitionsEntry.generation(json);
     if (generation == rejected) {
       return;
     }
     String text = json.getString("text");
     try {
-      Version next =
-          new Version(DefinitionsLoader.parse(text, "cluster definitions"), text, versionOf(text));
+      Version next = Version.parse(text, "cluster definitions");
       if (install(next, generation, replacing)) {
         LOG.info("definitions {} in force", DefinitionsFanOut.short12(held.stamp()));
       }
@@ -221,7 +222,7 @@ public final class DefinitionsStore {
   public Future<Version> replace(String text, String source) {
     Version next;
     try {
-      next = new Version(DefinitionsLoader.parse(text, source), text, versionOf(text));
+      next = Version.parse(text, source);
     } catch (DefinitionsException e) {
       return Future.failedFuture(e);
     }
@@ -259,9 +260,9 @@ public final class DefinitionsStore {
         .compose(
             old -> {
               // above this node's own too: an entry lost or merged back is no older than it
-              long inMap = old == null ? -1 : old.getLong("generation", 0L);
+              long inMap = old == null ? -1 : DefinitionsEntry.generation(old);
               long generation = Math.max(inMap, held.generation()) + 1;
-              JsonObject json = toJson(next, generation);
+              JsonObject json = DefinitionsEntry.toJson(next, generation);
               Future<Boolean> swapped =
                   old == null
                       ? map.putIfAbsent(KEY, json).map(Objects::isNull)
@@ -278,26 +279,10 @@ public final class DefinitionsStore {
         .compose(v -> map.get(KEY))
         .compose(
             json -> {
-              long inMap = json == null ? generation : json.getLong("generation", 0L);
+              long inMap = json == null ? generation : DefinitionsEntry.generation(json);
               return inMap > generation
                   ? keepLatest(inMap, json.getString("text"))
                   : Future.succeededFuture();
             });
-  }
-
-  private static JsonObject toJson(Version v, long generation) {
-    return new JsonObject()
-        .put("generation", generation)
-        .put("version", v.version())
-        .put("text", v.text());
-  }
-
-  static String versionOf(String text) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
   }
 }

@@ -139,7 +139,7 @@ class DefinitionsReplaceIT {
                 DefinitionsStore.KEY,
                 new JsonObject()
                     .put("generation", generation)
-                    .put("version", DefinitionsStore.versionOf(text))
+                    .put("version", DefinitionsEntry.versionOf(text))
                     .put("text", text)));
   }
 

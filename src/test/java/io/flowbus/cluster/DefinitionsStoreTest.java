@@ -76,7 +76,7 @@ class DefinitionsStoreTest {
                         DefinitionsStore.KEY,
                         new JsonObject()
                             .put("generation", 2L)
-                            .put("version", DefinitionsStore.versionOf(later))
+                            .put("version", DefinitionsEntry.versionOf(later))
                             .put("text", later))));
 
     await(store.keepLatest(1, definitions("earlier")));
