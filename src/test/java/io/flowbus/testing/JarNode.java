@@ -71,7 +71,9 @@ public final class JarNode implements AutoCloseable {
       List<String> args,
       Map<String, String> env) {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(List.of(javaBin(), "-Xmx256m", "-jar", jar().toString()));
+    // as bin/flowbus starts a node: C1 only (README "Speed")
+    command.addAll(
+        List.of(javaBin(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
     command.addAll(args);
     try {
       Files.createDirectories(workDir);
