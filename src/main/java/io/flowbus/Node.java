@@ -1,6 +1,7 @@
 package io.flowbus;
 
 import io.flowbus.api.HttpVerticle;
+import io.flowbus.cluster.BusCodecs;
 import io.flowbus.cluster.ClusterSetup;
 import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.Membership;
@@ -68,6 +69,7 @@ public final class Node {
         .compose(
             v -> {
               vertx = v;
+              BusCodecs.register(v);
               nodeId = cluster.getNodeId();
               return deploy(cluster, registry, inForce.definitions(), inForce.text());
             })
