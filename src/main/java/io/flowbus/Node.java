@@ -5,6 +5,7 @@ import io.flowbus.cluster.BusCodecs;
 import io.flowbus.cluster.ClusterSetup;
 import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.Membership;
+import io.flowbus.cluster.NodeMetricsFactory;
 import io.flowbus.config.NodeConfig;
 import io.flowbus.controller.LeaderElection;
 import io.flowbus.definitions.DefinitionsException;
@@ -19,7 +20,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
@@ -116,7 +116,7 @@ public final class Node {
             ClusterSetup.vertx(config)
                 .setMetricsOptions(
                     new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withMetrics(new NodeMetricsFactory(registry))
         .withClusterManager(cluster)
         .buildClustered();
   }
