@@ -1,9 +1,11 @@
 package io.flowbus;
 
 import io.flowbus.api.HttpVerticle;
+import io.flowbus.cluster.BusCodecs;
 import io.flowbus.cluster.ClusterSetup;
 import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.Membership;
+import io.flowbus.cluster.NodeMetricsFactory;
 import io.flowbus.config.NodeConfig;
 import io.flowbus.controller.LeaderElection;
 import io.flowbus.definitions.DefinitionsException;
@@ -18,7 +20,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
@@ -68,6 +69,7 @@ public final class Node {
         .compose(
             v -> {
               vertx = v;
+              BusCodecs.register(v);
               nodeId = cluster.getNodeId();
               return deploy(cluster, registry, inForce.definitions(), inForce.text());
             })
@@ -114,7 +116,7 @@ public final class Node {
             ClusterSetup.vertx(config)
                 .setMetricsOptions(
                     new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withMetrics(new NodeMetricsFactory(registry))
         .withClusterManager(cluster)
         .buildClustered();
   }

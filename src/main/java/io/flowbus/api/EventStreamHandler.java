@@ -2,6 +2,7 @@ package io.flowbus.api;
 
 import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.OrchestratorRequest;
+import io.flowbus.cluster.OrchestratorRequest.Follow;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -113,7 +114,7 @@ final class EventStreamHandler {
               t -> {
                 write(": keep-alive\n\n");
                 // the orchestrator publishes the run's changes while someone renews this
-                orchestrator.call(new OrchestratorRequest.WatchRun(runId));
+                orchestrator.call(new OrchestratorRequest.WatchRun(runId, Follow.EVERY_CHANGE));
               });
       List<JsonObject> waiting = List.copyOf(early);
       early.clear();
@@ -169,7 +170,8 @@ final class EventStreamHandler {
     stream
         .consumer
         .completion()
-        .compose(v -> orchestrator.call(new OrchestratorRequest.RunSnapshot(runId)))
+        .compose(
+            v -> orchestrator.call(new OrchestratorRequest.RunSnapshot(runId, Follow.EVERY_CHANGE)))
         .onSuccess(stream::open)
         .onFailure(
             e -> {

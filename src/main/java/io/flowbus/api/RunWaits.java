@@ -2,6 +2,7 @@ package io.flowbus.api;
 
 import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.OrchestratorRequest;
+import io.flowbus.cluster.OrchestratorRequest.Follow;
 import io.flowbus.cluster.ProblemException;
 import io.flowbus.model.Durations;
 import io.micrometer.core.instrument.Gauge;
@@ -122,18 +123,18 @@ final class RunWaits {
                     }
                   });
       timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> answer.tryComplete(true));
-      // the orchestrator publishes the run's changes while someone renews this
+      // the orchestrator publishes the run's end while someone renews this
       watch =
           vertx.setPeriodic(
               OrchestratorRequest.WatchRun.RENEW.toMillis(),
-              t -> orchestrator.call(new OrchestratorRequest.WatchRun(runId)));
+              t -> orchestrator.call(new OrchestratorRequest.WatchRun(runId, Follow.END)));
     }
 
     /** Once listening, a snapshot tells if the run had ended before. */
     void checkEnded() {
       consumer
           .completion()
-          .compose(v -> orchestrator.call(new OrchestratorRequest.RunSnapshot(runId)))
+          .compose(v -> orchestrator.call(new OrchestratorRequest.RunSnapshot(runId, Follow.END)))
           .onSuccess(
               snapshot -> {
                 if (snapshot.getBoolean("ended", false)) {

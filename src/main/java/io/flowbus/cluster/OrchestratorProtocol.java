@@ -4,6 +4,7 @@ import io.flowbus.cluster.OrchestratorRequest.CancelRun;
 import io.flowbus.cluster.OrchestratorRequest.ClusterView;
 import io.flowbus.cluster.OrchestratorRequest.CreateRun;
 import io.flowbus.cluster.OrchestratorRequest.DeleteRun;
+import io.flowbus.cluster.OrchestratorRequest.Follow;
 import io.flowbus.cluster.OrchestratorRequest.GetRun;
 import io.flowbus.cluster.OrchestratorRequest.GetTask;
 import io.flowbus.cluster.OrchestratorRequest.ListFailures;
@@ -63,8 +64,8 @@ public final class OrchestratorProtocol {
           Map.entry("resume", j -> new ResumeRun(j.getString("id"))),
           Map.entry("retry", j -> new RetryRun(j.getString("id"))),
           Map.entry("get", j -> new GetRun(j.getString("id"))),
-          Map.entry("snapshot", j -> new RunSnapshot(j.getString("id"))),
-          Map.entry("watch", j -> new WatchRun(j.getString("id"))),
+          Map.entry("snapshot", j -> new RunSnapshot(j.getString("id"), follow(j))),
+          Map.entry("watch", j -> new WatchRun(j.getString("id"), follow(j))),
           Map.entry("list", OrchestratorProtocol::listRuns),
           Map.entry("tasks", OrchestratorProtocol::listTasks),
           Map.entry("task", j -> new GetTask(j.getString("id"), j.getString("task"))),
@@ -107,6 +108,11 @@ public final class OrchestratorProtocol {
         json.getString("after"));
   }
 
+  /** What the follower listens for; every change unless it says. */
+  private static Follow follow(JsonObject json) {
+    return Follow.valueOf(json.getString("follow", Follow.EVERY_CHANGE.name()));
+  }
+
   private static Map<String, String> strings(JsonObject json) {
     Map<String, String> out = new HashMap<>();
     if (json != null) {
@@ -131,12 +137,12 @@ public final class OrchestratorProtocol {
 
     @Override
     public JsonObject snapshot(RunSnapshot r) {
-      return op("snapshot", r.runId());
+      return op("snapshot", r.runId()).put("follow", r.follow().name());
     }
 
     @Override
     public JsonObject watch(WatchRun r) {
-      return op("watch", r.runId());
+      return op("watch", r.runId()).put("follow", r.follow().name());
     }
 
     @Override

@@ -174,8 +174,18 @@ public sealed interface OrchestratorRequest
     }
   }
 
-  /** The run with its version, for an event stream that continues from it. */
-  record RunSnapshot(String runId) implements Read {
+  /** What a follower of a run listens for, and so what the orchestrator publishes for it. */
+  enum Follow {
+    /** Every change of the run: an event stream. */
+    EVERY_CHANGE,
+    /** Only the change after which the run has ended and none of its tasks runs: a wait. */
+    END
+  }
+
+  /**
+   * The run with its version, for a follower that continues from it: an event stream, or a wait.
+   */
+  record RunSnapshot(String runId, Follow follow) implements Read {
     @Override
     public <T> T accept(Reads<T> reads) {
       return reads.snapshot(this);
@@ -186,7 +196,7 @@ public sealed interface OrchestratorRequest
    * Keeps the run's changes published for a follower that took its snapshot: renewed at least every
    * {@link #RENEW} while it follows.
    */
-  record WatchRun(String runId) implements Read {
+  record WatchRun(String runId, Follow follow) implements Read {
     /** How often a follower renews its mark. */
     public static final Duration RENEW = Duration.ofSeconds(15);
 

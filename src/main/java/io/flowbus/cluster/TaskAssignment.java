@@ -7,6 +7,7 @@ import io.flowbus.model.TaskKind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.Map;
 /**
  * What a worker needs to run one attempt of a task: the command and argument templates, the input
  * values the orchestrator resolved, and the inputs the worker reads from its own environment.
+ * Immutable (its collections are copied when it is built), so that a worker on the orchestrator's
+ * node is handed the very record the orchestrator sent.
  *
  * @param index the instance's position among the stage's spawn entries; -1 for a spawn task
  * @param secrets values to show as {@code ***} in the task's output
@@ -32,6 +35,24 @@ public record TaskAssignment(
     List<InputSpec> environmentInputs,
     List<String> secrets,
     long timeoutMillis) {
+
+  public TaskAssignment {
+    args = Collections.unmodifiableList(new ArrayList<>(args));
+    values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    environmentInputs = Collections.unmodifiableList(new ArrayList<>(environmentInputs));
+    secrets = Collections.unmodifiableList(new ArrayList<>(secrets));
+  }
+
+  /** The worker's answer: it took the assignment. */
+  public record Taken(String node) {
+    public JsonObject toJson() {
+      return new JsonObject().put("accepted", true).put("node", node);
+    }
+
+    public static Taken fromJson(JsonObject json) {
+      return new Taken(json.getString("node"));
+    }
+  }
 
   public String key() {
     return attemptKey().taskKey();

@@ -20,6 +20,17 @@ public record TaskResult(
     String error,
     Integer spawnCount) {
 
+  /** The orchestrator's answer: it took the result in (applied) or had given the attempt up. */
+  public record Taken(boolean applied) {
+    public JsonObject toJson() {
+      return new JsonObject().put("applied", applied);
+    }
+
+    public static Taken fromJson(JsonObject json) {
+      return new Taken(json.getBoolean("applied"));
+    }
+  }
+
   public String key() {
     return attemptKey().taskKey();
   }

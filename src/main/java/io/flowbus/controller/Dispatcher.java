@@ -140,7 +140,7 @@ final class Dispatcher {
     OnTheirWay.Sent sent = new OnTheirWay.Sent(worker.id, key, task.stage());
     starting.add(sent);
     workers
-        .assign(worker.id, assignment.toJson(), ASSIGN_TIMEOUT_MS)
+        .assign(worker.id, assignment, ASSIGN_TIMEOUT_MS)
         .onComplete(
             answer -> {
               if (answers.answered(sent, answer)) {

@@ -89,7 +89,7 @@ final class DurableEffects implements RunCoordinator.Effects {
   public void recorded(Run run, RunEvent event, Changes changes) {
     PendingWrites line = lines.computeIfAbsent(run.id(), PendingWrites::new);
     List<JsonObject> messages =
-        watchers == null || watchers.watched(run.id())
+        watchers == null || watchers.watched(run.id(), run.isSettled())
             ? RunEventPublisher.messages(run, event, changes)
             : List.of();
     if (!line.failed()) {

@@ -34,6 +34,7 @@ final class Engine {
   private final ScheduleBook book;
   private final Scheduler scheduler;
   private final StrandedTasks stranded;
+  private final RunWatchers watchers;
 
   Engine(
       Vertx vertx,
@@ -51,7 +52,7 @@ final class Engine {
     ReadyQueue queue = new ReadyQueue();
     WorkerClient workers = new WorkerClient(vertx, membership.selfId());
     RunEffects visible = new RunEffects(vertx, clock, runs, queue, workers, metrics);
-    RunWatchers watchers = new RunWatchers(clock);
+    watchers = new RunWatchers(clock);
     DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible, watchers);
     RunCoordinator coordinator = new RunCoordinator(clock, durable);
     dispatcher = new Dispatcher(vertx, clock, runs, queue, workers, coordinator);
@@ -107,6 +108,7 @@ final class Engine {
 
   /** Holds the runs loaded from the journals and puts each where it belongs. */
   Future<Void> takeOver(List<Run> loaded) {
+    watchers.takenOver(loaded.stream().map(Run::id).toList());
     loaded.stream().sorted(Comparator.comparing(Run::createdAt)).forEach(keys::index);
     Future<Void> done = takeover.recover(loaded, results::early);
     loaded.forEach(notifications::plan);

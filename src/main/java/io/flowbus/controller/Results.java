@@ -11,7 +11,6 @@ import io.flowbus.model.TaskRun;
 import io.flowbus.storage.RunStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +43,7 @@ final class Results {
   private final Dispatcher dispatcher;
 
   /** Results that came while the orchestrator took over; null once it has. */
-  private List<Message<JsonObject>> early = new ArrayList<>();
+  private List<Message<TaskResult>> early = new ArrayList<>();
 
   Results(
       Vertx vertx,
@@ -61,36 +60,31 @@ final class Results {
     this.dispatcher = dispatcher;
   }
 
-  void handle(Message<JsonObject> message) {
+  void handle(Message<TaskResult> message) {
     if (early != null) {
       early.add(message);
     } else {
-      guarded(message, () -> take(message, TaskResult.fromJson(message.body())));
+      guarded(message, () -> take(message, message.body()));
     }
   }
 
   /** The attempts results came for while taking over, and their nodes: they still count. */
   Map<AttemptKey, String> early() {
     Map<AttemptKey, String> attempts = new HashMap<>();
-    for (Message<JsonObject> m : early) {
-      try {
-        TaskResult r = TaskResult.fromJson(m.body());
-        attempts.put(r.attemptKey(), r.node());
-      } catch (RuntimeException e) {
-        // answered when it is taken in
-      }
+    for (Message<TaskResult> m : early) {
+      attempts.put(m.body().attemptKey(), m.body().node());
     }
     return attempts;
   }
 
   /** Takeover is done: the results that waited are taken in, and from now on each as it comes. */
   void open() {
-    List<Message<JsonObject>> waiting = early;
+    List<Message<TaskResult>> waiting = early;
     early = null;
     waiting.forEach(this::handle);
   }
 
-  private void take(Message<JsonObject> message, TaskResult result) {
+  private void take(Message<TaskResult> message, TaskResult result) {
     TaskRun task = currentOrOnItsWay(result);
     if (task == null) {
       // not (or no longer) the current attempt: unless changes on their way are undone
@@ -107,12 +101,12 @@ final class Results {
     }
   }
 
-  private void takeSettled(Message<JsonObject> message, TaskResult result) {
+  private void takeSettled(Message<TaskResult> message, TaskResult result) {
     if (current(result) != null) {
       take(message, result);
     } else {
       dispatcher.released(result.node(), result.attemptKey());
-      message.reply(new JsonObject().put("applied", false));
+      message.reply(new TaskResult.Taken(false));
     }
   }
 
@@ -146,7 +140,7 @@ final class Results {
    * changed is in the journal. If that fails, the worker keeps the result and sends it again.
    */
   private void apply(
-      Message<JsonObject> message,
+      Message<TaskResult> message,
       TaskResult r,
       List<Map<String, String>> entries,
       Throwable unreadable) {
@@ -169,7 +163,7 @@ final class Results {
                         throw new IllegalStateException(ar.cause());
                       } else {
                         dispatcher.released(r.node(), r.attemptKey());
-                        message.reply(new JsonObject().put("applied", true));
+                        message.reply(new TaskResult.Taken(true));
                       }
                     }));
   }
@@ -193,7 +187,7 @@ final class Results {
   }
 
   /** Runs {@code step}; if it throws, the result is answered as a permanent failure. */
-  private void guarded(Message<JsonObject> message, Runnable step) {
+  private void guarded(Message<TaskResult> message, Runnable step) {
     try {
       step.run();
     } catch (RuntimeException e) {

@@ -74,7 +74,8 @@ final class RunQueries implements OrchestratorRequest.Reads<JsonObject> {
   @Override
   public JsonObject snapshot(RunSnapshot request) {
     Run run = find(runs, request.runId());
-    watchers.watch(run.id()); // its changes from now on are published: none falls in between
+    // its changes from now on are published: none falls in between
+    watchers.watch(run.id(), request.follow());
     return new JsonObject()
         .put("version", run.version())
         .put("ended", run.isSettled())
@@ -83,7 +84,7 @@ final class RunQueries implements OrchestratorRequest.Reads<JsonObject> {
 
   @Override
   public JsonObject watch(WatchRun request) {
-    watchers.watch(find(runs, request.runId()).id());
+    watchers.watch(find(runs, request.runId()).id(), request.follow());
     return new JsonObject();
   }
 

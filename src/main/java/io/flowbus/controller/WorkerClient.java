@@ -1,6 +1,8 @@
 package io.flowbus.controller;
 
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.BusCodecs;
+import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.cluster.WorkerControl;
 import io.flowbus.model.AttemptKey;
 import io.vertx.core.Future;
@@ -26,10 +28,11 @@ final class WorkerClient {
   WorkerClient(Vertx vertx, String selfId) {
     this.vertx = vertx;
     this.selfId = selfId;
+    BusCodecs.register(vertx);
   }
 
   /** Hands an assignment to the node's worker; the reply says whether it took it. */
-  Future<Message<Object>> assign(String node, JsonObject assignment, long timeoutMs) {
+  Future<Message<Object>> assign(String node, TaskAssignment assignment, long timeoutMs) {
     return vertx
         .eventBus()
         .request(

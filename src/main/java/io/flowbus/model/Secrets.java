@@ -60,7 +60,7 @@ public final class Secrets {
 
   /** {@code text} with every secret and every long enough prefix of one replaced by the mask. */
   public static String mask(String text, Collection<String> secrets) {
-    return of(secrets).mask(text);
+    return text == null ? null : of(secrets).mask(text);
   }
 
   public boolean isEmpty() {

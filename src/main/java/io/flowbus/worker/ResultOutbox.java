@@ -1,6 +1,7 @@
 package io.flowbus.worker;
 
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.BusCodecs;
 import io.flowbus.cluster.TaskResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,6 +45,7 @@ final class ResultOutbox {
   ResultOutbox(Vertx vertx, BooleanSupplier orchestratorHere) {
     this.vertx = vertx;
     this.orchestratorHere = orchestratorHere;
+    BusCodecs.register(vertx);
   }
 
   void send(TaskResult result) {
@@ -69,7 +71,7 @@ final class ResultOutbox {
         .eventBus()
         .request(
             Addresses.ORCHESTRATOR_RESULTS,
-            result.toJson(),
+            result,
             new DeliveryOptions()
                 .setSendTimeout(SEND_TIMEOUT_MS)
                 .setLocalOnly(orchestratorHere.getAsBoolean()))

@@ -90,7 +90,7 @@ public final class WorkerVerticle extends VerticleBase {
             h -> {
               attempts = attemptRunner(h);
               return Future.all(
-                  consumers.<JsonObject>add(Addresses.workerTasks(nodeId), this::onTask),
+                  consumers.<TaskAssignment>add(Addresses.workerTasks(nodeId), this::onTask),
                   consumers.<JsonObject>add(Addresses.workerControl(nodeId), this::onControl));
             })
         .onSuccess(
@@ -107,8 +107,8 @@ public final class WorkerVerticle extends VerticleBase {
         context, starter, launch, taskHost, layout, secretBox, config.spawnLimit());
   }
 
-  private void onTask(Message<JsonObject> message) {
-    TaskAssignment task = TaskAssignment.fromJson(message.body());
+  private void onTask(Message<TaskAssignment> message) {
+    TaskAssignment task = message.body();
     RunningTask existing = running.get(task.key());
     if (existing != null) {
       if (existing.task().attempt() == task.attempt()) {
@@ -131,8 +131,8 @@ public final class WorkerVerticle extends VerticleBase {
     }
   }
 
-  private JsonObject accepted() {
-    return new JsonObject().put("accepted", true).put("node", nodeId);
+  private TaskAssignment.Taken accepted() {
+    return new TaskAssignment.Taken(nodeId);
   }
 
   private void complete(RunningTask r, CommandOutcome outcome, Integer spawnCount) {

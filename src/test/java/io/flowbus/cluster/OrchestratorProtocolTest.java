@@ -3,6 +3,7 @@ package io.flowbus.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbus.cluster.OrchestratorRequest.CreateRun;
+import io.flowbus.cluster.OrchestratorRequest.Follow;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -45,9 +46,24 @@ class OrchestratorProtocolTest {
 
   @Test
   void aWatchTravelsWithItsRunAndIsARead() {
-    OrchestratorRequest watch = new OrchestratorRequest.WatchRun("r-1");
+    OrchestratorRequest watch = new OrchestratorRequest.WatchRun("r-1", Follow.EVERY_CHANGE);
 
     assertThat(OrchestratorProtocol.decode(OrchestratorProtocol.encode(watch))).isEqualTo(watch);
     assertThat(watch).isInstanceOf(OrchestratorRequest.Read.class);
+  }
+
+  @Test
+  void aSnapshotOrAWatchSaysWhatItsFollowerListensForEveryChangeUnlessItSays() {
+    for (Follow follow : Follow.values()) {
+      OrchestratorRequest watch = new OrchestratorRequest.WatchRun("r-1", follow);
+      OrchestratorRequest snapshot = new OrchestratorRequest.RunSnapshot("r-1", follow);
+      assertThat(OrchestratorProtocol.decode(OrchestratorProtocol.encode(watch))).isEqualTo(watch);
+      assertThat(OrchestratorProtocol.decode(OrchestratorProtocol.encode(snapshot)))
+          .isEqualTo(snapshot);
+    }
+    assertThat(
+            OrchestratorProtocol.decode(
+                new io.vertx.core.json.JsonObject().put("op", "snapshot").put("id", "r-1")))
+        .isEqualTo(new OrchestratorRequest.RunSnapshot("r-1", Follow.EVERY_CHANGE));
   }
 }

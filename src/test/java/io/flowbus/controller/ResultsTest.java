@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.NodeInfo;
+import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.config.Role;
 import io.flowbus.definitions.DefinitionsLoader;
@@ -30,7 +31,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -117,7 +117,7 @@ class ResultsTest {
     dispatcher = new Dispatcher(vertx, clock, runs, queue, workers, coordinator);
     Results results = new Results(vertx, runs, store, durable, coordinator, dispatcher);
     results.open();
-    vertx.eventBus().<JsonObject>consumer(RESULTS, results::handle);
+    vertx.eventBus().<TaskResult>consumer(RESULTS, results::handle);
     vertx.eventBus().consumer(MARKER, m -> m.reply(null));
     return null;
   }
@@ -142,7 +142,7 @@ class ResultsTest {
                 }));
     storeThrows = true;
 
-    Future<Message<JsonObject>> answer = onContext(() -> sendResult());
+    Future<Message<TaskResult.Taken>> answer = onContext(() -> sendResult());
 
     await().until(answer::isComplete);
     assertThat(answer.cause())
@@ -167,8 +167,8 @@ class ResultsTest {
    */
   @Test
   void aResultThatOvertakesItsAcceptReplyIsStillAppliedOnce() throws Exception {
-    AtomicReference<Message<JsonObject>> assignment = new AtomicReference<>();
-    vertx.eventBus().<JsonObject>consumer(Addresses.workerTasks("w"), assignment::set);
+    AtomicReference<Message<TaskAssignment>> assignment = new AtomicReference<>();
+    vertx.eventBus().<TaskAssignment>consumer(Addresses.workerTasks("w"), assignment::set);
     onContext(
         () -> {
           dispatcher.syncWorkers(
@@ -179,16 +179,16 @@ class ResultsTest {
     createAndStart();
     await().until(() -> assignment.get() != null);
 
-    Future<Message<JsonObject>> applied = onContext(() -> sendResult());
+    Future<Message<TaskResult.Taken>> applied = onContext(() -> sendResult());
     await().until(applied::isComplete);
     assertThat(applied.succeeded()).as("applied: %s", applied.cause()).isTrue();
-    assertThat(applied.result().body().getBoolean("applied")).isTrue();
+    assertThat(applied.result().body().applied()).isTrue();
 
     // the answer, late; then a message behind it on the same way: once it is in, so is the answer
     Future<Message<Object>> behind =
         onContext(
             () -> {
-              assignment.get().reply(new JsonObject().put("accepted", true).put("node", "w"));
+              assignment.get().reply(new TaskAssignment.Taken("w"));
               return vertx.eventBus().request(MARKER, null);
             });
     await().until(behind::succeeded);
@@ -213,9 +213,9 @@ class ResultsTest {
                 }));
   }
 
-  private Future<Message<JsonObject>> sendResult() {
+  private Future<Message<TaskResult.Taken>> sendResult() {
     TaskResult result = new TaskResult(RUN, "s0-t0", 1, "w", AttemptState.SUCCEEDED, 0, null, null);
-    return vertx.eventBus().request(RESULTS, result.toJson());
+    return vertx.eventBus().request(RESULTS, result);
   }
 
   private long journalCount(String type) throws Exception {

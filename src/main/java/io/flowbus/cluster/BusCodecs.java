@@ -1,0 +1,47 @@
+package io.flowbus.cluster;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * The records that cross the event bus for every task, each with its {@link RecordCodec} as the
+ * default codec of its class: an assignment or a result for this node's own worker or orchestrator
+ * is handed over as it is, one for another node travels as its JSON form. Every node registers the
+ * same codecs, so that it can read what the others send.
+ */
+public final class BusCodecs {
+  /** The event buses that have the codecs: a codec is registered once per bus. */
+  private static final Set<EventBus> DONE = Collections.newSetFromMap(new WeakHashMap<>());
+
+  private BusCodecs() {}
+
+  /** Registers the codecs on {@code vertx}'s event bus, unless they are already. */
+  public static void register(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    synchronized (DONE) {
+      if (!DONE.add(bus)) {
+        return;
+      }
+      bus.registerDefaultCodec(
+          TaskAssignment.class,
+          new RecordCodec<>(
+              "flowbus.task-assignment", TaskAssignment::toJson, TaskAssignment::fromJson));
+      bus.registerDefaultCodec(
+          TaskAssignment.Taken.class,
+          new RecordCodec<>(
+              "flowbus.task-assignment.taken",
+              TaskAssignment.Taken::toJson,
+              TaskAssignment.Taken::fromJson));
+      bus.registerDefaultCodec(
+          TaskResult.class,
+          new RecordCodec<>("flowbus.task-result", TaskResult::toJson, TaskResult::fromJson));
+      bus.registerDefaultCodec(
+          TaskResult.Taken.class,
+          new RecordCodec<>(
+              "flowbus.task-result.taken", TaskResult.Taken::toJson, TaskResult.Taken::fromJson));
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.flowbus.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flowbus.model.AttemptState;
+import io.flowbus.model.InputSource;
+import io.flowbus.model.InputSpec;
+import io.flowbus.model.TaskKind;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An assignment or a result is handed to a consumer on this node as it is, and travels to another
+ * node as the JSON form it always had.
+ */
+class BusCodecsTest {
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static TaskAssignment assignment() {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("b", "2");
+    values.put("a", "1");
+    return new TaskAssignment(
+        "r-1",
+        "s0-t3",
+        2,
+        0,
+        3,
+        TaskKind.TASK,
+        "echo",
+        new ArrayList<>(List.of("{a}", "{b}")),
+        values,
+        List.of(new InputSpec("home", "", InputSource.ENVIRONMENT, "HOME", null, true)),
+        List.of("hunter2"),
+        5_000);
+  }
+
+  @Test
+  void aRecordSentOnThisNodeIsDeliveredItselfNotACopy() throws Exception {
+    BusCodecs.register(vertx);
+    BusCodecs.register(vertx); // once per event bus, however often asked
+    TaskAssignment sent = assignment();
+    vertx.eventBus().<TaskAssignment>consumer("a", m -> m.reply(new TaskAssignment.Taken("n1")));
+
+    Message<TaskAssignment.Taken> reply =
+        vertx
+            .eventBus()
+            .<TaskAssignment.Taken>request("a", sent)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    assertThat(reply.body()).isEqualTo(new TaskAssignment.Taken("n1"));
+
+    List<TaskAssignment> received = new ArrayList<>();
+    vertx.eventBus().<TaskAssignment>consumer("b", m -> m.reply(received.add(m.body())));
+    vertx
+        .eventBus()
+        .request("b", sent)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    assertThat(received).singleElement().isSameAs(sent);
+  }
+
+  @Test
+  void anAssignmentCannotBeChangedOnceBuilt() {
+    TaskAssignment assignment = assignment();
+    assertThatThrownBy(() -> assignment.args().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> assignment.values().put("c", "3"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void onTheWireARecordIsItsJsonForm() {
+    TaskAssignment assignment = assignment();
+    RecordCodec<TaskAssignment> codec =
+        new RecordCodec<>("t", TaskAssignment::toJson, TaskAssignment::fromJson);
+    Buffer wire = Buffer.buffer().appendString("xy");
+    codec.encodeToWire(wire, assignment);
+
+    int length = wire.getInt(2);
+    assertThat(new JsonObject(wire.slice(6, 6 + length))).isEqualTo(assignment.toJson());
+    assertThat(assignment.toJson().fieldNames())
+        .containsExactly(
+            "run_id",
+            "task_id",
+            "attempt",
+            "stage",
+            "index",
+            "kind",
+            "command",
+            "args",
+            "values",
+            "environment_inputs",
+            "secrets",
+            "timeout_ms");
+    assertThat(codec.decodeFromWire(2, wire)).isEqualTo(assignment);
+
+    TaskResult result =
+        new TaskResult("r-1", "s0-t3", 2, "n1", AttemptState.FAILED, 3, "exit 3", null);
+    RecordCodec<TaskResult> results =
+        new RecordCodec<>("r", TaskResult::toJson, TaskResult::fromJson);
+    Buffer resultWire = Buffer.buffer();
+    results.encodeToWire(resultWire, result);
+    assertThat(new JsonObject(resultWire.slice(4, resultWire.length())))
+        .isEqualTo(
+            new JsonObject(
+                "{\"run_id\":\"r-1\",\"task_id\":\"s0-t3\",\"attempt\":2,\"node\":\"n1\","
+                    + "\"outcome\":\"FAILED\",\"exit_code\":3,\"error\":\"exit 3\","
+                    + "\"spawn_count\":null}"));
+    assertThat(results.decodeFromWire(0, resultWire)).isEqualTo(result);
+  }
+}
