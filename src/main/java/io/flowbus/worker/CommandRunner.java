@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,7 @@ final class CommandRunner {
   private final long pidMax = PidMark.hostPidMax();
   private final Object sweeping = new Object();
   private final LeftoverSessions leftovers;
+  private final NodeFolderWatch nodeFolders;
 
   /**
    * @param records where running sessions are noted for after a crash; null for nowhere
@@ -44,6 +46,7 @@ final class CommandRunner {
         records == null
             ? null
             : new LeftoverSessions(records.folder().getParent(), SessionFolder.bootId());
+    this.nodeFolders = records == null ? null : new NodeFolderWatch(records.folder().getParent());
   }
 
   /**
@@ -99,9 +102,22 @@ final class CommandRunner {
         new ProcessBuilder(sandbox.wrap(argv))
             .directory(spec.workDir().toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    builder.environment().clear();
-    builder.environment().putAll(spec.environment());
+    environment(builder.environment(), spec.environment());
     return builder;
+  }
+
+  /**
+   * Makes the process's environment, a copy of the node's, {@code wanted}: only the variables that
+   * differ are put (each put checks and encodes its strings), the others are kept as copied.
+   */
+  static void environment(Map<String, String> env, Map<String, String> wanted) {
+    env.keySet().retainAll(wanted.keySet());
+    wanted.forEach(
+        (name, value) -> {
+          if (!value.equals(env.get(name))) {
+            env.put(name, value);
+          }
+        });
   }
 
   /** The start time of the session's leader; null when the command has no session of its own. */
@@ -125,15 +141,21 @@ final class CommandRunner {
   /**
    * Before each attempt: stops the sessions of nodes of this host that died since (their lock is
    * free the moment they die, before the cluster sees them leave), so that an attempt given up with
-   * its node never runs beside its replacement here, restart or not. One sweep at a time.
+   * its node never runs beside its replacement here, restart or not. One sweep at a time, and none
+   * while no node folder came or went and every other node seen lives ({@link NodeFolderWatch}).
    */
   private void stopWhatDeadNodesLeft() {
     if (leftovers == null) {
       return;
     }
     synchronized (sweeping) {
+      if (!nodeFolders.sweepDue()) {
+        return;
+      }
       try {
+        var before = nodeFolders.beforeSweep();
         leftovers.stop(TaskLaunch.STOP_GRACE, timer);
+        nodeFolders.swept(before);
       } catch (IOException | RuntimeException e) {
         LOG.warn("cannot stop what dead nodes of this host left running: {}", e.toString());
       }
