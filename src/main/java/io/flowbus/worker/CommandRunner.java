@@ -4,8 +4,11 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -107,17 +110,32 @@ final class CommandRunner {
   }
 
   /**
-   * Makes the process's environment, a copy of the node's, {@code wanted}: only the variables that
-   * differ are put (each put checks and encodes its strings), the others are kept as copied.
+   * Makes the process's environment, a copy of the node's, {@code wanted}: the variables that the
+   * copy holds as wanted are kept as they are, and only the others put (each put checks and encodes
+   * its strings; a look-up in the copy would encode its name too).
    */
   static void environment(Map<String, String> env, Map<String, String> wanted) {
-    env.keySet().retainAll(wanted.keySet());
-    wanted.forEach(
-        (name, value) -> {
-          if (!value.equals(env.get(name))) {
-            env.put(name, value);
-          }
-        });
+    Set<String> kept = new HashSet<>();
+    for (Iterator<Map.Entry<String, String>> it = env.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, String> variable = it.next();
+      String value = wanted.get(variable.getKey());
+      if (value == null) {
+        it.remove();
+      } else {
+        kept.add(variable.getKey());
+        if (!value.equals(variable.getValue())) {
+          variable.setValue(value);
+        }
+      }
+    }
+    if (kept.size() < wanted.size()) {
+      wanted.forEach(
+          (name, value) -> {
+            if (!kept.contains(name)) {
+              env.put(name, value);
+            }
+          });
+    }
   }
 
   /** The start time of the session's leader; null when the command has no session of its own. */

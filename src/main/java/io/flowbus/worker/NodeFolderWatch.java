@@ -8,18 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Tells, cheaply, whether a sweep of {@link LeftoverSessions} could stop anything since the last
- * one: whether a node folder was made or removed in the shared folder since (its modification and
- * change times, link count and inode say so: one {@code stat}), or a node of a folder seen then has
- * died (its lock is free, or held while the node that made it is gone: another node sweeps it).
- * With one node on the host, the usual case, that is one {@code stat} per attempt instead of a
- * listing and a lock attempt per folder.
+ * one: whether a node folder was made or removed in the shared folder since (its modification time
+ * and inode say so: one {@code stat}), or a node of a folder seen then has died (its lock is free,
+ * or held while the node that made it is gone: another node sweeps it). With one node on the host,
+ * the usual case, that is one {@code stat} per attempt instead of a listing and a lock attempt per
+ * folder.
  *
  * <p>A folder made in the same clock tick as the last change would leave the modification time as
  * it was: so a state of the shared folder is trusted only once its modification time is {@link
@@ -31,12 +31,18 @@ final class NodeFolderWatch {
   /** How old the shared folder's last change must be for its state to be trusted. */
   static final long SETTLED_MS = 5_000;
 
-  private static final String STATE = "unix:dev,ino,nlink,lastModifiedTime,ctime";
+  /** What tells one state of the shared folder from another. */
+  record State(Object fileKey, FileTime modified) {
+    static State of(Path folder) throws IOException {
+      BasicFileAttributes a = Files.readAttributes(folder, BasicFileAttributes.class);
+      return new State(a.fileKey(), a.lastModifiedTime());
+    }
+  }
 
   private final Path shared;
 
   /** The shared folder as the last sweep found it; null when the next check must sweep. */
-  private Map<String, Object> seen;
+  private State seen;
 
   /** The folders of other JVMs' nodes that the last sweep left (their nodes lived). */
   private List<Path> others = List.of();
@@ -49,13 +55,12 @@ final class NodeFolderWatch {
    * The state of the shared folder, read before a sweep and handed to {@link #swept} after it. A
    * state that cannot be read is null: then the next check sweeps again.
    */
-  Map<String, Object> beforeSweep() {
+  State beforeSweep() {
     seen = null;
     long readAt = System.currentTimeMillis();
     try {
-      Map<String, Object> state = Files.readAttributes(shared, STATE);
-      long changed = ((FileTime) state.get("lastModifiedTime")).toMillis();
-      return changed < readAt - SETTLED_MS ? state : null;
+      State state = State.of(shared);
+      return state.modified().toMillis() < readAt - SETTLED_MS ? state : null;
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -65,7 +70,7 @@ final class NodeFolderWatch {
    * Notes what a sweep that started with {@code before} left: from now on, {@link #sweepDue} says
    * no as long as the shared folder keeps that state and every other node's folder its live node.
    */
-  void swept(Map<String, Object> before) throws IOException {
+  void swept(State before) throws IOException {
     seen = null;
     if (before == null) {
       return;
@@ -88,7 +93,7 @@ final class NodeFolderWatch {
       return true;
     }
     try {
-      if (!seen.equals(Files.readAttributes(shared, STATE))) {
+      if (!seen.equals(State.of(shared))) {
         return true;
       }
       for (Path folder : others) {
