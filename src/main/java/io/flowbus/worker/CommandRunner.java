@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 final class CommandRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
+
+  /** How old a pid mark read by another command may be to serve for the next start (100 ms). */
+  private static final long RECENT_MARK_NANOS = 100_000_000;
+
   private final ExecutorService pumps;
   private final ScheduledExecutorService timer;
   private final TaskSandbox sandbox;
@@ -63,7 +67,7 @@ final class CommandRunner {
     CappedOutput stderr = sink(spec.stderr(), spec);
     stopWhatDeadNodesLeft();
     long floor = ProcStat.ticksSinceBootFloor();
-    PidMark mark = sandbox.ownSession() ? PidMark.now(pidMax) : null;
+    PidMark mark = sandbox.ownSession() ? PidMark.recent(pidMax, RECENT_MARK_NANOS) : null;
     Process process;
     try {
       process = builder.start();

@@ -33,15 +33,39 @@ record PidMark(long lastPid, long forks, long pidMax) {
   /** Margin for pids taken between reading the last pid and the count. */
   private static final long MARGIN = 1_000;
 
+  /** The mark read last, by any command, and when ({@link System#nanoTime}). */
+  private static volatile Taken latest;
+
+  private record Taken(PidMark mark, long at) {}
+
   /** The mark now, or null when this host does not say (no {@code /proc}, another kernel). */
   static PidMark now(long pidMax) {
+    long at = System.nanoTime();
     try {
       long forks = readForks();
       long last = number(LAST_PID);
-      return forks < 0 || pidMax <= 0 ? null : new PidMark(last, forks, pidMax);
+      if (forks < 0 || pidMax <= 0) {
+        return null;
+      }
+      PidMark mark = new PidMark(last, forks, pidMax);
+      latest = new Taken(mark, at);
+      return mark;
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * A mark for a process about to start: the one read last (as a command ended, say) when it is
+   * younger than {@code maxAgeNanos}, else one read now. A mark read before a process starts is one
+   * for it; an older one only widens the range of pids read when its session is stopped.
+   */
+  static PidMark recent(long pidMax, long maxAgeNanos) {
+    Taken last = latest;
+    if (last != null && last.mark.pidMax == pidMax && System.nanoTime() - last.at < maxAgeNanos) {
+      return last.mark;
+    }
+    return now(pidMax);
   }
 
   /** The size of this host's pid cycle, or 0 when it cannot be read. */

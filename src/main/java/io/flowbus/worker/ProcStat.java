@@ -21,6 +21,8 @@ record ProcStat(long pid, char state, long session, long startTime) {
    */
   private static final int PROBE_LIMIT = 64;
 
+  private static final long BOOT_OFFSET = bootOffset();
+
   /** Whether the process still runs: a zombie has ended and only waits to be reaped. */
   boolean alive() {
     return state != 'Z' && state != 'X';
@@ -28,9 +30,20 @@ record ProcStat(long pid, char state, long session, long startTime) {
 
   /**
    * Clock ticks since boot now, less one (so at most the start time of a process started next), on
-   * the kernel's fixed user clock of 100 ticks a second; 0 where that cannot be read.
+   * the kernel's fixed user clock of 100 ticks a second; 0 where that cannot be read. Told from the
+   * JVM's monotonic clock and its distance to the time since boot, read once: that distance only
+   * grows (a suspend), so the floor stays a floor, and no file is read per command.
    */
   static long ticksSinceBootFloor() {
+    return BOOT_OFFSET == Long.MIN_VALUE ? 0 : Math.max(0, monotonicTicks() + BOOT_OFFSET);
+  }
+
+  private static long monotonicTicks() {
+    return System.nanoTime() / 10_000_000;
+  }
+
+  /** Ticks since boot less monotonic ticks, at most (one less, for the rounding of each). */
+  private static long bootOffset() {
     try (FileInputStream in = new FileInputStream("/proc/uptime")) {
       byte[] text = in.readNBytes(64); // "12345.67 23456.78"
       int dot = 0;
@@ -39,9 +52,9 @@ record ProcStat(long pid, char state, long session, long startTime) {
       }
       long seconds = PidMark.digitsAt(text, 0, dot);
       long hundredths = PidMark.digitsAt(text, dot + 1, Math.min(dot + 3, text.length));
-      return Math.max(0, seconds * 100 + hundredths - 1);
+      return seconds * 100 + hundredths - monotonicTicks() - 1;
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return Long.MIN_VALUE;
     }
   }
 

@@ -105,4 +105,20 @@ class PidMarkTest {
 
     assertThat(floor).isBetween(before, before + 100 * 60);
   }
+
+  @Test
+  void aMarkReadEarlierServesForAProcessStartedAfterIt() throws Exception {
+    PidMark read = PidMark.now(pidMax);
+    assumeThat(read).as("this host says which pid it gave out last").isNotNull();
+    Process between = new ProcessBuilder("sleep", "5").start();
+    PidMark recent = PidMark.recent(pidMax, Long.MAX_VALUE);
+    Process after = new ProcessBuilder("sleep", "5").start();
+    try {
+      assertThat(recent.since().test(after.pid())).as("started after the mark").isTrue();
+      assertThat(PidMark.recent(pidMax, 0)).as("read again when too old").isNotSameAs(recent);
+    } finally {
+      between.destroyForcibly();
+      after.destroyForcibly();
+    }
+  }
 }
