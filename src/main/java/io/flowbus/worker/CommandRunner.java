@@ -4,7 +4,11 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 final class CommandRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
+
+  /** How old a pid mark read by another command may be to serve for the next start (100 ms). */
+  private static final long RECENT_MARK_NANOS = 100_000_000;
+
   private final ExecutorService pumps;
   private final ScheduledExecutorService timer;
   private final TaskSandbox sandbox;
@@ -27,6 +35,7 @@ final class CommandRunner {
   private final long pidMax = PidMark.hostPidMax();
   private final Object sweeping = new Object();
   private final LeftoverSessions leftovers;
+  private final NodeFolderWatch nodeFolders;
 
   /**
    * @param records where running sessions are noted for after a crash; null for nowhere
@@ -44,6 +53,7 @@ final class CommandRunner {
         records == null
             ? null
             : new LeftoverSessions(records.folder().getParent(), SessionFolder.bootId());
+    this.nodeFolders = records == null ? null : new NodeFolderWatch(records.folder().getParent());
   }
 
   /**
@@ -57,7 +67,7 @@ final class CommandRunner {
     CappedOutput stderr = sink(spec.stderr(), spec);
     stopWhatDeadNodesLeft();
     long floor = ProcStat.ticksSinceBootFloor();
-    PidMark mark = sandbox.ownSession() ? PidMark.now(pidMax) : null;
+    PidMark mark = sandbox.ownSession() ? PidMark.recent(pidMax, RECENT_MARK_NANOS) : null;
     Process process;
     try {
       process = builder.start();
@@ -99,9 +109,37 @@ final class CommandRunner {
         new ProcessBuilder(sandbox.wrap(argv))
             .directory(spec.workDir().toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    builder.environment().clear();
-    builder.environment().putAll(spec.environment());
+    environment(builder.environment(), spec.environment());
     return builder;
+  }
+
+  /**
+   * Makes the process's environment, a copy of the node's, {@code wanted}: the variables that the
+   * copy holds as wanted are kept as they are, and only the others put (each put checks and encodes
+   * its strings; a look-up in the copy would encode its name too).
+   */
+  static void environment(Map<String, String> env, Map<String, String> wanted) {
+    Set<String> kept = new HashSet<>();
+    for (Iterator<Map.Entry<String, String>> it = env.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, String> variable = it.next();
+      String value = wanted.get(variable.getKey());
+      if (value == null) {
+        it.remove();
+      } else {
+        kept.add(variable.getKey());
+        if (!value.equals(variable.getValue())) {
+          variable.setValue(value);
+        }
+      }
+    }
+    if (kept.size() < wanted.size()) {
+      wanted.forEach(
+          (name, value) -> {
+            if (!kept.contains(name)) {
+              env.put(name, value);
+            }
+          });
+    }
   }
 
   /** The start time of the session's leader; null when the command has no session of its own. */
@@ -125,15 +163,21 @@ final class CommandRunner {
   /**
    * Before each attempt: stops the sessions of nodes of this host that died since (their lock is
    * free the moment they die, before the cluster sees them leave), so that an attempt given up with
-   * its node never runs beside its replacement here, restart or not. One sweep at a time.
+   * its node never runs beside its replacement here, restart or not. One sweep at a time, and none
+   * while no node folder came or went and every other node seen lives ({@link NodeFolderWatch}).
    */
   private void stopWhatDeadNodesLeft() {
     if (leftovers == null) {
       return;
     }
     synchronized (sweeping) {
+      if (!nodeFolders.sweepDue()) {
+        return;
+      }
       try {
+        var before = nodeFolders.beforeSweep();
         leftovers.stop(TaskLaunch.STOP_GRACE, timer);
+        nodeFolders.swept(before);
       } catch (IOException | RuntimeException e) {
         LOG.warn("cannot stop what dead nodes of this host left running: {}", e.toString());
       }

@@ -35,9 +35,11 @@ final class ExecutableLookup {
         continue; // a relative entry would mean one folder here and another in the task's
       }
       searched.add(dir);
-      Path candidate = Path.of(dir, command);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return candidate.toString();
+      // java.io.File answers with a boolean: Files.isRegularFile throws and catches an exception
+      // for each folder that does not hold the program, which cost more than the rest of a start
+      File candidate = new File(dir, command);
+      if (candidate.isFile() && candidate.canExecute()) {
+        return candidate.getPath();
       }
     }
     LOG.debug("command '{}' not found in {}", command, searched);

@@ -26,6 +26,8 @@ final class LeftoverSessions {
   /** Beyond the grace period, how long another node's sweep of one folder may take. */
   private static final Duration SWEEP_MARGIN = Duration.ofSeconds(10);
 
+  private static final String THIS_JVM = "node-" + ProcessHandle.current().pid() + "-";
+
   private final Path shared;
   private final String bootId;
 
@@ -103,9 +105,7 @@ final class LeftoverSessions {
    * that sweep (until {@code waitUntil}), or an attempt could start beside what it is stopping.
    */
   private static FileChannel deadNodesLock(Path folder, long waitUntil) throws IOException {
-    // Nodes of this JVM live (tests run several): and closing a channel to a file that this JVM
-    // has locked would drop that lock, so their folders are not even opened.
-    if (folder.getFileName().toString().startsWith("node-" + ProcessHandle.current().pid() + "-")) {
+    if (isThisJvms(folder)) {
       return null;
     }
     FileChannel channel;
@@ -126,8 +126,16 @@ final class LeftoverSessions {
     return channel;
   }
 
+  /**
+   * Whether a folder is one of a node of this JVM. Those live (tests run several): and closing a
+   * channel to a file that this JVM has locked would drop that lock, so they are not even opened.
+   */
+  static boolean isThisJvms(Path folder) {
+    return folder.getFileName().toString().startsWith(THIS_JVM);
+  }
+
   /** Whether the process that made {@code folder} (node-PID-...) no longer runs. */
-  private static boolean ownerGone(Path folder) {
+  static boolean ownerGone(Path folder) {
     String[] parts = folder.getFileName().toString().split("-", 3);
     if (parts.length < 3 || !parts[1].matches("[0-9]{1,18}")) {
       return false;

@@ -15,6 +15,14 @@ record ProcStat(long pid, char state, long session, long startTime) {
   private static final int SESSION = 3;
   private static final int START_TIME = 19;
 
+  /**
+   * Up to how many pids given out since a mark are looked up one by one, rather than by listing
+   * {@code /proc}, when looking for what a session left.
+   */
+  private static final int PROBE_LIMIT = 64;
+
+  private static final long BOOT_OFFSET = bootOffset();
+
   /** Whether the process still runs: a zombie has ended and only waits to be reaped. */
   boolean alive() {
     return state != 'Z' && state != 'X';
@@ -22,14 +30,31 @@ record ProcStat(long pid, char state, long session, long startTime) {
 
   /**
    * Clock ticks since boot now, less one (so at most the start time of a process started next), on
-   * the kernel's fixed user clock of 100 ticks a second; 0 where that cannot be read.
+   * the kernel's fixed user clock of 100 ticks a second; 0 where that cannot be read. Told from the
+   * JVM's monotonic clock and its distance to the time since boot, read once: that distance only
+   * grows (a suspend), so the floor stays a floor, and no file is read per command.
    */
   static long ticksSinceBootFloor() {
-    try {
-      String uptime = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime"));
-      return Math.max(0, (long) (Double.parseDouble(uptime.split(" ")[0]) * 100) - 1);
+    return BOOT_OFFSET == Long.MIN_VALUE ? 0 : Math.max(0, monotonicTicks() + BOOT_OFFSET);
+  }
+
+  private static long monotonicTicks() {
+    return System.nanoTime() / 10_000_000;
+  }
+
+  /** Ticks since boot less monotonic ticks, at most (one less, for the rounding of each). */
+  private static long bootOffset() {
+    try (FileInputStream in = new FileInputStream("/proc/uptime")) {
+      byte[] text = in.readNBytes(64); // "12345.67 23456.78"
+      int dot = 0;
+      while (dot < text.length && text[dot] != '.') {
+        dot++;
+      }
+      long seconds = PidMark.digitsAt(text, 0, dot);
+      long hundredths = PidMark.digitsAt(text, dot + 1, Math.min(dot + 3, text.length));
+      return seconds * 100 + hundredths - monotonicTicks() - 1;
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return Long.MIN_VALUE;
     }
   }
 
@@ -48,9 +73,15 @@ record ProcStat(long pid, char state, long session, long startTime) {
 
   /**
    * The processes of session {@code sid} that still run, among the pids that {@code candidates}
-   * accepts (all when null).
+   * accepts (all when null). A short {@link PidMark.Range} is looked up pid by pid first: the usual
+   * answer, none, then costs no listing of {@code /proc}.
    */
   static List<ProcStat> session(long sid, LongPredicate candidates) {
+    if (candidates instanceof PidMark.Range range
+        && range.size() <= PROBE_LIMIT
+        && !anyInSession(sid, range)) {
+      return List.of();
+    }
     List<ProcStat> members = new ArrayList<>();
     String[] names = new java.io.File("/proc").list();
     if (names == null) {
@@ -71,6 +102,24 @@ record ProcStat(long pid, char state, long session, long startTime) {
       }
     }
     return members;
+  }
+
+  /**
+   * Whether a live process or thread of session {@code sid} has a pid in {@code range}: each pid of
+   * the range looked up, none listed. A thread's pid is not listed in {@code /proc}, though it can
+   * be read: so only a "no" is final, and a "yes" is followed by the listing.
+   */
+  private static boolean anyInSession(long sid, PidMark.Range range) {
+    byte[] buffer = new byte[1024];
+    for (long pid : range.pids()) {
+      if (new java.io.File("/proc/" + pid).exists()) { // no exception for the many that are gone
+        ProcStat stat = read(pid, buffer);
+        if (stat != null && stat.session == sid && stat.alive()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static ProcStat read(long pid, byte[] buffer) {

@@ -87,4 +87,19 @@ class DataLayoutTest {
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Test
+  void aRunIdIsLowerCaseLettersDigitsAndDashesNotFirstUpTo64() {
+    assertThat(DataLayout.isRunId("20261201-111054-552-vsjx")).isTrue();
+    assertThat(DataLayout.isRunId("a")).isTrue();
+    assertThat(DataLayout.isRunId("0" + "-".repeat(63))).isTrue();
+    assertThat(DataLayout.isRunId("0" + "-".repeat(64))).as("65 chars").isFalse();
+    assertThat(DataLayout.isRunId("-a")).isFalse();
+    assertThat(DataLayout.isRunId("")).isFalse();
+    assertThat(DataLayout.isRunId(null)).isFalse();
+    assertThat(DataLayout.isRunId("Abc")).isFalse();
+    assertThat(DataLayout.isRunId("a/b")).isFalse();
+    assertThat(DataLayout.isRunId("a..b")).isFalse();
+    assertThat(DataLayout.isRunId("a\u00e9")).isFalse();
+  }
 }

@@ -262,6 +262,21 @@ class CommandRunnerTest {
   }
 
   @Test
+  void processGetsTheNodesEnvironmentLessAndChangedAsGiven() throws Exception {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.remove("HOME");
+    env.put("PATH", "/usr/bin:/bin");
+    env.put("FLOWBUS_TEST_VALUE", "added");
+    List<String> expected = new java.util.ArrayList<>();
+    env.forEach((name, value) -> expected.add(name + "=" + value));
+
+    CommandOutcome outcome = outcomeOf(start(spec(List.of("env", "-0"), env)));
+
+    assertThat(outcome.state()).isEqualTo(AttemptState.SUCCEEDED);
+    assertThat(read(stdout).split("\0")).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
   void stdinIsEmpty() throws Exception {
     CommandOutcome outcome = outcomeOf(start(spec(List.of("sh", "-c", "cat; echo done"))));
 

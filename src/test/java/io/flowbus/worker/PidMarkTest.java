@@ -51,4 +51,74 @@ class PidMarkTest {
     assertThat(since.test(now.lastPid())).isTrue();
     assertThat(since.test(pidMax - 1)).as("the mark's own pid was given out before").isFalse();
   }
+
+  @Test
+  void aRangeGivesItsPidsInTheOrderOfTheCycle() {
+    PidMark.Range plain = new PidMark.Range(5, 8, 100);
+    PidMark.Range wrapped = new PidMark.Range(97, 2, 100);
+
+    assertThat(plain.size()).isEqualTo(3);
+    assertThat(plain.pids()).containsExactly(6, 7, 8);
+    assertThat(wrapped.size()).isEqualTo(4);
+    assertThat(wrapped.pids()).containsExactly(98, 99, 1, 2);
+    for (long pid : wrapped.pids()) {
+      assertThat(wrapped.test(pid)).isTrue();
+    }
+  }
+
+  @Test
+  void theSessionOfAProcessStartedAfterTheMarkIsFoundAmongThePidsSince() throws Exception {
+    assumeThat(TaskSandbox.sessionsOnly().ownSession()).as("setsid is installed").isTrue();
+    PidMark mark = PidMark.now(pidMax);
+    assumeThat(mark).as("this host says which pid it gave out last").isNotNull();
+    Process leader = new ProcessBuilder("setsid", "sleep", "5").start();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> ProcStat.read(leader.pid()).session() == leader.pid());
+      PidMark.Range since = mark.since();
+
+      assertThat(ProcStat.session(leader.pid(), since))
+          .extracting(ProcStat::pid)
+          .containsExactly(leader.pid());
+      assertThat(ProcStat.session(leader.pid(), new PidMark.Range(1, 1, pidMax)))
+          .as("no pid in the range")
+          .isEmpty();
+    } finally {
+      leader.destroyForcibly();
+    }
+  }
+
+  @Test
+  void readsTheNumberAfterBlanks() {
+    byte[] text = "processes   12345\nprocs_running 1".getBytes();
+
+    assertThat(PidMark.digitsAt(text, 9, text.length)).isEqualTo(12345);
+  }
+
+  @Test
+  void ticksSinceBootAreThoseOfUptime() throws Exception {
+    String uptime = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime"));
+    long before = (long) (Double.parseDouble(uptime.split(" ")[0]) * 100) - 1;
+
+    long floor = ProcStat.ticksSinceBootFloor();
+
+    assertThat(floor).isBetween(before, before + 100 * 60);
+  }
+
+  @Test
+  void aMarkReadEarlierServesForAProcessStartedAfterIt() throws Exception {
+    PidMark read = PidMark.now(pidMax);
+    assumeThat(read).as("this host says which pid it gave out last").isNotNull();
+    Process between = new ProcessBuilder("sleep", "5").start();
+    PidMark recent = PidMark.recent(pidMax, Long.MAX_VALUE);
+    Process after = new ProcessBuilder("sleep", "5").start();
+    try {
+      assertThat(recent.since().test(after.pid())).as("started after the mark").isTrue();
+      assertThat(PidMark.recent(pidMax, 0)).as("read again when too old").isNotSameAs(recent);
+    } finally {
+      between.destroyForcibly();
+      after.destroyForcibly();
+    }
+  }
 }

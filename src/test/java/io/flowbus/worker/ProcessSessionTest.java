@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -182,6 +183,36 @@ class ProcessSessionTest {
   }
 
   @Test
+  void aNodeOfThisHostThatStartedAndDiedSinceTheLastAttemptIsSweptBeforeTheNext() throws Exception {
+    settle(localDir);
+    outcomeOf(start("true", Duration.ofSeconds(10))); // nothing to sweep: the state is noted
+    SessionRecords other = SessionRecords.open(localDir);
+    long sid = detachedSession("sleep 171 & exec sleep 172", 2);
+    other.add(sid, ProcStat.read(sid).startTime());
+    releaseWithoutTidying(other);
+
+    outcomeOf(start("true", Duration.ofSeconds(10)));
+
+    assertThat(ProcStat.session(sid)).as("the dead node's attempt").isEmpty();
+  }
+
+  @Test
+  void aNodeSeenLivingAtTheLastAttemptThatDiedSinceIsSweptBeforeTheNext() throws Exception {
+    long sid = detachedSession("exec sleep 171", 1);
+    SessionRecords other = SessionRecords.open(localDir);
+    other.add(sid, ProcStat.read(sid).startTime());
+    Process live = otherJvmHolding(releaseWithoutTidying(other));
+    settle(localDir);
+    outcomeOf(start("true", Duration.ofSeconds(10)));
+    assertThat(ProcStat.session(sid)).as("the living node's attempt").isNotEmpty();
+
+    live.destroyForcibly().waitFor(); // the shared folder stays as it was
+    outcomeOf(start("true", Duration.ofSeconds(10)));
+
+    assertThat(ProcStat.session(sid)).as("the dead node's attempt").isEmpty();
+  }
+
+  @Test
   void whileAnotherNodeStopsWhatADeadNodeLeftAnAttemptHereWaitsForIt() throws Exception {
     long sid = detachedSession("exec sleep 171", 1);
     records.add(sid, ProcStat.read(sid).startTime());
@@ -344,6 +375,11 @@ class ProcessSessionTest {
    */
   private static String bootIdOfThisHost() throws IOException {
     return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+  }
+
+  /** Dates the folder's last change an hour back, so that its state is trusted at once. */
+  private static void settle(Path folder) throws IOException {
+    Files.setLastModifiedTime(folder, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
   }
 
   private static Path releaseWithoutTidying(SessionRecords records) throws IOException {
