@@ -95,7 +95,7 @@ final class AttemptOutcomes {
   /** The entries of a stage whose spawn task succeeded: one task instance each, all ready. */
   void spawned(Run run, StageRun stage, List<Map<String, String>> entries) {
     emitter.emit(run, new RunEvent.Spawned(emitter.now(), stage.index(), entries));
-    stage.tasks().forEach(emitter::ready);
+    emitter.ready(stage.tasks());
   }
 
   /** A task that cannot run at all, such as one missing a required input, fails at once. */

@@ -123,6 +123,20 @@ final class DurableEffects implements RunCoordinator.Effects {
     }
   }
 
+  /**
+   * As {@link #ready(TaskRun)} for each, held back as one: a fan-out of a million tasks would
+   * otherwise hold a million effects until its spawn is written.
+   */
+  @Override
+  public void ready(List<TaskRun> tasks) {
+    PendingWrites line = tasks.isEmpty() ? null : lines.get(tasks.get(0).runId());
+    if (line == null) {
+      tasks.forEach(visible::ready);
+    } else {
+      then(line, () -> tasks.forEach(task -> readyOnceShown(line, task)), e -> {});
+    }
+  }
+
   @Override
   public void stop(TaskRun task, String reason) {
     then(task.runId(), () -> visible.stop(task, reason));

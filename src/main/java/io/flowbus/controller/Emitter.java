@@ -6,6 +6,7 @@ import io.flowbus.model.RunEvent;
 import io.flowbus.model.TaskRun;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * How the coordinator's parts act on a decision: an event is applied to its run in memory and
@@ -36,6 +37,10 @@ final class Emitter {
 
   void ready(TaskRun task) {
     effects.ready(task);
+  }
+
+  void ready(List<TaskRun> tasks) {
+    effects.ready(tasks);
   }
 
   void stop(TaskRun task, String reason) {

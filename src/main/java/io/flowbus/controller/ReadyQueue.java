@@ -5,10 +5,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -22,7 +20,7 @@ final class ReadyQueue {
   private final ArrayDeque<String> turns = new ArrayDeque<>();
   private final PriorityQueue<TaskRun> delayed =
       new PriorityQueue<>(Comparator.comparing(TaskRun::notBefore));
-  private final Set<String> queued = new HashSet<>();
+  private final QueuedTasks queued = new QueuedTasks();
   private int size;
   private Runnable offered = () -> {};
 
@@ -49,7 +47,7 @@ final class ReadyQueue {
   }
 
   void add(TaskRun task, Instant now) {
-    if (!queued.add(key(task))) {
+    if (!queued.add(task)) {
       return;
     }
     if (task.notBefore() != null && task.notBefore().isAfter(now)) {
@@ -61,7 +59,7 @@ final class ReadyQueue {
 
   /** Puts back a task a worker did not take, ahead of the others of its run. */
   void addFirst(TaskRun task) {
-    if (queued.add(key(task))) {
+    if (queued.add(task)) {
       queue(task, true);
     }
   }
@@ -112,7 +110,7 @@ final class ReadyQueue {
   }
 
   private void drop(TaskRun task) {
-    queued.remove(key(task));
+    queued.remove(task);
     size--;
   }
 
@@ -122,12 +120,12 @@ final class ReadyQueue {
       tasks.forEach(this::drop);
       turns.remove(runId);
     }
-    delayed.removeIf(t -> t.runId().equals(runId) && queued.remove(key(t)));
+    delayed.removeIf(t -> t.runId().equals(runId) && queued.remove(t));
   }
 
   /** Whether the task waits here, ready or waiting out a backoff. */
   boolean contains(TaskRun task) {
-    return queued.contains(key(task));
+    return queued.contains(task);
   }
 
   /** Tasks ready to start now (not those waiting out a backoff). */

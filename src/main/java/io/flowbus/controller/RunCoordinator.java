@@ -30,6 +30,11 @@ public final class RunCoordinator {
     /** The task may be given to a worker (once its {@code notBefore} has passed). */
     void ready(TaskRun task);
 
+    /** Each of the tasks may be given to a worker, in order: a stage's spawned instances. */
+    default void ready(List<TaskRun> tasks) {
+      tasks.forEach(this::ready);
+    }
+
     /** The running attempt of the task is to be stopped. */
     void stop(TaskRun task, String reason);
   }

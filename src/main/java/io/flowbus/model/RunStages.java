@@ -9,13 +9,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The stages of one run and its tasks by id: carries out the events of a stage or a task, and finds
- * a stage or task for whoever asks. What the run as a whole is in stays with {@link Run}.
+ * The stages of one run and its tasks: carries out the events of a stage or a task, and finds a
+ * stage or task for whoever asks. A task is found from its id's stage and index, not kept in a map
+ * by id: a large fan-out would pay for one map entry per task. What the run as a whole is in stays
+ * with {@link Run}.
  */
 final class RunStages {
   private final String runId;
   private final List<StageRun> stages = new ArrayList<>();
-  private final Map<String, TaskRun> tasksById = new HashMap<>();
+  private final Map<String, String> nodes = new HashMap<>(); // one copy of each node id
 
   /** The stages of a new run, none started. */
   RunStages(String runId, List<StageDef> defs) {
@@ -38,7 +40,7 @@ final class RunStages {
       changes.stage(e.stage());
     } else if (event instanceof RunEvent.TaskDispatched e) {
       changes.task(task(e.taskId()));
-      task(e.taskId()).dispatched(e.attempt(), e.node(), e.at());
+      task(e.taskId()).dispatched(e.attempt(), nodes.computeIfAbsent(e.node(), n -> n), e.at());
     } else if (event instanceof RunEvent.TaskEnded e) {
       onTaskEnded(e);
       changes.task(task(e.taskId()));
@@ -90,7 +92,6 @@ final class RunStages {
   private void onStageStarted(RunEvent.StageStarted e) {
     StageRun stage = stage(e.stage());
     stage.start(e.at());
-    stage.allTasks().forEach(this::index);
   }
 
   private void onTaskEnded(RunEvent.TaskEnded e) {
@@ -126,14 +127,7 @@ final class RunStages {
   }
 
   private void onSpawned(RunEvent.Spawned e) {
-    StageRun stage = stage(e.stage());
-    int before = stage.tasks().size();
-    stage.spawned(e.entries());
-    stage.tasks().subList(before, stage.tasks().size()).forEach(this::index);
-  }
-
-  private void index(TaskRun task) {
-    tasksById.put(task.id(), task);
+    stage(e.stage()).spawned(e.entries());
   }
 
   StageRun stage(int index) {
@@ -144,7 +138,7 @@ final class RunStages {
   }
 
   TaskRun task(String taskId) {
-    TaskRun task = tasksById.get(taskId);
+    TaskRun task = lookUp(taskId);
     if (task == null) {
       throw new IllegalArgumentException("run " + runId + " has no task " + taskId);
     }
@@ -152,7 +146,20 @@ final class RunStages {
   }
 
   Optional<TaskRun> findTask(String taskId) {
-    return Optional.ofNullable(tasksById.get(taskId));
+    return Optional.ofNullable(lookUp(taskId));
+  }
+
+  /** The task of that id if the run has it (its stage started, its entry spawned); else null. */
+  private TaskRun lookUp(String taskId) {
+    TaskId id = TaskId.parseCanonical(taskId);
+    if (id == null || id.stage() >= stages.size()) {
+      return null;
+    }
+    StageRun stage = stages.get(id.stage());
+    if (id.isSpawn()) {
+      return stage.spawn();
+    }
+    return id.index() < stage.taskCount() ? stage.task(id.index()) : null;
   }
 
   /** The first stage that has not ended, if any. */

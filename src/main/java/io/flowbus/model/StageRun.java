@@ -12,7 +12,7 @@ public final class StageRun {
   private final int index;
   private final StageDef def;
   private final TaskCounts counts = new TaskCounts();
-  private final List<TaskRun> tasks = new ArrayList<>();
+  private final ArrayList<TaskRun> tasks = new ArrayList<>();
   private TaskState state = TaskState.PENDING;
   private TaskRun spawn;
   private boolean spawned;
@@ -33,9 +33,11 @@ public final class StageRun {
     if (def.spawns()) {
       spawn =
           new TaskRun(
-              runId, index, -1, TaskKind.SPAWN, def.spawnTask(), Map.of(), new TaskCounts());
+              new TaskGroup(
+                  runId, index, TaskKind.SPAWN, def.spawnTask(), new TaskCounts(), List.of()),
+              -1);
     } else {
-      addTask(Map.of());
+      addTasks(List.of(Map.of()));
       spawned = true;
     }
   }
@@ -50,13 +52,24 @@ public final class StageRun {
                   ? "it has no spawn task"
                   : spawned ? "it has them already" : "its spawn task is " + spawn.state()));
     }
-    entries.forEach(this::addTask);
+    addTasks(entries);
     spawned = true;
   }
 
-  private void addTask(Map<String, String> entry) {
-    tasks.add(
-        new TaskRun(runId, index, tasks.size(), TaskKind.TASK, def.taskClass(), entry, counts));
+  /** One task per entry; the tasks find their entries in the list, kept once for the stage. */
+  private void addTasks(List<Map<String, String>> entries) {
+    TaskGroup group =
+        new TaskGroup(
+            runId,
+            index,
+            TaskKind.TASK,
+            def.taskClass(),
+            counts,
+            entries instanceof SpawnEntries packed ? packed : SpawnEntries.of(entries));
+    tasks.ensureCapacity(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      tasks.add(new TaskRun(group, i));
+    }
   }
 
   /** Stops giving out the pending tasks of this stage; the running ones are being stopped. */
@@ -171,6 +184,14 @@ public final class StageRun {
 
   public boolean spawned() {
     return spawned;
+  }
+
+  int taskCount() {
+    return tasks.size();
+  }
+
+  TaskRun task(int taskIndex) {
+    return tasks.get(taskIndex);
   }
 
   public List<TaskRun> tasks() {

@@ -8,8 +8,8 @@ import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunPlan;
 import io.flowbus.model.RunState;
+import io.flowbus.model.SpawnEntries;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -228,7 +228,7 @@ public final class RunStore implements EventCodec.References {
 
   /**
    * The entries a spawn task wrote, as the worker stored them after checking them (encrypted when
-   * the run has secrets); blocking.
+   * the run has secrets), packed (see {@link SpawnEntries}); blocking.
    */
   @Override
   public List<Map<String, String>> spawnEntries(String runId, int stage) throws IOException {
@@ -237,14 +237,7 @@ public final class RunStore implements EventCodec.References {
     if (SecretBox.isSealed(bytes)) {
       bytes = box.open(bytes, file);
     }
-    JsonArray array = new JsonArray(Buffer.buffer(bytes));
-    List<Map<String, String>> entries = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      Map<String, String> entry = new LinkedHashMap<>();
-      array.getJsonObject(i).forEach(e -> entry.put(e.getKey(), (String) e.getValue()));
-      entries.add(Map.copyOf(entry));
-    }
-    return entries;
+    return SpawnEntriesReader.read(bytes);
   }
 
   static void deleteTree(Path root) throws IOException {

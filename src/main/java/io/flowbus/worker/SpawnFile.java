@@ -1,16 +1,22 @@
 package io.flowbus.worker;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.flowbus.model.SpawnEntries;
 import io.flowbus.storage.PrivateFiles;
 import io.flowbus.storage.SecretBox;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +28,7 @@ import java.util.Map;
  */
 final class SpawnFile {
   static final String NAME = "spawn.json";
+  private static final JsonFactory GENERATORS = new JsonFactory();
 
   private SpawnFile() {}
 
@@ -34,25 +41,90 @@ final class SpawnFile {
     }
   }
 
+  /**
+   * The checked entries of the workspace's spawn.json, packed (see {@link SpawnEntries}). The file
+   * is read token by token, never held whole as JSON objects: a fan-out of a million entries would
+   * take several times the heap its packed entries take. A file that is not JSON is called
+   * malformed before any other fault of it is named, as when it was parsed whole.
+   */
   static List<Map<String, String>> read(Path workspace, long limit)
       throws IOException, InvalidSpawnFileException {
     Path file = workspace.resolve(NAME);
     checkSize(file, limit);
-    Object parsed;
-    try {
-      parsed = Json.parse(Files.readAllBytes(file));
-    } catch (DecodeException e) {
-      throw new InvalidSpawnFileException(NAME + " is malformed: " + clean(e.getMessage()));
+    Buffer json = Buffer.buffer(Files.readAllBytes(file));
+    checkSyntax(json);
+    try (JsonParser parser = JacksonCodec.createParser(json)) {
+      return entries(parser);
+    } catch (JsonProcessingException e) {
+      throw malformed(e.getMessage());
     }
-    if (!(parsed instanceof JsonArray array)) {
+  }
+
+  /** The file holds one JSON value and nothing after it (Vert.x's rules for a whole document). */
+  private static void checkSyntax(Buffer json) throws InvalidSpawnFileException {
+    try (JsonParser parser = JacksonCodec.createParser(json)) {
+      if (parser.nextToken() == null) {
+        throw malformed("Unexpected token");
+      }
+      parser.skipChildren();
+      if (parser.nextToken() != null) {
+        throw malformed("Unexpected trailing token");
+      }
+    } catch (IOException e) {
+      throw malformed(e.getMessage());
+    }
+  }
+
+  private static InvalidSpawnFileException malformed(String message) {
+    return new InvalidSpawnFileException(NAME + " is malformed: " + clean(message));
+  }
+
+  private static SpawnEntries entries(JsonParser parser)
+      throws IOException, InvalidSpawnFileException {
+    Object root = value(parser, parser.nextToken());
+    if (!(root instanceof JsonArray)) {
       throw new InvalidSpawnFileException(
-          NAME + " must hold a JSON array of objects, not " + kind(parsed));
+          NAME + " must hold a JSON array of objects, not " + kind(root));
     }
-    List<Map<String, String>> entries = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      entries.add(entry(array.getValue(i), i));
+    SpawnEntries.Builder entries = new SpawnEntries.Builder();
+    Map<String, Object> fields = new LinkedHashMap<>();
+    int i = 0;
+    for (JsonToken token = parser.nextToken();
+        token != JsonToken.END_ARRAY;
+        token = parser.nextToken(), i++) {
+      Object value = value(parser, token);
+      if (!(value instanceof JsonObject)) {
+        throw new InvalidSpawnFileException(
+            NAME + " entry " + i + " must be an object, not " + kind(value));
+      }
+      fields.clear();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        Object field = value(parser, parser.nextToken());
+        if (field instanceof JsonObject || field instanceof JsonArray) {
+          parser.skipChildren();
+        }
+        fields.put(key, field); // a key given twice keeps its place and its last value
+      }
+      entries.add(entry(fields, i));
     }
-    return entries;
+    return entries.build();
+  }
+
+  /**
+   * The scalar at the parser as Vert.x reads it; an empty {@link JsonObject} or {@link JsonArray}
+   * standing for one that starts there (the parser stays on its first token).
+   */
+  private static Object value(JsonParser parser, JsonToken token) throws IOException {
+    return switch (token) {
+      case START_OBJECT -> new JsonObject();
+      case START_ARRAY -> new JsonArray();
+      case VALUE_STRING -> parser.getText();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getNumberValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      default -> null;
+    };
   }
 
   /** The file is there, a regular file (not a link), neither empty nor over {@code limit}. */
@@ -83,13 +155,10 @@ final class SpawnFile {
     }
   }
 
-  private static Map<String, String> entry(Object value, int i) throws InvalidSpawnFileException {
-    if (!(value instanceof JsonObject object)) {
-      throw new InvalidSpawnFileException(
-          NAME + " entry " + i + " must be an object, not " + kind(value));
-    }
+  private static Map<String, String> entry(Map<String, Object> object, int i)
+      throws InvalidSpawnFileException {
     Map<String, String> entry = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> field : object) {
+    for (Map.Entry<String, Object> field : object.entrySet()) {
       Object v = field.getValue();
       if (v instanceof Double || v instanceof Float) {
         // 1e3 is the number 1000, not "1000.0"
@@ -115,13 +184,23 @@ final class SpawnFile {
   /**
    * Stores the checked entries where the orchestrator reads them, atomically and private to the
    * engine: encrypted with {@code box} when the run has secrets (an entry may hold one), else in
-   * clear.
+   * clear. Written entry by entry, as compact JSON, without a copy of them all as JSON objects.
    */
   static void store(List<Map<String, String>> entries, Path target, SecretBox box, boolean seal)
       throws IOException {
-    JsonArray array = new JsonArray();
-    entries.forEach(e -> array.add(new JsonObject(new LinkedHashMap<>(e))));
-    byte[] json = array.toBuffer().getBytes();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator generator = GENERATORS.createGenerator(out)) {
+      generator.writeStartArray();
+      for (Map<String, String> entry : entries) {
+        generator.writeStartObject();
+        for (Map.Entry<String, String> field : entry.entrySet()) {
+          generator.writeStringField(field.getKey(), field.getValue());
+        }
+        generator.writeEndObject();
+      }
+      generator.writeEndArray();
+    }
+    byte[] json = out.toByteArray();
     if (seal) {
       box.write(target, json);
     } else {
@@ -158,12 +237,5 @@ final class SpawnFile {
       where = " (line " + at.group(1) + ", column " + at.group(2) + ")"; // the last one: the error
     }
     return first + where;
-  }
-
-  /** Vert.x's JSON parsing, kept to one place. */
-  private static final class Json {
-    static Object parse(byte[] bytes) {
-      return io.vertx.core.json.Json.decodeValue(Buffer.buffer(bytes));
-    }
   }
 }

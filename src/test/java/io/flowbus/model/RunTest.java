@@ -179,6 +179,19 @@ class RunTest {
     }
 
     @Test
+    void aTaskIsFoundByItsIdAsWrittenOnly() {
+      Run run = aRun().withSpawned(3).build();
+
+      assertThat(run.findTask("s1-t2")).containsSame(run.stage(1).tasks().get(2));
+      assertThat(run.findTask("s1-spawn")).containsSame(run.stage(1).spawn());
+      assertThat(run.findTask("s1-t02")).isEmpty();
+      assertThat(run.findTask("s1-t3")).isEmpty();
+      assertThat(run.findTask("s2-t0")).isEmpty();
+      assertThat(run.findTask("s9-spawn")).isEmpty();
+      assertThatThrownBy(() -> run.task("s1-t3")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void spawningNoEntriesSettlesTheStage() {
       Run run = aRun().withSpawned(0).build();
 
@@ -190,6 +203,20 @@ class RunTest {
 
   @Nested
   class Tasks {
+    @Test
+    void attemptsOnEveryNodeKeepOneCopyOfItsId() {
+      Run run = aRun().inFirstStage().build();
+      run.apply(new RunEvent.TaskDispatched(T0, "s0-t0", 1, new String("node-x")));
+      run.apply(lost("s0-t0", 1));
+      run.apply(new RunEvent.TaskDispatched(T0, "s0-t0", 2, new String("node-x")));
+
+      List<Attempt> attempts = run.task("s0-t0").attempts();
+
+      assertThat(attempts).extracting(Attempt::number).containsExactly(1, 2);
+      assertThat(attempts.get(1).node()).isSameAs(attempts.get(0).node());
+      assertThat(run.task("s0-t0").currentAttempt()).isSameAs(attempts.get(1));
+    }
+
     @Test
     void dispatchedRunsTheTaskWithAFirstAttempt() {
       Run run = aRun().inFirstStage().build();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.flowbus.model.SpawnEntries;
 import io.flowbus.storage.SecretBox;
 import io.flowbus.worker.SpawnFile.InvalidSpawnFileException;
 import java.io.IOException;
@@ -208,6 +209,48 @@ class SpawnFileTest {
     assertThatThrownBy(() -> SpawnFile.read(workspace, 50))
         .isInstanceOf(InvalidSpawnFileException.class)
         .hasMessage("spawn.json is too large: 101 bytes, the limit is 50 bytes");
+  }
+
+  @Test
+  void aFileThatIsNotJsonIsCalledMalformedBeforeAnyOtherFault() throws IOException {
+    write("[null, {\"a\": ]");
+
+    assertThatThrownBy(() -> SpawnFile.read(workspace, LIMIT))
+        .isInstanceOf(InvalidSpawnFileException.class)
+        .hasMessageStartingWith("spawn.json is malformed: ");
+  }
+
+  @Test
+  void blankFileIsMalformed() throws IOException {
+    write(" \n ");
+
+    assertThatThrownBy(() -> SpawnFile.read(workspace, LIMIT))
+        .isInstanceOf(InvalidSpawnFileException.class)
+        .hasMessage("spawn.json is malformed: Unexpected token");
+  }
+
+  @Test
+  void aKeyGivenTwiceKeepsItsPlaceAndItsLastValue() throws Exception {
+    write("[{\"a\": null, \"b\": 2, \"a\": 1}, {\"a\": 1, \"b\": [2], \"b\": 3, \"a\": null}]");
+
+    List<Map<String, String>> entries = SpawnFile.read(workspace, LIMIT);
+
+    assertThat(entries.get(0)).containsExactly(entry("a", "1"), entry("b", "2"));
+    assertThat(entries.get(1)).containsExactly(entry("b", "3"));
+  }
+
+  @Test
+  void manyEntriesAreKeptPacked() throws Exception {
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < 5000; i++) {
+      json.append(i == 0 ? "" : ",").append("{\"i\":").append(i).append('}');
+    }
+    write(json.append(']').toString());
+
+    List<Map<String, String>> entries = SpawnFile.read(workspace, LIMIT);
+
+    assertThat(entries).isInstanceOf(SpawnEntries.class).hasSize(5000);
+    assertThat(entries.get(4321)).containsExactly(entry("i", "4321"));
   }
 
   // --- store -----------------------------------------------------------------------------------
