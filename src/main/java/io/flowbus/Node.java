@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -178,7 +179,8 @@ public final class Node {
         .put("definitions_loaded", true)
         .put("stopping", stopping)
         .put("task_user", worker == null ? null : worker.taskUser())
-        .put("task_namespaces", worker != null && worker.taskNamespaces());
+        .put("task_namespaces", worker != null && worker.taskNamespaces())
+        .put("task_programs", new JsonArray(worker == null ? List.of() : worker.taskPrograms()));
   }
 
   /** Whether {@code a} exists and was written after {@code b}. */

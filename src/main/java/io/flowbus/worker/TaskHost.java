@@ -77,6 +77,11 @@ final class TaskHost implements AutoCloseable {
     return sandbox.ownNamespaces();
   }
 
+  /** The programs each task is started through before its command ({@code setsid}, ...). */
+  List<String> taskPrograms() {
+    return sandbox.programs();
+  }
+
   @Override
   public void close() {
     if (records != null) {

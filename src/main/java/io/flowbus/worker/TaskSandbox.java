@@ -24,6 +24,7 @@ final class TaskSandbox {
   private static final String SYSTEM_PATH = "/usr/bin:/bin:/usr/sbin:/sbin";
 
   private final List<String> prefix;
+  private final List<String> programs = new ArrayList<>();
   private final boolean ownSession;
   private final TaskUser user;
   private final TaskNamespaces namespaces;
@@ -37,13 +38,16 @@ final class TaskSandbox {
     List<String> p = new ArrayList<>();
     if (setsid != null) {
       p.add(setsid);
+      programs.add("setsid");
     }
     this.namespaces = user == null ? null : namespaces;
     if (this.namespaces != null) {
       p.addAll(this.namespaces.prefix());
+      programs.addAll(List.of("unshare", "sh"));
     }
     if (user != null && (this.namespaces == null || this.namespaces.user() == null)) {
       p.addAll(user.setpriv(setpriv));
+      programs.add("setpriv");
     }
     this.prefix = List.copyOf(p);
     this.ownSession = setsid != null;
@@ -147,6 +151,11 @@ final class TaskSandbox {
   /** Whether each task runs in PID and mount namespaces of its own (sees only its processes). */
   boolean ownNamespaces() {
     return namespaces != null;
+  }
+
+  /** The programs each task is started through before its command, in order. */
+  List<String> programs() {
+    return List.copyOf(programs);
   }
 
   /** The user tasks run as; null when they run as the node's own user. */

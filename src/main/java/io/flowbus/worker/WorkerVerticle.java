@@ -246,6 +246,12 @@ public final class WorkerVerticle extends VerticleBase {
     return h != null && h.taskNamespaces();
   }
 
+  /** The programs each task is started through before its command; empty before the start. */
+  public List<String> taskPrograms() {
+    TaskHost h = host;
+    return h == null ? List.of() : h.taskPrograms();
+  }
+
   private static java.util.concurrent.ThreadFactory daemon(String name) {
     return runnable -> {
       Thread thread = new Thread(runnable, name);

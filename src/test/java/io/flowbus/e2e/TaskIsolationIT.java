@@ -115,6 +115,9 @@ class TaskIsolationIT {
       assumeThat(node.http().get("/ready").json().getBoolean("task_namespaces"))
           .as("this host can create namespaces")
           .isTrue();
+      assertThat(node.http().get("/ready").json().getJsonArray("task_programs").getList())
+          .as("unshare switches to nobody, who has no other groups")
+          .containsExactly("setsid", "unshare", "sh");
       String holder =
           http.post("/api/jobs/hold/runs", Map.of("X-Token", secret)).json().getString("id");
       await()
@@ -141,6 +144,8 @@ class TaskIsolationIT {
     try (JarNode node = start("same")) {
       Http http = node.http().withHeaders(Map.of("X-API-Key", apiKey));
       assertThat(node.http().get("/ready").json().getValue("task_user")).isNull();
+      assertThat(node.http().get("/ready").json().getJsonArray("task_programs").getList())
+          .containsExactly("setsid");
 
       String spy = runSpy(http);
 

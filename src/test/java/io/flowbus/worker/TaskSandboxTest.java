@@ -24,6 +24,7 @@ class TaskSandboxTest {
     assertThat(sandbox.ownSession()).isTrue();
     assertThat(sandbox.wrap(List.of("/bin/echo", "a b")))
         .containsExactly("/usr/bin/setsid", "/bin/echo", "a b");
+    assertThat(sandbox.programs()).containsExactly("setsid");
   }
 
   @Test
@@ -101,6 +102,7 @@ class TaskSandboxTest {
             "sh",
             "/bin/echo",
             "$(id) `id`; a b");
+    assertThat(sandbox.programs()).containsExactly("setsid", "unshare", "sh");
   }
 
   @Test
@@ -131,6 +133,7 @@ class TaskSandboxTest {
             "--",
             "/bin/echo",
             "$(id) `id`; a b");
+    assertThat(sandbox.programs()).containsExactly("setsid", "unshare", "sh", "setpriv");
   }
 
   @Test
