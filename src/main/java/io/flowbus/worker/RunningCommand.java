@@ -29,13 +29,6 @@ final class RunningCommand {
   private static final Pattern LAUNCH_FAILURE =
       Pattern.compile("(?:setsid|unshare|setpriv): failed to execute .*: ([^:]+)");
 
-  /**
-   * How the namespace's init says it could not exec the task's program (see {@link
-   * TaskNamespaces#INIT_SCRIPT}), as dash and bash word it; it names the program by its path.
-   */
-  private static final Pattern INIT_EXEC_FAILURE =
-      Pattern.compile("sh: (?:line )?\\d+: (?:exec: )?(.+?): (?:cannot execute: )?([^:]+)");
-
   private final Process process;
   private final CommandSpec spec;
   private final TaskSandbox sandbox;
@@ -198,23 +191,13 @@ final class RunningCommand {
     if (!sandbox.wrapped() || (code != 126 && code != 127)) {
       return null;
     }
-    String line;
     try (InputStream in = java.nio.file.Files.newInputStream(spec.stderr())) {
-      line = new String(in.readNBytes(1024), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+      String head = new String(in.readNBytes(1024), StandardCharsets.UTF_8);
+      Matcher m = LAUNCH_FAILURE.matcher(head.lines().findFirst().orElse(""));
+      return m.matches() ? m.group(1).strip() : null;
     } catch (IOException e) {
       return null;
     }
-    Matcher m = LAUNCH_FAILURE.matcher(line);
-    if (m.matches()) {
-      return m.group(1).strip();
-    }
-    m = INIT_EXEC_FAILURE.matcher(line);
-    String program = spec.argv().get(0);
-    if (m.matches() && (m.group(1).equals(program) || m.group(1).endsWith("/" + program))) {
-      String reason = m.group(2).strip();
-      return reason.equals("not found") ? "No such file or directory" : reason;
-    }
-    return null;
   }
 
   /** "log cut: No space left on device" when a log could not be written completely. */

@@ -11,13 +11,12 @@ import org.slf4j.LoggerFactory;
 /**
  * How a task's process is started: through util-linux {@code setsid}, so that it leads a session of
  * its own that can be stopped as a whole (the JVM's child is never a group leader, so {@code
- * setsid} calls setsid() and execs in place: the pid Java sees is the session id), and as an
- * unprivileged user when the node runs as root, so that the task cannot read the engine's files or
- * the node's environment; then also in PID and mount namespaces of its own (see {@link
- * TaskNamespaces}), so that it cannot see the processes of other runs' tasks. The user is switched
- * by {@code unshare} when it makes the namespaces and the user has no other groups, by {@code
- * setpriv} (which also sets the user's groups) otherwise. No shell ever reads the task's arguments:
- * each program execs the next (the namespace's init passes them on as its positional parameters).
+ * setsid} calls setsid() and execs in place: the pid Java sees is the session id), and through
+ * {@code setpriv} as an unprivileged user when the node runs as root, so that the task cannot read
+ * the engine's files or the node's environment; then also in PID and mount namespaces of its own
+ * (see {@link TaskNamespaces}), so that it cannot see the processes of other runs' tasks. No shell
+ * ever reads the task's arguments: each program execs the next (the namespace's init passes them on
+ * as its positional parameters).
  */
 final class TaskSandbox {
   private static final Logger LOG = LoggerFactory.getLogger(TaskSandbox.class);
@@ -45,7 +44,7 @@ final class TaskSandbox {
       p.addAll(this.namespaces.prefix());
       programs.addAll(List.of("unshare", "sh"));
     }
-    if (user != null && (this.namespaces == null || this.namespaces.user() == null)) {
+    if (user != null) {
       p.addAll(user.setpriv(setpriv));
       programs.add("setpriv");
     }
@@ -89,13 +88,13 @@ final class TaskSandbox {
       return new TaskSandbox(setsid, null, null);
     }
     LOG.info("tasks run as user '{}' (uid {}, gid {})", user.name(), user.uid(), user.gid());
-    return new TaskSandbox(setsid, setpriv, user, namespaces(user));
+    return new TaskSandbox(setsid, setpriv, user, namespaces());
   }
 
   /** Namespaces for each task when this host can create them; null (and one WARN) otherwise. */
-  private static TaskNamespaces namespaces(TaskUser user) {
+  private static TaskNamespaces namespaces() {
     try {
-      return TaskNamespaces.probe(locate("unshare"), user);
+      return TaskNamespaces.probe(locate("unshare"));
     } catch (IOException e) {
       LOG.warn(
           "tasks do not get a PID namespace of their own: every task can see the processes of"

@@ -8,11 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/**
- * A user of this host that tasks may run as, with its numeric ids; {@code otherGroups} when it is a
- * member of groups beyond its primary one (which only {@code setpriv --init-groups} gives it).
- */
-record TaskUser(String name, int uid, int gid, boolean otherGroups) {
+/** A user of this host that tasks may run as, with its numeric ids. */
+record TaskUser(String name, int uid, int gid) {
 
   /** The user named {@code name}, or an {@link IllegalArgumentException} when there is none. */
   static TaskUser lookup(String name) {
@@ -20,12 +17,10 @@ record TaskUser(String name, int uid, int gid, boolean otherGroups) {
       throw new IllegalArgumentException("--task-user: '" + name + "' is not a user name");
     }
     try {
-      int gid = Integer.parseInt(run(List.of("id", "-g", name)).strip());
       return new TaskUser(
           name,
           Integer.parseInt(run(List.of("id", "-u", name)).strip()),
-          gid,
-          !run(List.of("id", "-G", name)).strip().equals(Integer.toString(gid)));
+          Integer.parseInt(run(List.of("id", "-g", name)).strip()));
     } catch (IOException | NumberFormatException e) {
       throw new IllegalArgumentException("--task-user: no user '" + name + "' on this host", e);
     }

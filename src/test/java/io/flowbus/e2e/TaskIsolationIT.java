@@ -116,8 +116,7 @@ class TaskIsolationIT {
           .as("this host can create namespaces")
           .isTrue();
       assertThat(node.http().get("/ready").json().getJsonArray("task_programs").getList())
-          .as("unshare switches to nobody, who has no other groups")
-          .containsExactly("setsid", "unshare", "sh");
+          .containsExactly("setsid", "unshare", "sh", "setpriv");
       String holder =
           http.post("/api/jobs/hold/runs", Map.of("X-Token", secret)).json().getString("id");
       await()

@@ -100,13 +100,6 @@ class TaskNamespacesTest {
   }
 
   @Test
-  void aProgramTheTaskItselfCannotStartIsTheTasksOwnFailure() {
-    assertThat(outcomeOf(start("flowbus-no-such-program", null)))
-        .as("the task's shell said 'sh: 1: flowbus-no-such-program: not found'")
-        .isEqualTo(new CommandOutcome(AttemptState.FAILED, 127, "exited with code 127"));
-  }
-
-  @Test
   void aTimeoutStopsTheTaskAndWhatItLeftRunning() {
     RunningCommand command =
         start(
