@@ -20,11 +20,17 @@ record TaskNamespaces(String unshare) {
    * The init: runs its arguments as a child and exits with their status. What is left in the
    * namespace then gets a TERM (unless the init had one: a stop already sent it to every process)
    * and the grace period before the init exits, as the kernel then kills whatever is left.
+   *
+   * <p>A TERM makes {@code wait} answer 143 at once, even when the shell has just collected the
+   * child's own status (a task that exits 0 on the same TERM): so after each TERM ({@code t}) the
+   * init asks again, which answers the status kept for the child, or 127 once it was answered (the
+   * child is gone then, and the status before stands).
    */
   static final String INIT_SCRIPT =
-      "trap 't=1' TERM; \"$@\" & p=$!; wait $p; s=$?;"
-          + " while [ -n \"$t\" ] && kill -0 $p 2>/dev/null; do wait $p; s=$?; done;"
-          + " [ -n \"$t\" ] || kill -TERM -1 2>/dev/null; i=0;"
+      "trap 't=1 T=1' TERM; \"$@\" & p=$!; wait $p; s=$?;"
+          + " while [ -n \"$t\" ]; do t=; wait $p; r=$?;"
+          + " [ $r -eq 127 ] && ! kill -0 $p 2>/dev/null && break; s=$r; done;"
+          + " [ -n \"$T\" ] || kill -TERM -1 2>/dev/null; i=0;"
           + (" while [ $i -lt " + TaskLaunch.STOP_GRACE.toMillis() / 100)
           + " ] && kill -0 -1 2>/dev/null; do sleep 0.1; i=$((i+1)); done; exit $s";
 

@@ -127,6 +127,23 @@ class TaskNamespacesTest {
   }
 
   @Test
+  void aTaskThatEndsOnATermToItsSessionEndsWithItsOwnCodeEveryTime() throws Exception {
+    // the TERM reaches the init as the task ends: its wait answers 143 though the task exits 0
+    for (int i = 0; i < 30; i++) {
+      String ready = "ready-" + i;
+      RunningCommand command =
+          start("trap 'exit 0' TERM; touch " + ready + "; sleep 300 & wait", null);
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(workDir.resolve(ready)));
+
+      TaskUser.run(List.of("kill", "-TERM", "--", "-" + command.pid())); // all at once, as kill(2)
+
+      assertThat(outcomeOf(command))
+          .as("attempt %d", i)
+          .isEqualTo(new CommandOutcome(AttemptState.SUCCEEDED, 0, null));
+    }
+  }
+
+  @Test
   void aCancelGivesWhatTheTaskStartedTheGracePeriodToo() throws Exception {
     RunningCommand command =
         start(
