@@ -24,10 +24,11 @@ record TaskNamespaces(String unshare) {
    * <p>A TERM makes {@code wait} answer 143 at once, even when the shell has just collected the
    * child's own status (a task that exits 0 on the same TERM): so after each TERM ({@code t}) the
    * init asks again, which answers the status kept for the child, or 127 once it was answered (the
-   * child is gone then, and the status before stands).
+   * child is gone then, and the status before stands). Its variables are set before use: the task's
+   * environment is the init's too.
    */
   static final String INIT_SCRIPT =
-      "trap 't=1 T=1' TERM; \"$@\" & p=$!; wait $p; s=$?;"
+      "t= T=; trap 't=1 T=1' TERM; \"$@\" & p=$!; wait $p; s=$?;"
           + " while [ -n \"$t\" ]; do t=; wait $p; r=$?;"
           + " [ $r -eq 127 ] && ! kill -0 $p 2>/dev/null && break; s=$r; done;"
           + " [ -n \"$T\" ] || kill -TERM -1 2>/dev/null; i=0;"

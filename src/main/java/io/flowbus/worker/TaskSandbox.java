@@ -23,7 +23,7 @@ final class TaskSandbox {
   private static final String SYSTEM_PATH = "/usr/bin:/bin:/usr/sbin:/sbin";
 
   private final List<String> prefix;
-  private final List<String> programs = new ArrayList<>();
+  private final List<String> programs;
   private final boolean ownSession;
   private final TaskUser user;
   private final TaskNamespaces namespaces;
@@ -35,20 +35,22 @@ final class TaskSandbox {
   /** {@code namespaces} (may be null) are used only with a {@code user} to switch to. */
   TaskSandbox(String setsid, String setpriv, TaskUser user, TaskNamespaces namespaces) {
     List<String> p = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     if (setsid != null) {
       p.add(setsid);
-      programs.add("setsid");
+      names.add("setsid");
     }
     this.namespaces = user == null ? null : namespaces;
     if (this.namespaces != null) {
       p.addAll(this.namespaces.prefix());
-      programs.addAll(List.of("unshare", "sh"));
+      names.addAll(List.of("unshare", "sh"));
     }
     if (user != null) {
       p.addAll(user.setpriv(setpriv));
-      programs.add("setpriv");
+      names.add("setpriv");
     }
     this.prefix = List.copyOf(p);
+    this.programs = List.copyOf(names);
     this.ownSession = setsid != null;
     this.user = user;
   }
@@ -154,7 +156,7 @@ final class TaskSandbox {
 
   /** The programs each task is started through before its command, in order. */
   List<String> programs() {
-    return List.copyOf(programs);
+    return programs;
   }
 
   /** The user tasks run as; null when they run as the node's own user. */

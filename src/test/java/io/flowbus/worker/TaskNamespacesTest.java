@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -172,6 +173,21 @@ class TaskNamespacesTest {
   }
 
   @Test
+  void theInitsOwnVariablesComeNotFromTheTasksEnvironment() throws Exception {
+    String script =
+        "(trap 'echo cleaned > child.log; exit 0' TERM; touch ready; sleep 300 & wait) &"
+            + " while [ ! -e ready ]; do sleep 0.05; done; exit 4";
+    RunningCommand command =
+        runner.start(spec(List.of("sh", "-c", script), null, Map.of("t", "1", "T", "1")));
+    sessionsToClean.add(command.pid());
+
+    assertThat(outcomeOf(command).exitCode()).isEqualTo(4);
+    assertThat(Files.readString(workDir.resolve("child.log")))
+        .as("what it left got the TERM")
+        .isEqualTo("cleaned\n");
+  }
+
+  @Test
   void whatANodeThatDiedLeftInItsNamespacesIsStoppedBeforeTheNextAttempt() throws Exception {
     SessionRecords dead = SessionRecords.open(localDir);
     runner = new CommandRunner(pumps, timer, sandbox, dead);
@@ -202,10 +218,16 @@ class TaskNamespacesTest {
   }
 
   private CommandSpec spec(List<String> argv, Duration timeout) {
+    return spec(argv, timeout, Map.of());
+  }
+
+  private CommandSpec spec(List<String> argv, Duration timeout, Map<String, String> variables) {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.putAll(variables);
     return new CommandSpec(
         argv,
         workDir,
-        new HashMap<>(System.getenv()),
+        environment,
         List.of(),
         workDir.resolve("out.log"),
         workDir.resolve("err.log"),
