@@ -16,6 +16,9 @@ import java.util.List;
  * of {@code setsid}, so stopping the session still reaches the task and its children.
  */
 record TaskNamespaces(String unshare) {
+  /** Where the init finds {@code sleep}: the system's folders, which only root may change. */
+  private static final String SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
+
   /**
    * The init: runs its arguments as a child and exits with their status. What is left in the
    * namespace then gets a TERM (unless the init had one: a stop already sent it to every process)
@@ -23,14 +26,17 @@ record TaskNamespaces(String unshare) {
    *
    * <p>A TERM makes {@code wait} answer 143 at once, even when the shell has just collected the
    * child's own status (a task that exits 0 on the same TERM): so after each TERM ({@code t}) the
-   * init asks again, which answers the status kept for the child, or 127 once it was answered (the
-   * child is gone then, and the status before stands). Its variables are set before use: the task's
-   * environment is the init's too.
+   * init asks again, and dash answers the child's status however often it is asked (bash may answer
+   * -1: the status before then stands). The init runs as root with the task's environment: its
+   * variables are set before use, and once the child is started it looks programs up on the
+   * system's folders only, never on the task's {@code PATH}.
    */
   static final String INIT_SCRIPT =
-      "t= T=; trap 't=1 T=1' TERM; \"$@\" & p=$!; wait $p; s=$?;"
+      "t= T=; trap 't=1 T=1' TERM; \"$@\" & p=$!; PATH="
+          + SYSTEM_PATH
+          + "; wait $p; s=$?;"
           + " while [ -n \"$t\" ]; do t=; wait $p; r=$?;"
-          + " [ $r -eq 127 ] && ! kill -0 $p 2>/dev/null && break; s=$r; done;"
+          + " case $r in [0-9]|[0-9][0-9]|[0-9][0-9][0-9]) s=$r;; esac; done;"
           + " [ -n \"$T\" ] || kill -TERM -1 2>/dev/null; i=0;"
           + (" while [ $i -lt " + TaskLaunch.STOP_GRACE.toMillis() / 100)
           + " ] && kill -0 -1 2>/dev/null; do sleep 0.1; i=$((i+1)); done; exit $s";

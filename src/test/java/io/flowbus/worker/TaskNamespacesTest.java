@@ -129,18 +129,17 @@ class TaskNamespacesTest {
 
   @Test
   void aTaskThatEndsOnATermToItsSessionEndsWithItsOwnCodeEveryTime() throws Exception {
-    // the TERM reaches the init as the task ends: its wait answers 143 though the task exits 0
-    for (int i = 0; i < 30; i++) {
+    // the TERM reaches the init as the task ends: its wait answers 143 whatever the task exits with
+    for (int i = 0; i < 36; i++) {
+      int code = List.of(0, 3, 127).get(i % 3);
       String ready = "ready-" + i;
       RunningCommand command =
-          start("trap 'exit 0' TERM; touch " + ready + "; sleep 300 & wait", null);
+          start("trap 'exit " + code + "' TERM; touch " + ready + "; sleep 300 & wait", null);
       await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(workDir.resolve(ready)));
 
       TaskUser.run(List.of("kill", "-TERM", "--", "-" + command.pid())); // all at once, as kill(2)
 
-      assertThat(outcomeOf(command))
-          .as("attempt %d", i)
-          .isEqualTo(new CommandOutcome(AttemptState.SUCCEEDED, 0, null));
+      assertThat(outcomeOf(command).exitCode()).as("attempt %d", i).isEqualTo(code);
     }
   }
 
@@ -185,6 +184,29 @@ class TaskNamespacesTest {
     assertThat(Files.readString(workDir.resolve("child.log")))
         .as("what it left got the TERM")
         .isEqualTo("cleaned\n");
+  }
+
+  @Test
+  void theInitRunsNoProgramFromTheTasksPath() throws Exception {
+    Path bin = Files.createDirectories(workDir.resolve("bin"));
+    Path sleep = bin.resolve("sleep");
+    try {
+      Files.writeString(sleep, "#!/bin/sh\nid -u >> " + workDir + "/ran-as\n");
+      Files.setPosixFilePermissions(sleep, PosixFilePermissions.fromString("rwxr-xr-x"));
+      String path = bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+      // what it leaves ignores TERM, so the init waits for it (with sleep) after the task ends
+      String script = "(trap '' TERM; /bin/sleep 0.5) & exit 4";
+
+      RunningCommand command =
+          runner.start(spec(List.of("sh", "-c", script), null, Map.of("PATH", path)));
+      sessionsToClean.add(command.pid());
+
+      assertThat(outcomeOf(command).exitCode()).isEqualTo(4);
+      assertThat(workDir.resolve("ran-as")).as("the task's sleep, run by the init").doesNotExist();
+    } finally {
+      Files.deleteIfExists(sleep);
+      Files.delete(bin);
+    }
   }
 
   @Test
