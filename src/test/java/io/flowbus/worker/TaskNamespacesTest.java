@@ -195,7 +195,9 @@ class TaskNamespacesTest {
       Files.setPosixFilePermissions(sleep, PosixFilePermissions.fromString("rwxr-xr-x"));
       String path = bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
       // what it leaves ignores TERM, so the init waits for it (with sleep) after the task ends
-      String script = "(trap '' TERM; /bin/sleep 0.5) & exit 4";
+      String script =
+          "(trap '' TERM; touch left; /bin/sleep 0.5) &"
+              + " while [ ! -e left ]; do /bin/sleep 0.05; done; exit 4";
 
       RunningCommand command =
           runner.start(spec(List.of("sh", "-c", script), null, Map.of("PATH", path)));
