@@ -16,9 +16,6 @@ import java.util.List;
  * of {@code setsid}, so stopping the session still reaches the task and its children.
  */
 record TaskNamespaces(String unshare) {
-  /** Where the init finds {@code sleep}: the system's folders, which only root may change. */
-  private static final String SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
-
   /**
    * The init: runs its arguments as a child and exits with their status. What is left in the
    * namespace then gets a TERM (unless the init had one: a stop already sent it to every process)
@@ -33,7 +30,7 @@ record TaskNamespaces(String unshare) {
    */
   static final String INIT_SCRIPT =
       "t= T=; trap 't=1 T=1' TERM; \"$@\" & p=$!; PATH="
-          + SYSTEM_PATH
+          + TaskSandbox.SYSTEM_PATH
           + "; wait $p; s=$?;"
           + " while [ -n \"$t\" ]; do t=; wait $p; r=$?;"
           + " case $r in [0-9]|[0-9][0-9]|[0-9][0-9][0-9]) s=$r;; esac; done;"

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskSandbox {
   private static final Logger LOG = LoggerFactory.getLogger(TaskSandbox.class);
-  private static final String SYSTEM_PATH = "/usr/bin:/bin:/usr/sbin:/sbin";
+
+  /** The system's folders, which only root may change: where the sandbox's own programs are. */
+  static final String SYSTEM_PATH = "/usr/bin:/bin:/usr/sbin:/sbin";
 
   private final List<String> prefix;
   private final List<String> programs;

@@ -176,9 +176,7 @@ class TaskNamespacesTest {
     String script =
         "(trap 'echo cleaned > child.log; exit 0' TERM; touch ready; sleep 300 & wait) &"
             + " while [ ! -e ready ]; do sleep 0.05; done; exit 4";
-    RunningCommand command =
-        runner.start(spec(List.of("sh", "-c", script), null, Map.of("t", "1", "T", "1")));
-    sessionsToClean.add(command.pid());
+    RunningCommand command = start(script, null, Map.of("t", "1", "T", "1"));
 
     assertThat(outcomeOf(command).exitCode()).isEqualTo(4);
     assertThat(Files.readString(workDir.resolve("child.log")))
@@ -199,9 +197,7 @@ class TaskNamespacesTest {
           "(trap '' TERM; touch left; /bin/sleep 0.5) &"
               + " while [ ! -e left ]; do /bin/sleep 0.05; done; exit 4";
 
-      RunningCommand command =
-          runner.start(spec(List.of("sh", "-c", script), null, Map.of("PATH", path)));
-      sessionsToClean.add(command.pid());
+      RunningCommand command = start(script, null, Map.of("PATH", path));
 
       assertThat(outcomeOf(command).exitCode()).isEqualTo(4);
       assertThat(workDir.resolve("ran-as")).as("the task's sleep, run by the init").doesNotExist();
@@ -232,8 +228,12 @@ class TaskNamespacesTest {
   }
 
   private RunningCommand start(String script, Duration timeout) {
+    return start(script, timeout, Map.of());
+  }
+
+  private RunningCommand start(String script, Duration timeout, Map<String, String> variables) {
     try {
-      RunningCommand command = runner.start(spec(List.of("sh", "-c", script), timeout));
+      RunningCommand command = runner.start(spec(List.of("sh", "-c", script), timeout, variables));
       sessionsToClean.add(command.pid());
       return command;
     } catch (IOException e) {
