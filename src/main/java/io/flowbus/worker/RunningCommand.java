@@ -25,9 +25,12 @@ final class RunningCommand {
    */
   private static final long PIPE_GRACE_MS = 2_000;
 
-  /** How {@code setsid}, {@code unshare} and {@code setpriv} say they could not exec a program. */
+  /**
+   * How {@code flowbus-session}, {@code setsid}, {@code unshare} and {@code setpriv} say they could
+   * not exec a program.
+   */
   private static final Pattern LAUNCH_FAILURE =
-      Pattern.compile("(?:setsid|unshare|setpriv): failed to execute .*: ([^:]+)");
+      Pattern.compile("(?:flowbus-session|setsid|unshare|setpriv): failed to execute .*: ([^:]+)");
 
   private final Process process;
   private final CommandSpec spec;
@@ -194,7 +197,7 @@ final class RunningCommand {
     try (InputStream in = java.nio.file.Files.newInputStream(spec.stderr())) {
       String head = new String(in.readNBytes(1024), StandardCharsets.UTF_8);
       Matcher m = LAUNCH_FAILURE.matcher(head.lines().findFirst().orElse(""));
-      return m.matches() ? m.group(1).strip() : null;
+      return m.matches() ? SessionLauncher.reason(m.group(1).strip()) : null;
     } catch (IOException e) {
       return null;
     }

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What this host gives the worker to run tasks with: the sandbox they start in, the records of
@@ -19,6 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * stopped first.
  */
 final class TaskHost implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskHost.class);
+
   private final TaskSandbox sandbox;
   private final SessionRecords records;
   private final CommandRunner runner;
@@ -38,7 +42,7 @@ final class TaskHost implements AutoCloseable {
     if (config.binDir() != null) {
       mustReach.add(config.binDir());
     }
-    TaskSandbox sandbox = TaskSandbox.detect(config.taskUser(), mustReach);
+    TaskSandbox sandbox = TaskSandbox.detect(config.taskUser(), mustReach, launcher(config));
     if (sandbox.user() != null) {
       // the engine's own state: journals, logs, secrets, spawn entries
       Files.createDirectories(layout.metaDir());
@@ -55,6 +59,20 @@ final class TaskHost implements AutoCloseable {
       }
     }
     return new TaskHost(sandbox, records, new CommandRunner(pumps, timer, sandbox, records));
+  }
+
+  /**
+   * {@code flowbus-session}, written and tried; null (and one INFO saying why) when it cannot be.
+   */
+  private static Path launcher(NodeConfig config) {
+    try {
+      return SessionLauncher.install(config.localDir());
+    } catch (IOException | RuntimeException e) {
+      LOG.info(
+          "tasks start their session through setsid: flowbus-session cannot run here: {}",
+          e.getMessage());
+      return null;
+    }
   }
 
   CommandRunner runner() {

@@ -9,14 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a task's process is started: through util-linux {@code setsid}, so that it leads a session of
- * its own that can be stopped as a whole (the JVM's child is never a group leader, so {@code
- * setsid} calls setsid() and execs in place: the pid Java sees is the session id), and through
- * {@code setpriv} as an unprivileged user when the node runs as root, so that the task cannot read
- * the engine's files or the node's environment; then also in PID and mount namespaces of its own
- * (see {@link TaskNamespaces}), so that it cannot see the processes of other runs' tasks. No shell
- * ever reads the task's arguments: each program execs the next (the namespace's init passes them on
- * as its positional parameters).
+ * How a task's process is started: through {@link SessionLauncher flowbus-session} (or util-linux
+ * {@code setsid} where that cannot run), so that it leads a session of its own that can be stopped
+ * as a whole (the JVM's child is never a group leader, so either calls setsid() and execs in place:
+ * the pid Java sees is the session id), and through {@code setpriv} as an unprivileged user when
+ * the node runs as root, so that the task cannot read the engine's files or the node's environment;
+ * then also in PID and mount namespaces of its own (see {@link TaskNamespaces}), so that it cannot
+ * see the processes of other runs' tasks. No shell ever reads the task's arguments: each program
+ * execs the next (the namespace's init passes them on as its positional parameters).
  */
 final class TaskSandbox {
   private static final Logger LOG = LoggerFactory.getLogger(TaskSandbox.class);
@@ -30,6 +30,9 @@ final class TaskSandbox {
   private final TaskUser user;
   private final TaskNamespaces namespaces;
 
+  /**
+   * {@code setsid}: the session program, {@code flowbus-session} or {@code setsid}; null for none.
+   */
   TaskSandbox(String setsid, String setpriv, TaskUser user) {
     this(setsid, setpriv, user, null);
   }
@@ -40,7 +43,7 @@ final class TaskSandbox {
     List<String> names = new ArrayList<>();
     if (setsid != null) {
       p.add(setsid);
-      names.add("setsid");
+      names.add(Path.of(setsid).getFileName().toString());
     }
     this.namespaces = user == null ? null : namespaces;
     if (this.namespaces != null) {
@@ -65,10 +68,11 @@ final class TaskSandbox {
   /**
    * Finds the programs and decides who tasks run as; logs one WARN for each protection that this
    * host cannot give. {@code wantedUser} null keeps the node's own user; {@code mustReach} are the
-   * folders a task needs (the runs folder, the bin folder).
+   * folders a task needs (the runs folder, the bin folder); {@code launcher} is {@code
+   * flowbus-session}, tried and working, or null to start sessions through {@code setsid}.
    */
-  static TaskSandbox detect(String wantedUser, List<Path> mustReach) {
-    String setsid = locate("setsid");
+  static TaskSandbox detect(String wantedUser, List<Path> mustReach, Path launcher) {
+    String setsid = launcher != null ? launcher.toString() : locate("setsid");
     if (setsid == null) {
       LOG.warn(
           "setsid (util-linux) not found: tasks run in the node's process group; processes they"

@@ -29,6 +29,12 @@ import org.junit.jupiter.api.Test;
  * with a data directory every user can reach.
  */
 class TaskIsolationIT {
+  /** The node's own flowbus-session on x86_64 Linux, util-linux setsid elsewhere. */
+  private static final String SESSION_PROGRAM =
+      List.of("amd64", "x86_64").contains(System.getProperty("os.arch"))
+          ? "flowbus-session"
+          : "setsid";
+
   private static final String JOBS =
       """
       tasks:
@@ -116,7 +122,7 @@ class TaskIsolationIT {
           .as("this host can create namespaces")
           .isTrue();
       assertThat(node.http().get("/ready").json().getJsonArray("task_programs").getList())
-          .containsExactly("setsid", "unshare", "sh", "setpriv");
+          .containsExactly(SESSION_PROGRAM, "unshare", "sh", "setpriv");
       String holder =
           http.post("/api/jobs/hold/runs", Map.of("X-Token", secret)).json().getString("id");
       await()
@@ -144,7 +150,7 @@ class TaskIsolationIT {
       Http http = node.http().withHeaders(Map.of("X-API-Key", apiKey));
       assertThat(node.http().get("/ready").json().getValue("task_user")).isNull();
       assertThat(node.http().get("/ready").json().getJsonArray("task_programs").getList())
-          .containsExactly("setsid");
+          .containsExactly(SESSION_PROGRAM);
 
       String spy = runSpy(http);
 

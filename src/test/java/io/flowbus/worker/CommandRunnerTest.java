@@ -43,10 +43,15 @@ class CommandRunnerTest {
   void setUp() throws IOException {
     pumps = Executors.newCachedThreadPool();
     timer = Executors.newSingleThreadScheduledExecutor();
-    runner = new CommandRunner(pumps, timer, TaskSandbox.sessionsOnly(), null);
+    runner = new CommandRunner(pumps, timer, sandbox(), null);
     workDir = Files.createDirectories(tmp.resolve("work"));
     stdout = tmp.resolve("logs").resolve("task.stdout.log");
     stderr = tmp.resolve("logs").resolve("task.stderr.log");
+  }
+
+  /** How commands start: through util-linux setsid here, {@link SessionLauncher} in a subclass. */
+  TaskSandbox sandbox() throws IOException {
+    return TaskSandbox.sessionsOnly();
   }
 
   @AfterEach

@@ -46,7 +46,7 @@ class TaskNamespacesTest {
     assumeThat(TaskUser.ownUid()).as("runs as root").isZero();
     workDir = Files.createTempDirectory(Path.of("/tmp"), "flowbus-namespaces-");
     Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    sandbox = TaskSandbox.detect("nobody", List.of(workDir));
+    sandbox = TaskSandbox.detect("nobody", List.of(workDir), null);
     assumeThat(sandbox.ownNamespaces()).as("this host can create namespaces").isTrue();
     pumps = Executors.newCachedThreadPool();
     timer = Executors.newSingleThreadScheduledExecutor();

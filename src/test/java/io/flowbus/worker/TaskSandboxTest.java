@@ -18,7 +18,7 @@ class TaskSandboxTest {
 
   @Test
   void withoutATaskUserTasksOnlyGetASessionOfTheirOwn() {
-    TaskSandbox sandbox = TaskSandbox.detect(null, List.of(tmp));
+    TaskSandbox sandbox = TaskSandbox.detect(null, List.of(tmp), null);
 
     assertThat(sandbox.user()).isNull();
     assertThat(sandbox.ownSession()).isTrue();
@@ -28,8 +28,20 @@ class TaskSandboxTest {
   }
 
   @Test
+  void aLauncherGivenStartsTheSessionInPlaceOfSetsid() {
+    Path launcher = tmp.resolve("bin").resolve(SessionLauncher.NAME);
+
+    TaskSandbox sandbox = TaskSandbox.detect(null, List.of(tmp), launcher);
+
+    assertThat(sandbox.ownSession()).isTrue();
+    assertThat(sandbox.wrap(List.of("/bin/echo", "a b")))
+        .containsExactly(launcher.toString(), "/bin/echo", "a b");
+    assertThat(sandbox.programs()).containsExactly("flowbus-session");
+  }
+
+  @Test
   void anUnknownTaskUserIsRefusedByName() {
-    assertThatThrownBy(() -> TaskSandbox.detect("flowbus-no-such-user", List.of(tmp)))
+    assertThatThrownBy(() -> TaskSandbox.detect("flowbus-no-such-user", List.of(tmp), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--task-user: no user 'flowbus-no-such-user' on this host");
   }
@@ -41,7 +53,7 @@ class TaskSandboxTest {
     try {
       Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-      TaskSandbox sandbox = TaskSandbox.detect("nobody", List.of(open));
+      TaskSandbox sandbox = TaskSandbox.detect("nobody", List.of(open), null);
 
       assertThat(sandbox.user()).isEqualTo(TaskUser.lookup("nobody"));
       assumeThat(sandbox.ownNamespaces()).as("this host can create namespaces").isTrue();
@@ -72,7 +84,7 @@ class TaskSandboxTest {
     assumeThat(TaskUser.ownUid()).as("runs as root").isZero();
     Path hidden = Files.createDirectories(tmp.resolve("data/runs")); // @TempDir is mode 0700
 
-    TaskSandbox sandbox = TaskSandbox.detect("nobody", List.of(hidden));
+    TaskSandbox sandbox = TaskSandbox.detect("nobody", List.of(hidden), null);
 
     assertThat(sandbox.user()).as("tasks run as the node's own user").isNull();
     assertThat(sandbox.ownSession()).isTrue();
@@ -121,7 +133,7 @@ class TaskSandboxTest {
   @Test
   void inItsNamespacesATaskSeesOnlyItsOwnProcessesAndEndsAsItsCommandDoes() throws Exception {
     assumeThat(TaskUser.ownUid()).as("runs as root").isZero();
-    TaskSandbox sandbox = TaskSandbox.detect("nobody", List.of(Path.of("/tmp")));
+    TaskSandbox sandbox = TaskSandbox.detect("nobody", List.of(Path.of("/tmp")), null);
     assumeThat(sandbox.ownNamespaces()).as("this host can create namespaces").isTrue();
 
     Process seen = start(sandbox, "ls /proc | grep -c '^[0-9]'; echo \"$(id -u) $1\"", "$(id)");
@@ -161,6 +173,6 @@ class TaskSandboxTest {
   void theNodesOwnUserNeedsNoSwitch() {
     String self = System.getProperty("user.name");
 
-    assertThat(TaskSandbox.detect(self, List.of(tmp)).user()).isNull();
+    assertThat(TaskSandbox.detect(self, List.of(tmp), null).user()).isNull();
   }
 }
