@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code flowbus-session}, the program a task starts through to lead a session of its own, in place
@@ -25,11 +29,12 @@ import java.util.regex.Pattern;
  * which says what it does and how it fails; {@link #image()} wraps them in a minimal ELF
  * executable.
  *
- * <p>It is written at start to {@code <local-dir>/bin} (a folder of the node's user that no one
- * else may write, since as root it runs before the switch to the task user), and used once a trial
- * run of it has shown that it works here.
+ * <p>It is written at start to {@code <local-dir>/bin}, on a way from {@code /} that only the
+ * node's user and root can change (as root it runs before the switch to the task user), and used
+ * once a trial run of it has shown that it works here. Written again if it goes ({@link #restore}).
  */
 final class SessionLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionLauncher.class);
   static final String NAME = "flowbus-session";
 
   /** The machine code of {@code flowbus-session-x86_64.s}, as {@code src/main/native/assemble}. */
@@ -73,7 +78,16 @@ final class SessionLauncher {
           Map.entry(40, "Too many levels of symbolic links"),
           Map.entry(80, "Accessing a corrupted shared library"));
 
-  private SessionLauncher() {}
+  private final Path file;
+
+  private SessionLauncher(Path file) {
+    this.file = file;
+  }
+
+  /** Where it is: a path that only this user (and root) can change, no link on the way. */
+  Path file() {
+    return file;
+  }
 
   /** Whether this JVM's host can run the launcher (x86_64 Linux). */
   static boolean supported() {
@@ -83,20 +97,25 @@ final class SessionLauncher {
   }
 
   /**
-   * The executable: an ELF header, one program header that loads the whole file read-only and
-   * executable, then the code, which starts right after the headers.
+   * The executable: an ELF header; a program header that loads the whole file read-only and
+   * executable, and one that asks for a stack that is not; then the code.
    */
   static byte[] image() {
     byte[] code = HexFormat.of().parseHex(CODE_X86_64);
-    int size = ELF_HEADER + PROGRAM_HEADER + code.length;
+    int headers = ELF_HEADER + 2 * PROGRAM_HEADER;
+    int size = headers + code.length;
     ByteBuffer elf = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     elf.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0}).putLong(0); // 64-bit, little-endian, SysV
     elf.putShort((short) 2).putShort((short) 0x3e).putInt(1); // executable, x86-64, version 1
-    elf.putLong(BASE + ELF_HEADER + PROGRAM_HEADER).putLong(ELF_HEADER).putLong(0); // entry, ph, sh
+    elf.putLong(BASE + headers)
+        .putLong(ELF_HEADER)
+        .putLong(0); // entry, program headers, no sections
     elf.putInt(0).putShort((short) ELF_HEADER).putShort((short) PROGRAM_HEADER);
-    elf.putShort((short) 1).putShort((short) 0).putShort((short) 0).putShort((short) 0);
+    elf.putShort((short) 2).putShort((short) 0).putShort((short) 0).putShort((short) 0);
     elf.putInt(1).putInt(5).putLong(0).putLong(BASE).putLong(BASE); // PT_LOAD, R+X, from offset 0
     elf.putLong(size).putLong(size).putLong(0x1000);
+    elf.putInt(0x6474e551).putInt(6).putLong(0).putLong(0).putLong(0); // PT_GNU_STACK, R+W
+    elf.putLong(0).putLong(0).putLong(16);
     elf.put(code);
     return elf.array();
   }
@@ -104,24 +123,67 @@ final class SessionLauncher {
   /**
    * Writes the launcher to {@code localDir}'s {@code bin} folder, unless the same file is there
    * already, and tries it. Throws, saying why, when it cannot be used here: then tasks start
-   * through {@code setsid}.
+   * through {@code setsid}. The folder is taken by its real path, and every folder from {@code /}
+   * down to the launcher must be one that only this user or root can change (see {@link SafePath}):
+   * as root, the node runs the launcher as root for every task.
    */
-  static Path install(Path localDir) throws IOException {
+  static SessionLauncher install(Path localDir) throws IOException {
     if (!supported()) {
       throw new IOException("it is built for x86_64 Linux only, this is " + platform());
     }
-    Path bin = ownFolder(ownFolder(localDir).resolve("bin"));
-    Path launcher = bin.resolve(NAME);
-    byte[] image = image();
-    if (!Files.isRegularFile(launcher) || !java.util.Arrays.equals(readAll(launcher), image)) {
-      Path next = Files.createTempFile(bin, NAME, ".next", mode("rwx------"));
-      Files.write(next, image);
-      Files.move(
-          next, launcher, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    if (!Files.isDirectory(localDir)) {
+      Files.createDirectories(localDir, mode("rwx------"));
     }
-    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
-    tryOut(launcher);
+    SessionLauncher launcher =
+        new SessionLauncher(localDir.toRealPath().resolve("bin").resolve(NAME));
+    launcher.write();
+    tryOut(launcher.file);
     return launcher;
+  }
+
+  /**
+   * Writes the launcher again when it is gone or changed (a cleaner of the temporary folder took
+   * it, say); returns whether it did, so that a start that failed for want of it can be tried
+   * again. Answers false, and logs why, when it cannot.
+   */
+  synchronized boolean restore() {
+    try {
+      if (intact()) {
+        return false;
+      }
+      write();
+      LOG.warn("{} was gone or changed: written again", file);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{} is gone or changed and cannot be written again: {}", file, e.getMessage());
+      return false;
+    }
+  }
+
+  private boolean intact() throws IOException {
+    return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+        && Files.size(file) == image().length
+        && Arrays.equals(Files.readAllBytes(file), image());
+  }
+
+  /** Checks the way to the launcher, makes its folder if need be, and writes it when not intact. */
+  private void write() throws IOException {
+    Path bin = file.getParent();
+    SafePath.check(bin.getParent());
+    if (!Files.exists(bin, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectory(bin, mode("rwx------"));
+    }
+    SafePath.checkOwn(bin);
+    if (!intact()) {
+      Path next = Files.createTempFile(bin, NAME, ".next", mode("rwx------"));
+      try {
+        Files.write(next, image());
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(next);
+      }
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
   }
 
   /**
@@ -163,36 +225,6 @@ final class SessionLauncher {
               + (said.isEmpty() ? "" : ": ")
               + said);
     }
-  }
-
-  /**
-   * {@code dir}, made if needed (mode 0700); it must belong to this user and be writable by no one
-   * else, since what it holds runs as this user (as root, too).
-   */
-  private static Path ownFolder(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, mode("rwx------"));
-    }
-    int owner = (Integer) Files.getAttribute(dir, "unix:uid");
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-    if (owner != TaskUser.ownUid()
-        || perms.contains(PosixFilePermission.GROUP_WRITE)
-        || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-      throw new IOException(
-          dir
-              + " must belong to this user (uid "
-              + TaskUser.ownUid()
-              + ") and be writable by"
-              + " no one else; it is uid "
-              + owner
-              + ", "
-              + PosixFilePermissions.toString(perms));
-    }
-    return dir;
-  }
-
-  private static byte[] readAll(Path file) throws IOException {
-    return Files.size(file) > 64 * 1024 ? new byte[0] : Files.readAllBytes(file);
   }
 
   private static java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> mode(String m) {

@@ -64,7 +64,7 @@ final class TaskHost implements AutoCloseable {
   /**
    * {@code flowbus-session}, written and tried; null (and one INFO saying why) when it cannot be.
    */
-  private static Path launcher(NodeConfig config) {
+  private static SessionLauncher launcher(NodeConfig config) {
     try {
       return SessionLauncher.install(config.localDir());
     } catch (IOException | RuntimeException e) {

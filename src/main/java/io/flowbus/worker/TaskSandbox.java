@@ -29,6 +29,7 @@ final class TaskSandbox {
   private final boolean ownSession;
   private final TaskUser user;
   private final TaskNamespaces namespaces;
+  private final SessionLauncher launcher;
 
   /**
    * {@code setsid}: the session program, {@code flowbus-session} or {@code setsid}; null for none.
@@ -39,6 +40,17 @@ final class TaskSandbox {
 
   /** {@code namespaces} (may be null) are used only with a {@code user} to switch to. */
   TaskSandbox(String setsid, String setpriv, TaskUser user, TaskNamespaces namespaces) {
+    this(null, setsid, setpriv, user, namespaces);
+  }
+
+  /** {@code launcher}: flowbus-session, whose path is {@code setsid}; null when that is setsid. */
+  private TaskSandbox(
+      SessionLauncher launcher,
+      String setsid,
+      String setpriv,
+      TaskUser user,
+      TaskNamespaces namespaces) {
+    this.launcher = launcher;
     List<String> p = new ArrayList<>();
     List<String> names = new ArrayList<>();
     if (setsid != null) {
@@ -65,26 +77,31 @@ final class TaskSandbox {
     return new TaskSandbox(locate("setsid"), null, null);
   }
 
+  /** Sessions started through {@code launcher}, no user switch. */
+  static TaskSandbox sessionsThrough(SessionLauncher launcher) {
+    return new TaskSandbox(launcher, launcher.file().toString(), null, null, null);
+  }
+
   /**
    * Finds the programs and decides who tasks run as; logs one WARN for each protection that this
    * host cannot give. {@code wantedUser} null keeps the node's own user; {@code mustReach} are the
    * folders a task needs (the runs folder, the bin folder); {@code launcher} is {@code
    * flowbus-session}, tried and working, or null to start sessions through {@code setsid}.
    */
-  static TaskSandbox detect(String wantedUser, List<Path> mustReach, Path launcher) {
-    String setsid = launcher != null ? launcher.toString() : locate("setsid");
+  static TaskSandbox detect(String wantedUser, List<Path> mustReach, SessionLauncher launcher) {
+    String setsid = launcher != null ? launcher.file().toString() : locate("setsid");
     if (setsid == null) {
       LOG.warn(
           "setsid (util-linux) not found: tasks run in the node's process group; processes they"
               + " leave behind are not stopped when their attempt ends, nor after a crash");
     }
     if (wantedUser == null) {
-      return new TaskSandbox(setsid, null, null);
+      return new TaskSandbox(launcher, setsid, null, null, null);
     }
     TaskUser user = TaskUser.lookup(wantedUser);
     int self = TaskUser.ownUid();
     if (user.uid() == self) {
-      return new TaskSandbox(setsid, null, null);
+      return new TaskSandbox(launcher, setsid, null, null, null);
     }
     String setpriv = locate("setpriv");
     String problem = isolationProblem(user, self, setpriv, mustReach);
@@ -93,10 +110,10 @@ final class TaskSandbox {
           "task isolation is OFF: tasks run as the node's own user, and can read the engine's"
               + " files and this node's environment: {}",
           problem);
-      return new TaskSandbox(setsid, null, null);
+      return new TaskSandbox(launcher, setsid, null, null, null);
     }
     LOG.info("tasks run as user '{}' (uid {}, gid {})", user.name(), user.uid(), user.gid());
-    return new TaskSandbox(setsid, setpriv, user, namespaces());
+    return new TaskSandbox(launcher, setsid, setpriv, user, namespaces());
   }
 
   /** Namespaces for each task when this host can create them; null (and one WARN) otherwise. */
@@ -143,6 +160,14 @@ final class TaskSandbox {
     List<String> wrapped = new ArrayList<>(prefix);
     wrapped.addAll(argv);
     return wrapped;
+  }
+
+  /**
+   * Writes flowbus-session again when it is gone or changed; whether it did (a start that failed
+   * for want of it may then be tried again). False when tasks do not start through it.
+   */
+  boolean restoreLauncher() {
+    return launcher != null && launcher.restore();
   }
 
   /** Whether each task leads a session of its own (its pid is its session id). */

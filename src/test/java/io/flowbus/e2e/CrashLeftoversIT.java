@@ -191,7 +191,8 @@ class CrashLeftoversIT {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.toList();
+      // the node folders (node-PID-UUID), not the bin folder that holds flowbus-session
+      return files.filter(f -> f.getFileName().toString().startsWith("node-")).toList();
     }
   }
 }

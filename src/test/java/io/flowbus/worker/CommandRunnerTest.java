@@ -550,18 +550,18 @@ class CommandRunnerTest {
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  private RunningCommand start(CommandSpec spec) throws IOException {
+  RunningCommand start(CommandSpec spec) throws IOException {
     RunningCommand command = runner.start(spec);
     pidsToKill.add(command.pid());
     return command;
   }
 
-  private static CommandOutcome outcomeOf(RunningCommand command) {
+  static CommandOutcome outcomeOf(RunningCommand command) {
     await().atMost(Duration.ofSeconds(30)).until(command.outcome()::isDone);
     return command.outcome().join();
   }
 
-  private CommandSpec spec(List<String> argv) {
+  CommandSpec spec(List<String> argv) {
     return spec(argv, baseEnvironment());
   }
 

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionLauncherTest {
   @TempDir Path tmp;
 
+  private SessionLauncher installed;
   private Path launcher;
 
   @BeforeEach
   void install() throws IOException {
     assumeThat(SessionLauncher.supported()).as("flowbus-session runs on this host").isTrue();
-    launcher = SessionLauncher.install(tmp.resolve("local"));
+    installed = SessionLauncher.install(tmp.resolve("local"));
+    launcher = installed.file();
   }
 
   @Test
@@ -124,7 +126,7 @@ class SessionLauncherTest {
   void aFileInItsPlaceThatIsNotTheLauncherIsReplaced() throws Exception {
     Files.writeString(launcher, "#!/bin/sh\necho tampered\n");
 
-    Path again = SessionLauncher.install(tmp.resolve("local"));
+    Path again = SessionLauncher.install(tmp.resolve("local")).file();
 
     assertThat(again).isEqualTo(launcher);
     assertThat(Files.readAllBytes(again)).isEqualTo(SessionLauncher.image());
@@ -133,14 +135,70 @@ class SessionLauncherTest {
   }
 
   @Test
-  void aFolderThatOthersMayWriteIsNotUsed() throws Exception {
+  void aLauncherThatWentIsWrittenAgainOnceAndOnlyThen() throws Exception {
+    assertThat(installed.restore()).as("intact: nothing to do").isFalse();
+    Files.delete(launcher);
+
+    assertThat(installed.restore()).isTrue();
+
+    assertThat(Files.readAllBytes(launcher)).isEqualTo(SessionLauncher.image());
+    assertThat(installed.restore()).isFalse();
+  }
+
+  @Test
+  void aSymbolicLinkAsTheLocalDirIsFollowedOnceAndTheLauncherRunByItsRealPath() throws Exception {
+    Path real = Files.createDirectories(tmp.resolve("real"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+
+    Path file = SessionLauncher.install(link).file();
+    Files.delete(link);
+    Files.createSymbolicLink(link, Files.createDirectories(tmp.resolve("elsewhere")));
+
+    assertThat(file).isEqualTo(real.toRealPath().resolve("bin").resolve(SessionLauncher.NAME));
+    assertThat(Files.readAllBytes(file)).isEqualTo(SessionLauncher.image());
+  }
+
+  @Test
+  void aBinFolderThatIsASymbolicLinkIsNotUsed() throws Exception {
+    Path local = Files.createDirectories(tmp.resolve("other"));
+    Files.createSymbolicLink(local.resolve("bin"), Files.createDirectories(tmp.resolve("target")));
+
+    assertThatThrownBy(() -> SessionLauncher.install(local))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is a symbolic link");
+    assertThat(tmp.resolve("target")).isEmptyDirectory();
+  }
+
+  @Test
+  void aFolderOnTheWayThatOthersMayWriteIsNotUsed() throws Exception {
     Path open = Files.createDirectories(tmp.resolve("open"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-    assertThatThrownBy(() -> SessionLauncher.install(open))
+    assertThatThrownBy(() -> SessionLauncher.install(open.resolve("local")))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("writable by no one else");
-    assertThat(open.resolve("bin")).doesNotExist();
+        .hasMessageContaining(open + " may be changed by others than root and this user");
+    assertThat(open.resolve("local/bin")).doesNotExist();
+  }
+
+  @Test
+  void aStickyFolderOnTheWayIsFineAsTmpIs() throws Exception {
+    Path sticky = Files.createDirectories(tmp.resolve("sticky"));
+    Files.setAttribute(sticky, "unix:mode", 01777);
+
+    Path file = SessionLauncher.install(sticky.resolve("local")).file();
+
+    assertThat(Files.readAllBytes(file)).isEqualTo(SessionLauncher.image());
+  }
+
+  @Test
+  void aFolderOnTheWayThatAnotherUserOwnsIsNotUsed() throws Exception {
+    assumeThat(TaskUser.ownUid()).as("root, to give a folder away").isZero();
+    Path theirs = Files.createDirectories(tmp.resolve("theirs"));
+    Files.setAttribute(theirs, "unix:uid", TaskUser.lookup("nobody").uid());
+
+    assertThatThrownBy(() -> SessionLauncher.install(theirs.resolve("local")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(theirs + " may be changed by others than root and this user");
   }
 
   private Process start(List<String> argv, Map<String, String> env) throws IOException {
