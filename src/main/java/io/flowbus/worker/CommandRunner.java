@@ -70,7 +70,7 @@ final class CommandRunner {
     PidMark mark = sandbox.ownSession() ? PidMark.recent(pidMax, RECENT_MARK_NANOS) : null;
     Process process;
     try {
-      process = startOrRestore(builder);
+      process = builder.start();
     } catch (IOException e) {
       stdout.close();
       stderr.close();
@@ -98,21 +98,6 @@ final class CommandRunner {
     record(process.pid(), leaderStart, command);
     pumps.execute(() -> RunningCommand.await(process, exited));
     return command;
-  }
-
-  /**
-   * Starts the process; when that fails because flowbus-session went (a cleaner of the temporary
-   * folder took it), writes it again and starts once more.
-   */
-  private Process startOrRestore(ProcessBuilder builder) throws IOException {
-    try {
-      return builder.start();
-    } catch (IOException e) {
-      if (sandbox.restoreLauncher()) {
-        return builder.start();
-      }
-      throw e;
-    }
   }
 
   /** The program found on the task's PATH, wrapped by the sandbox, with the task's environment. */

@@ -3,10 +3,11 @@ package io.flowbus.worker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
@@ -14,11 +15,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code flowbus-session}, the program a task starts through to lead a session of its own, in place
@@ -29,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * which says what it does and how it fails; {@link #image()} wraps them in a minimal ELF
  * executable.
  *
- * <p>It is written at start to {@code <local-dir>/bin}, on a way from {@code /} that only the
- * node's user and root can change (as root it runs before the switch to the task user), and used
- * once a trial run of it has shown that it works here. Written again if it goes ({@link #restore}).
+ * <p>The node writes it at start to a file of its own in the local dir, opens it, and removes the
+ * name: tasks execute it through the open descriptor ({@code /proc/<node pid>/fd/<n>}), which no
+ * one can swap, and a cleaner of {@code /tmp} cannot take away. Before the first use the node
+ * checks what it holds (its own file, writable by no one else, the image byte for byte) and tries
+ * it once: as root, the node runs it as root for every task.
  */
 final class SessionLauncher {
-  private static final Logger LOG = LoggerFactory.getLogger(SessionLauncher.class);
   static final String NAME = "flowbus-session";
 
   /** The machine code of {@code flowbus-session-x86_64.s}, as {@code src/main/native/assemble}. */
@@ -78,15 +79,19 @@ final class SessionLauncher {
           Map.entry(40, "Too many levels of symbolic links"),
           Map.entry(80, "Accessing a corrupted shared library"));
 
-  private final Path file;
+  /** The descriptor that tasks execute, open while this object lives (its cleaner closes it). */
+  private final FileChannel held;
 
-  private SessionLauncher(Path file) {
-    this.file = file;
+  private final Path exec;
+
+  private SessionLauncher(FileChannel held, Path exec) {
+    this.held = held;
+    this.exec = exec;
   }
 
-  /** Where it is: a path that only this user (and root) can change, no link on the way. */
-  Path file() {
-    return file;
+  /** The path to execute: the node's open descriptor of the launcher, in {@code /proc}. */
+  Path exec() {
+    return exec;
   }
 
   /** Whether this JVM's host can run the launcher (x86_64 Linux). */
@@ -121,69 +126,83 @@ final class SessionLauncher {
   }
 
   /**
-   * Writes the launcher to {@code localDir}'s {@code bin} folder, unless the same file is there
-   * already, and tries it. Throws, saying why, when it cannot be used here: then tasks start
-   * through {@code setsid}. The folder is taken by its real path, and every folder from {@code /}
-   * down to the launcher must be one that only this user or root can change (see {@link SafePath}):
-   * as root, the node runs the launcher as root for every task.
+   * Writes the launcher to a new file in {@code dir}, holds it open, removes the name and tries it.
+   * Throws, saying why, when it cannot be used here: then tasks start through {@code setsid}.
    */
-  static SessionLauncher install(Path localDir) throws IOException {
+  static SessionLauncher install(Path dir) throws IOException {
     if (!supported()) {
       throw new IOException("it is built for x86_64 Linux only, this is " + platform());
     }
-    if (!Files.isDirectory(localDir)) {
-      Files.createDirectories(localDir, mode("rwx------"));
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, mode("rwx------"));
     }
-    SessionLauncher launcher =
-        new SessionLauncher(localDir.toRealPath().resolve("bin").resolve(NAME));
-    launcher.write();
-    tryOut(launcher.file);
-    return launcher;
+    Path file = dir.resolve("." + NAME + "-" + UUID.randomUUID());
+    FileChannel held = null;
+    try {
+      // a new file, never one that a link or another user put there; written through the
+      // descriptor that made it, then closed (a file open for writing cannot be executed)
+      try (FileChannel out =
+          FileChannel.open(
+              file,
+              Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              mode("rwx------"))) {
+        ByteBuffer image = ByteBuffer.wrap(image());
+        while (image.hasRemaining()) {
+          out.write(image);
+        }
+      }
+      held = FileChannel.open(file, StandardOpenOption.READ);
+      Path exec =
+          Path.of("/proc", String.valueOf(ProcessHandle.current().pid()), "fd", descriptor(file));
+      Files.delete(file);
+      check(exec);
+      tryOut(exec);
+      return new SessionLauncher(held, exec);
+    } catch (IOException | RuntimeException e) {
+      if (held != null) {
+        held.close();
+      }
+      throw e;
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 
   /**
-   * Writes the launcher again when it is gone or changed (a cleaner of the temporary folder took
-   * it, say); returns whether it did, so that a start that failed for want of it can be tried
-   * again. Answers false, and logs why, when it cannot.
+   * Throws unless {@code exec} is this user's regular file, writable by no one else, and holds the
+   * image: in a folder that others may write, the name could have been given to another file
+   * between the write and the open.
    */
-  synchronized boolean restore() {
-    try {
-      if (intact()) {
-        return false;
-      }
-      write();
-      LOG.warn("{} was gone or changed: written again", file);
-      return true;
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("{} is gone or changed and cannot be written again: {}", file, e.getMessage());
-      return false;
+  static void check(Path exec) throws IOException {
+    int owner = (Integer) Files.getAttribute(exec, "unix:uid");
+    int mode = (Integer) Files.getAttribute(exec, "unix:mode");
+    if (!Files.isRegularFile(exec) || owner != TaskUser.ownUid() || (mode & 0022) != 0) {
+      throw new IOException(
+          "the file held is not this user's alone (uid "
+              + owner
+              + ", mode "
+              + Integer.toOctalString(mode & 07777)
+              + ")");
+    }
+    if (!Arrays.equals(Files.readAllBytes(exec), image())) {
+      throw new IOException("the file held is not the launcher written");
     }
   }
 
-  private boolean intact() throws IOException {
-    return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-        && Files.size(file) == image().length
-        && Arrays.equals(Files.readAllBytes(file), image());
-  }
-
-  /** Checks the way to the launcher, makes its folder if need be, and writes it when not intact. */
-  private void write() throws IOException {
-    Path bin = file.getParent();
-    SafePath.check(bin.getParent());
-    if (!Files.exists(bin, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectory(bin, mode("rwx------"));
-    }
-    SafePath.checkOwn(bin);
-    if (!intact()) {
-      Path next = Files.createTempFile(bin, NAME, ".next", mode("rwx------"));
-      try {
-        Files.write(next, image());
-        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(next);
+  /** The number of this JVM's open descriptor of {@code file}, from {@code /proc/self/fd}. */
+  private static String descriptor(Path file) throws IOException {
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        try {
+          if (Files.readSymbolicLink(fd).equals(file.toAbsolutePath())) {
+            return fd.getFileName().toString();
+          }
+        } catch (IOException e) {
+          // closed meanwhile (the descriptor of this very listing, say)
+        }
       }
     }
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+    throw new IOException("no open descriptor of " + file + " in /proc/self/fd");
   }
 
   /**

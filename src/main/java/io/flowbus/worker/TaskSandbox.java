@@ -43,7 +43,7 @@ final class TaskSandbox {
     this(null, setsid, setpriv, user, namespaces);
   }
 
-  /** {@code launcher}: flowbus-session, whose path is {@code setsid}; null when that is setsid. */
+  /** {@code launcher}: flowbus-session, executed as {@code setsid}; null when that is setsid. */
   private TaskSandbox(
       SessionLauncher launcher,
       String setsid,
@@ -55,7 +55,7 @@ final class TaskSandbox {
     List<String> names = new ArrayList<>();
     if (setsid != null) {
       p.add(setsid);
-      names.add(Path.of(setsid).getFileName().toString());
+      names.add(launcher != null ? SessionLauncher.NAME : Path.of(setsid).getFileName().toString());
     }
     this.namespaces = user == null ? null : namespaces;
     if (this.namespaces != null) {
@@ -79,7 +79,7 @@ final class TaskSandbox {
 
   /** Sessions started through {@code launcher}, no user switch. */
   static TaskSandbox sessionsThrough(SessionLauncher launcher) {
-    return new TaskSandbox(launcher, launcher.file().toString(), null, null, null);
+    return new TaskSandbox(launcher, launcher.exec().toString(), null, null, null);
   }
 
   /**
@@ -89,7 +89,7 @@ final class TaskSandbox {
    * flowbus-session}, tried and working, or null to start sessions through {@code setsid}.
    */
   static TaskSandbox detect(String wantedUser, List<Path> mustReach, SessionLauncher launcher) {
-    String setsid = launcher != null ? launcher.file().toString() : locate("setsid");
+    String setsid = launcher != null ? launcher.exec().toString() : locate("setsid");
     if (setsid == null) {
       LOG.warn(
           "setsid (util-linux) not found: tasks run in the node's process group; processes they"
@@ -160,14 +160,6 @@ final class TaskSandbox {
     List<String> wrapped = new ArrayList<>(prefix);
     wrapped.addAll(argv);
     return wrapped;
-  }
-
-  /**
-   * Writes flowbus-session again when it is gone or changed; whether it did (a start that failed
-   * for want of it may then be tried again). False when tasks do not start through it.
-   */
-  boolean restoreLauncher() {
-    return launcher != null && launcher.restore();
   }
 
   /** Whether each task leads a session of its own (its pid is its session id). */

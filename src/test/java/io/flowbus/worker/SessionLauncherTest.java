@@ -28,7 +28,7 @@ class SessionLauncherTest {
   void install() throws IOException {
     assumeThat(SessionLauncher.supported()).as("flowbus-session runs on this host").isTrue();
     installed = SessionLauncher.install(tmp.resolve("local"));
-    launcher = installed.file();
+    launcher = installed.exec();
   }
 
   @Test
@@ -123,82 +123,51 @@ class SessionLauncherTest {
   }
 
   @Test
-  void aFileInItsPlaceThatIsNotTheLauncherIsReplaced() throws Exception {
-    Files.writeString(launcher, "#!/bin/sh\necho tampered\n");
-
-    Path again = SessionLauncher.install(tmp.resolve("local")).file();
-
-    assertThat(again).isEqualTo(launcher);
-    assertThat(Files.readAllBytes(again)).isEqualTo(SessionLauncher.image());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(again)))
-        .isEqualTo("rwx------");
+  void itIsRunThroughTheNodesOpenDescriptorAndNoNameIsLeftToSwap() throws Exception {
+    assertThat(launcher.toString()).startsWith("/proc/" + ProcessHandle.current().pid() + "/fd/");
+    assertThat(tmp.resolve("local")).isEmptyDirectory();
   }
 
   @Test
-  void aLauncherThatWentIsWrittenAgainOnceAndOnlyThen() throws Exception {
-    assertThat(installed.restore()).as("intact: nothing to do").isFalse();
-    Files.delete(launcher);
+  void itStillRunsWhenItsFolderIsGone() throws Exception {
+    Files.delete(tmp.resolve("local"));
 
-    assertThat(installed.restore()).isTrue();
+    Process p = start(List.of("/bin/sh", "-c", "echo still"), Map.of());
 
-    assertThat(Files.readAllBytes(launcher)).isEqualTo(SessionLauncher.image());
-    assertThat(installed.restore()).isFalse();
+    assertThat(output(p)).isEqualTo("still\n");
+    assertThat(p.exitValue()).isZero();
   }
 
   @Test
-  void aSymbolicLinkAsTheLocalDirIsFollowedOnceAndTheLauncherRunByItsRealPath() throws Exception {
-    Path real = Files.createDirectories(tmp.resolve("real"));
-    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+  void aFileThatOthersMayWriteIsNotRun() throws Exception {
+    Path file = Files.write(tmp.resolve("open"), SessionLauncher.image());
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-    Path file = SessionLauncher.install(link).file();
-    Files.delete(link);
-    Files.createSymbolicLink(link, Files.createDirectories(tmp.resolve("elsewhere")));
-
-    assertThat(file).isEqualTo(real.toRealPath().resolve("bin").resolve(SessionLauncher.NAME));
-    assertThat(Files.readAllBytes(file)).isEqualTo(SessionLauncher.image());
-  }
-
-  @Test
-  void aBinFolderThatIsASymbolicLinkIsNotUsed() throws Exception {
-    Path local = Files.createDirectories(tmp.resolve("other"));
-    Files.createSymbolicLink(local.resolve("bin"), Files.createDirectories(tmp.resolve("target")));
-
-    assertThatThrownBy(() -> SessionLauncher.install(local))
+    assertThatThrownBy(() -> SessionLauncher.check(file))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("is a symbolic link");
-    assertThat(tmp.resolve("target")).isEmptyDirectory();
+        .hasMessage("the file held is not this user's alone (uid %d, mode 777)", TaskUser.ownUid());
   }
 
   @Test
-  void aFolderOnTheWayThatOthersMayWriteIsNotUsed() throws Exception {
-    Path open = Files.createDirectories(tmp.resolve("open"));
-    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+  void aFileOfAnotherUserIsNotRun() throws Exception {
+    assumeThat(TaskUser.ownUid()).as("root, to give a file away").isZero();
+    Path file = Files.write(tmp.resolve("theirs"), SessionLauncher.image());
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+    Files.setAttribute(file, "unix:uid", TaskUser.lookup("nobody").uid());
 
-    assertThatThrownBy(() -> SessionLauncher.install(open.resolve("local")))
+    assertThatThrownBy(() -> SessionLauncher.check(file))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining(open + " may be changed by others than root and this user");
-    assertThat(open.resolve("local/bin")).doesNotExist();
+        .hasMessageStartingWith("the file held is not this user's alone (uid 65534");
   }
 
   @Test
-  void aStickyFolderOnTheWayIsFineAsTmpIs() throws Exception {
-    Path sticky = Files.createDirectories(tmp.resolve("sticky"));
-    Files.setAttribute(sticky, "unix:mode", 01777);
+  void aFileThatIsNotTheImageIsNotRun() throws Exception {
+    Path file = Files.writeString(tmp.resolve("other"), "#!/bin/sh\nexec \"$@\"\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
 
-    Path file = SessionLauncher.install(sticky.resolve("local")).file();
-
-    assertThat(Files.readAllBytes(file)).isEqualTo(SessionLauncher.image());
-  }
-
-  @Test
-  void aFolderOnTheWayThatAnotherUserOwnsIsNotUsed() throws Exception {
-    assumeThat(TaskUser.ownUid()).as("root, to give a folder away").isZero();
-    Path theirs = Files.createDirectories(tmp.resolve("theirs"));
-    Files.setAttribute(theirs, "unix:uid", TaskUser.lookup("nobody").uid());
-
-    assertThatThrownBy(() -> SessionLauncher.install(theirs.resolve("local")))
+    assertThatThrownBy(() -> SessionLauncher.check(file))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining(theirs + " may be changed by others than root and this user");
+        .hasMessage("the file held is not the launcher written");
   }
 
   private Process start(List<String> argv, Map<String, String> env) throws IOException {

@@ -36,7 +36,7 @@ class TaskSandboxTest {
 
     assertThat(sandbox.ownSession()).isTrue();
     assertThat(sandbox.wrap(List.of("/bin/echo", "a b")))
-        .containsExactly(launcher.file().toString(), "/bin/echo", "a b");
+        .containsExactly(launcher.exec().toString(), "/bin/echo", "a b");
     assertThat(sandbox.programs()).containsExactly("flowbus-session");
   }
 
