@@ -136,11 +136,13 @@ final class SessionLauncher {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir, mode("rwx------"));
     }
-    Path file = dir.resolve("." + NAME + "-" + UUID.randomUUID());
+    // the real path, as /proc/self/fd shows where the descriptors lead
+    Path file = dir.toRealPath().resolve("." + NAME + "-" + UUID.randomUUID());
     FileChannel held = null;
     try {
-      // a new file, never one that a link or another user put there; written through the
-      // descriptor that made it, then closed (a file open for writing cannot be executed)
+      // a new file, never one that a link or another user put there, written and opened again
+      // for reading through the descriptor that made it, never by its name; the writing one is
+      // then closed (a file open for writing cannot be executed)
       try (FileChannel out =
           FileChannel.open(
               file,
@@ -150,10 +152,10 @@ final class SessionLauncher {
         while (image.hasRemaining()) {
           out.write(image);
         }
+        held =
+            FileChannel.open(Path.of("/proc/self/fd", descriptor(file)), StandardOpenOption.READ);
       }
-      held = FileChannel.open(file, StandardOpenOption.READ);
-      Path exec =
-          Path.of("/proc", String.valueOf(ProcessHandle.current().pid()), "fd", descriptor(file));
+      Path exec = Path.of("/proc", procPid(), "fd", descriptor(file));
       Files.delete(file);
       check(exec);
       tryOut(exec);
@@ -189,7 +191,15 @@ final class SessionLauncher {
     }
   }
 
-  /** The number of this JVM's open descriptor of {@code file}, from {@code /proc/self/fd}. */
+  /**
+   * This JVM's pid as {@code /proc} names it, which a child started by it sees too (where the JVM
+   * runs in a PID namespace under a {@code /proc} of the host's, its own pid would name another).
+   */
+  private static String procPid() throws IOException {
+    return Files.readSymbolicLink(Path.of("/proc/self")).toString();
+  }
+
+  /** The number of this JVM's one open descriptor of {@code file}, from {@code /proc/self/fd}. */
   private static String descriptor(Path file) throws IOException {
     try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
       for (Path fd : fds) {

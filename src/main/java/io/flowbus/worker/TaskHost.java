@@ -69,7 +69,8 @@ final class TaskHost implements AutoCloseable {
       return SessionLauncher.install(config.localDir());
     } catch (IOException | RuntimeException e) {
       LOG.info(
-          "tasks start their session through setsid: flowbus-session cannot run here: {}",
+          "tasks start their session through setsid: flowbus-session cannot run from {}: {}",
+          config.localDir(),
           e.getMessage());
       return null;
     }

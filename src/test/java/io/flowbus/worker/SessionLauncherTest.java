@@ -129,6 +129,17 @@ class SessionLauncherTest {
   }
 
   @Test
+  void aLocalDirThatIsASymbolicLinkServesToo() throws Exception {
+    Path real = Files.createDirectories(tmp.resolve("real"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+
+    Path exec = SessionLauncher.install(link).exec();
+
+    assertThat(Files.readAllBytes(exec)).isEqualTo(SessionLauncher.image());
+    assertThat(real).isEmptyDirectory();
+  }
+
+  @Test
   void itStillRunsWhenItsFolderIsGone() throws Exception {
     Files.delete(tmp.resolve("local"));
 
