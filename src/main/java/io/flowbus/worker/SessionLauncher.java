@@ -29,11 +29,12 @@ import java.util.regex.Pattern;
  * which says what it does and how it fails; {@link #image()} wraps them in a minimal ELF
  * executable.
  *
- * <p>The node writes it at start to a file of its own in the local dir, opens it, and removes the
- * name: tasks execute it through the open descriptor ({@code /proc/<node pid>/fd/<n>}), which no
- * one can swap, and a cleaner of {@code /tmp} cannot take away. Before the first use the node
- * checks what it holds (its own file, writable by no one else, the image byte for byte) and tries
- * it once: as root, the node runs it as root for every task.
+ * <p>The node writes it at start to a file of its own in the local dir (one that only root and the
+ * node's user can change, see {@link SafePath}), opens it, and removes the name: tasks execute it
+ * through the open descriptor ({@code /proc/<node pid>/fd/<n>}), which no one can swap, and a
+ * cleaner of {@code /tmp} cannot take away. Before the first use the node checks what it holds (its
+ * own file, writable by no one else, the image byte for byte) and tries it once: as root, the node
+ * runs it as root for every task.
  */
 final class SessionLauncher {
   static final String NAME = "flowbus-session";
@@ -136,8 +137,9 @@ final class SessionLauncher {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir, mode("rwx------"));
     }
-    // the real path, as /proc/self/fd shows where the descriptors lead
-    Path file = dir.toRealPath().resolve("." + NAME + "-" + UUID.randomUUID());
+    // a folder no one else can change, so that the name below leads where it says; and its real
+    // path, as /proc/self/fd shows where the descriptors lead
+    Path file = SafePath.check(dir).resolve("." + NAME + "-" + UUID.randomUUID());
     FileChannel held = null;
     try {
       // a new file, never one that a link or another user put there, written and opened again

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -137,6 +138,52 @@ class SessionLauncherTest {
 
     assertThat(Files.readAllBytes(exec)).isEqualTo(SessionLauncher.image());
     assertThat(real).isEmptyDirectory();
+  }
+
+  @Test
+  void aLocalDirThatOthersMayWriteIsNotUsed() throws Exception {
+    Path open = Files.createDirectories(tmp.resolve("open"));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    assertThatThrownBy(() -> SessionLauncher.install(open))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(open + " may be changed by others than root and this user");
+    assertThat(open).isEmptyDirectory();
+  }
+
+  @Test
+  void aStickyFolderAboveIsFineAsTmpIs() throws Exception {
+    Path sticky = Files.createDirectories(tmp.resolve("sticky"));
+    Files.setAttribute(sticky, "unix:mode", 01777);
+
+    Path exec = SessionLauncher.install(sticky.resolve("local")).exec();
+
+    assertThat(Files.readAllBytes(exec)).isEqualTo(SessionLauncher.image());
+  }
+
+  @Test
+  void aFolderOfAnotherUserOnTheWayIsNotUsed() throws Exception {
+    assumeThat(TaskUser.ownUid()).as("root, to give a folder away").isZero();
+    Path theirs = Files.createDirectories(tmp.resolve("theirs"));
+    Files.setAttribute(theirs, "unix:uid", TaskUser.lookup("nobody").uid());
+
+    assertThatThrownBy(() -> SessionLauncher.install(theirs.resolve("local")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(theirs + " may be changed by others than root and this user");
+  }
+
+  @Test
+  void aSymbolicLinkOfAnotherUserOnTheWayIsNotFollowed() throws Exception {
+    assumeThat(TaskUser.ownUid()).as("root, to give a link away").isZero();
+    Path target = Files.createDirectories(tmp.resolve("target"));
+    Path link = Files.createSymbolicLink(tmp.resolve("planted"), target);
+    Files.setAttribute(
+        link, "unix:uid", TaskUser.lookup("nobody").uid(), LinkOption.NOFOLLOW_LINKS);
+
+    assertThatThrownBy(() -> SessionLauncher.install(link))
+        .isInstanceOf(IOException.class)
+        .hasMessage(link + " is a symbolic link of uid 65534");
+    assertThat(target).isEmptyDirectory();
   }
 
   @Test
