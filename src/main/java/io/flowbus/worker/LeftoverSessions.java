@@ -28,6 +28,10 @@ final class LeftoverSessions {
 
   private static final String THIS_JVM = "node-" + ProcessHandle.current().pid() + "-";
 
+  /** Whether a node of this JVM said that the local dir is not to be trusted. */
+  private static final java.util.concurrent.atomic.AtomicBoolean warned =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final Path shared;
   private final String bootId;
 
@@ -46,6 +50,9 @@ final class LeftoverSessions {
    * processes were stopped.
    */
   int stop(Duration grace, ScheduledExecutorService timer) throws IOException {
+    if (!trusted()) {
+      return 0;
+    }
     List<String> records = new ArrayList<>();
     List<Path> dead = new ArrayList<>();
     List<FileChannel> locks = new ArrayList<>();
@@ -74,6 +81,27 @@ final class LeftoverSessions {
       for (FileChannel channel : locks) {
         channel.close();
       }
+    }
+  }
+
+  /**
+   * Whether the records here can only be the nodes' own: where others may change the folder, they
+   * could forge a record that names any session of this host, and the node (root, say) would stop
+   * it. Says why not in one WARN a node life.
+   */
+  private boolean trusted() {
+    try {
+      SafePath.check(shared);
+      return true;
+    } catch (IOException e) {
+      if (!warned.getAndSet(true)) {
+        LOG.warn(
+            "what dead nodes of this host left running is not stopped: the records in {} could"
+                + " be another user's ({}); use a --local-dir that only this user can change",
+            shared,
+            e.getMessage());
+      }
+      return false;
     }
   }
 

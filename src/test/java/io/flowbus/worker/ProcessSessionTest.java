@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -158,8 +159,7 @@ class ProcessSessionTest {
     // a "crash": the node's records are left behind with the sessions running
     long sid = detachedSession("sleep 171 & sleep 172 & wait", 3);
     records.add(sid, ProcStat.read(sid).startTime());
-    Path crashed = records.folder();
-    releaseWithoutTidying(records);
+    Path crashed = releaseWithoutTidying(records);
 
     records = SessionRecords.open(localDir);
     int stopped = leftovers().stop(GRACE, timer);
@@ -167,6 +167,22 @@ class ProcessSessionTest {
     assertThat(stopped).isEqualTo(3);
     assertThat(ProcStat.session(sid)).isEmpty();
     assertThat(crashed).as("the dead node's folder").doesNotExist();
+  }
+
+  @Test
+  void recordsInALocalDirThatOthersMayWriteStopNothing() throws Exception {
+    // another user could have written them: a forged record names any session of this host
+    long sid = detachedSession("sleep 171 & sleep 172 & wait", 3);
+    records.add(sid, ProcStat.read(sid).startTime());
+    Path crashed = releaseWithoutTidying(records);
+    Files.setPosixFilePermissions(localDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    records = SessionRecords.open(localDir);
+    int stopped = leftovers().stop(GRACE, timer);
+
+    assertThat(stopped).isZero();
+    assertThat(ProcStat.session(sid)).hasSize(3);
+    assertThat(crashed).as("the dead node's folder, left as it is").exists();
   }
 
   @Test
