@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,7 @@ final class LeftoverSessions {
   private static final String THIS_JVM = "node-" + ProcessHandle.current().pid() + "-";
 
   /** Whether a node of this JVM said that the local dir is not to be trusted. */
-  private static final java.util.concurrent.atomic.AtomicBoolean warned =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean warned = new AtomicBoolean();
 
   private final Path shared;
   private final String bootId;

@@ -29,6 +29,11 @@ final class TaskSandbox {
   private final boolean ownSession;
   private final TaskUser user;
   private final TaskNamespaces namespaces;
+
+  /**
+   * Held so that the launcher's open descriptor, which every task's argv names, lives as long as
+   * the sandbox: an unreachable launcher's channel is closed by its cleaner.
+   */
   private final SessionLauncher launcher;
 
   /**
