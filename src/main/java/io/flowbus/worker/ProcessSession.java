@@ -74,7 +74,7 @@ final class ProcessSession {
    * signalled like the others, or a stop that early would be lost.
    */
   static List<ProcStat> members(long sid, long leaderStart, PidMark mark) {
-    ProcStat leader = ProcStat.read(sid);
+    ProcStat leader = ProcStat.readIfPresent(sid);
     if (leader != null && leader.startTime() != leaderStart) {
       return List.of();
     }

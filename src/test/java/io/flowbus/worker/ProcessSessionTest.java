@@ -103,6 +103,32 @@ class ProcessSessionTest {
   }
 
   @Test
+  void whatATaskLeavesRunningIsGoneWhileTasksStartedAfterItRunOn() throws Exception {
+    // the first one's children are forked after the later tasks' leaders, among the pids that its
+    // session's end looks through: they are found and stopped, the later tasks are not touched
+    RunningCommand first =
+        start("until [ -e go ]; do sleep 0.05; done; " + LEAVES_CHILDREN + "exit 0", null);
+    List<RunningCommand> later = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      later.add(start("sleep 30", null));
+    }
+    Files.createFile(workDir.resolve("go"));
+
+    CommandOutcome outcome = outcomeOf(first);
+
+    assertThat(outcome).isEqualTo(new CommandOutcome(AttemptState.SUCCEEDED, 0, null));
+    assertThat(ProcStat.session(first.pid())).as("left in the session").isEmpty();
+    assertGone(pid("a.pid"));
+    assertGone(pid("b.pid"));
+    for (RunningCommand task : later) {
+      assertThat(task.outcome()).as("a task started later").isNotDone();
+      assertThat(ProcStat.read(task.pid()).alive()).isTrue();
+      task.stop(AttemptState.CANCELLED, "done");
+      assertThat(outcomeOf(task).state()).isEqualTo(AttemptState.CANCELLED);
+    }
+  }
+
+  @Test
   void whatATaskLeavesRunningIsGoneWhenItTimesOut() throws Exception {
     RunningCommand command = start(LEAVES_CHILDREN + "sleep 300", Duration.ofMillis(500));
 
