@@ -63,7 +63,9 @@ public final class RunStore implements EventCodec.References {
     CompletableFuture<Void> written =
         secretsWritten.thenCombine(
             writer.append(journal, EventCodec.encode(event).encode()), (a, b) -> null);
-    if (event instanceof RunEvent.Ended ended && ended.state() == RunState.SUCCEEDED) {
+    if (event instanceof RunEvent.Ended ended
+        && ended.state() == RunState.SUCCEEDED
+        && !run.secretInputs().isEmpty()) { // none were written else: no failed delete per run
       // only once the end is durable: a failed end is rolled back and the run goes on with them.
       // A FAILED or CANCELLED run keeps them (encrypted) for a retry, until it is deleted.
       written.thenRun(

@@ -1,5 +1,6 @@
 package io.flowbus.worker;
 
+import io.flowbus.storage.PrivateFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,8 +23,10 @@ final class LazyFileOutput extends OutputStream {
   private OutputStream out() throws IOException {
     if (out == null) {
       Path folder = file.getParent();
-      if (folder != null && !Files.isDirectory(folder)) { // no exception thrown when it exists
-        Files.createDirectories(folder);
+      if (folder != null) {
+        // not Files.createDirectories: it throws and catches two exceptions for each missing
+        // folder, six for a run's first log; its logs are private, as everything below meta/ is
+        PrivateFiles.createDirectories(folder);
       }
       out = new BufferedOutputStream(Files.newOutputStream(file));
     }
