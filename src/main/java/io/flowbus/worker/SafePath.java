@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,6 +18,15 @@ import java.util.Set;
  * it leads. Both the way as given and the real one are checked.
  */
 final class SafePath {
+  /** The file type bits of a mode, and those of a folder and of a symbolic link (inode(7)). */
+  static final int S_IFMT = 0170000;
+
+  static final int S_IFDIR = 0040000;
+  static final int S_IFLNK = 0120000;
+
+  /** The sticky bit. */
+  private static final int S_ISVTX = 01000;
+
   private SafePath() {}
 
   /**
@@ -42,19 +51,22 @@ final class SafePath {
 
   private static void checkEntry(Path at, boolean stickyAllowed, boolean linksAllowed)
       throws IOException {
-    PosixFileAttributes a =
-        Files.readAttributes(at, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    int owner = (Integer) Files.getAttribute(at, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    // one look-up for all of it: owner, type and permission bits
+    Map<String, Object> a =
+        Files.readAttributes(at, "unix:uid,mode,permissions", LinkOption.NOFOLLOW_LINKS);
+    int owner = (Integer) a.get("uid");
+    int mode = (Integer) a.get("mode");
     boolean ours = owner == 0 || owner == TaskUser.ownUid();
-    if (a.isSymbolicLink()) {
+    if ((mode & S_IFMT) == S_IFLNK) {
       if (!linksAllowed || !ours) {
         throw new IOException(at + " is a symbolic link of uid " + owner);
       }
       return;
     }
-    Set<PosixFilePermission> perms = a.permissions();
-    boolean sticky = stickyAllowed && sticky(at);
-    if (!a.isDirectory() || !ours || (writableByOthers(perms) && !sticky)) {
+    @SuppressWarnings("unchecked")
+    Set<PosixFilePermission> perms = (Set<PosixFilePermission>) a.get("permissions");
+    boolean sticky = stickyAllowed && (mode & S_ISVTX) != 0;
+    if ((mode & S_IFMT) != S_IFDIR || !ours || (writableByOthers(perms) && !sticky)) {
       throw new IOException(
           at
               + " may be changed by others than root and this user (uid "
@@ -64,11 +76,6 @@ final class SafePath {
               + ", "
               + PosixFilePermissions.toString(perms));
     }
-  }
-
-  private static boolean sticky(Path dir) throws IOException {
-    int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-    return (mode & 01000) != 0;
   }
 
   private static boolean writableByOthers(Set<PosixFilePermission> perms) {

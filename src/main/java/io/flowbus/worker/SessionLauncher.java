@@ -1,5 +1,6 @@
 package io.flowbus.worker;
 
+import io.flowbus.storage.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -57,6 +58,9 @@ final class SessionLauncher {
   private static final int PROGRAM_HEADER = 56;
 
   /** "flowbus-session: failed to execute PROGRAM: errno N", as the launcher says it. */
+  /** The file type bits of a regular file (inode(7)). */
+  private static final int S_IFREG = 0100000;
+
   private static final Pattern ERRNO = Pattern.compile("errno (\\d+)");
 
   /** What Linux calls the errors an exec can end with (errno(3)). */
@@ -134,9 +138,7 @@ final class SessionLauncher {
     if (!supported()) {
       throw new IOException("it is built for x86_64 Linux only, this is " + platform());
     }
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, mode("rwx------"));
-    }
+    PrivateFiles.createDirectories(dir);
     // a folder no one else can change, so that the name below leads where it says; and its real
     // path, as /proc/self/fd shows where the descriptors lead
     Path file = SafePath.check(dir).resolve("." + NAME + "-" + UUID.randomUUID());
@@ -178,9 +180,10 @@ final class SessionLauncher {
    * between the write and the open.
    */
   static void check(Path exec) throws IOException {
-    int owner = (Integer) Files.getAttribute(exec, "unix:uid");
-    int mode = (Integer) Files.getAttribute(exec, "unix:mode");
-    if (!Files.isRegularFile(exec) || owner != TaskUser.ownUid() || (mode & 0022) != 0) {
+    Map<String, Object> a = Files.readAttributes(exec, "unix:uid,mode");
+    int owner = (Integer) a.get("uid");
+    int mode = (Integer) a.get("mode");
+    if ((mode & SafePath.S_IFMT) != S_IFREG || owner != TaskUser.ownUid() || (mode & 0022) != 0) {
       throw new IOException(
           "the file held is not this user's alone (uid "
               + owner
