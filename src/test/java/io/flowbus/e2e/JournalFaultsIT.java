@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JournalFaultsIT {
   private static final int TASKS = 16;
+  private static final int SLOTS = 2;
   private static final String JOBS =
       """
       tasks:
@@ -89,7 +90,7 @@ class JournalFaultsIT {
             "--cluster-name",
             TestNodes.uniqueClusterName(),
             "--slots",
-            "2");
+            String.valueOf(SLOTS));
   }
 
   @Test
@@ -161,9 +162,13 @@ class JournalFaultsIT {
             .filter(e -> !e.getString("task").endsWith("spawn"))
             .count();
     long executions = counts.values().stream().mapToLong(Long::longValue).sum();
+    // An execution the journal does not hold is one whose dispatch line was cut, or one that a
+    // worker had started when its node died before the answer was journaled (an attempt counts
+    // once the worker takes it; a kill right after a success meets the next one on its way).
+    // Either ended with its node: the restarted node stops what its earlier life left running.
     assertThat(executions)
-        .as("executions: journaled attempts plus at most one per cut line")
-        .isLessThanOrEqualTo(dispatched + kills);
+        .as("executions: journaled attempts plus, per kill, the cut line and what was on its way")
+        .isLessThanOrEqualTo(dispatched + kills * (1 + SLOTS));
   }
 
   @Test
