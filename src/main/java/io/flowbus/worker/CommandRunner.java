@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -19,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * Starts external commands without a shell: the argv goes to the program as it is, so no input
  * value can inject a command. Each command leads a session of its own (see {@link TaskSandbox}),
  * recorded in {@link SessionRecords} while it runs. Output is copied into size-capped, masked log
- * files, and the exit awaited, by pooled threads (three per running command, reused from one
- * command to the next).
+ * files, and the exit awaited, by pooled threads ({@link CommandWatch}: one for a command that ends
+ * within milliseconds, three for one that runs longer; reused from one command to the next).
  */
 final class CommandRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
@@ -36,6 +35,7 @@ final class CommandRunner {
   private final Object sweeping = new Object();
   private final LeftoverSessions leftovers;
   private final NodeFolderWatch nodeFolders;
+  private final ExecutableLookup programs = new ExecutableLookup(System::nanoTime);
 
   /**
    * @param records where running sessions are noted for after a crash; null for nowhere
@@ -76,27 +76,12 @@ final class CommandRunner {
       stderr.close();
       throw new IOException("cannot start '" + spec.argv().get(0) + "': " + reason(e), e);
     }
-    CompletableFuture<Void> stdoutDone = new CompletableFuture<>();
-    CompletableFuture<Void> stderrDone = new CompletableFuture<>();
-    CompletableFuture<Integer> exited = new CompletableFuture<>();
-    pumps.execute(() -> RunningCommand.pump(process.getInputStream(), stdout, stdoutDone));
-    pumps.execute(() -> RunningCommand.pump(process.getErrorStream(), stderr, stderrDone));
+    CommandWatch watch = new CommandWatch(process, stdout, stderr);
     Long leaderStart = leaderStart(process, floor);
     RunningCommand command =
-        new RunningCommand(
-            process,
-            spec,
-            sandbox,
-            leaderStart,
-            mark,
-            stdoutDone,
-            stderrDone,
-            exited,
-            timer,
-            stdout,
-            stderr);
+        new RunningCommand(process, spec, sandbox, leaderStart, mark, watch, timer, stdout, stderr);
     record(process.pid(), leaderStart, command);
-    pumps.execute(() -> RunningCommand.await(process, exited));
+    watch.start(pumps);
     return command;
   }
 
@@ -104,7 +89,7 @@ final class CommandRunner {
   private ProcessBuilder builder(CommandSpec spec) {
     String path = spec.environment().getOrDefault("PATH", "");
     List<String> argv = new ArrayList<>(spec.argv());
-    argv.set(0, ExecutableLookup.find(argv.get(0), spec.workDir(), path));
+    argv.set(0, programs.resolve(argv.get(0), spec.workDir(), path));
     ProcessBuilder builder =
         new ProcessBuilder(sandbox.wrap(argv))
             .directory(spec.workDir().toFile())

@@ -4,7 +4,6 @@ import io.flowbus.model.AttemptState;
 import io.flowbus.model.Durations;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,9 +55,7 @@ final class RunningCommand {
       TaskSandbox sandbox,
       Long leaderStart,
       PidMark mark,
-      CompletableFuture<Void> stdoutDone,
-      CompletableFuture<Void> stderrDone,
-      CompletableFuture<Integer> exited,
+      CommandWatch watch,
       ScheduledExecutorService timer,
       CappedOutput... sinks) {
     this.process = process;
@@ -69,7 +66,7 @@ final class RunningCommand {
     this.timer = timer;
     this.sinks = sinks;
     this.timeout = scheduleTimeout();
-    finishWhenEndedAndDrained(stdoutDone, stderrDone, exited);
+    finishWhenEndedAndDrained(watch.drained(), watch.exited());
   }
 
   private ScheduledFuture<?> scheduleTimeout() {
@@ -83,14 +80,12 @@ final class RunningCommand {
   }
 
   private void finishWhenEndedAndDrained(
-      CompletableFuture<Void> stdoutDone,
-      CompletableFuture<Void> stderrDone,
-      CompletableFuture<Integer> exited) {
+      CompletableFuture<Void> pipesClosed, CompletableFuture<Integer> exited) {
     // A background child may keep the pipes open long after the process exits, and a blocked
     // read cannot be woken: the outcome waits for the pipes to close, or for a grace period after
     // the session is gone (a process that left it may still hold them).
     CompletableFuture<Void> drained = new CompletableFuture<>();
-    CompletableFuture.allOf(stdoutDone, stderrDone).thenRun(() -> drained.complete(null));
+    pipesClosed.thenRun(() -> drained.complete(null));
     CompletableFuture<Void> ended =
         exited
             .thenCompose(
@@ -145,8 +140,13 @@ final class RunningCommand {
   }
 
   private void completeLater(CompletableFuture<Void> drained) {
+    if (drained.isDone()) {
+      return;
+    }
     try {
-      timer.schedule(() -> drained.complete(null), PIPE_GRACE_MS, TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> grace =
+          timer.schedule(() -> drained.complete(null), PIPE_GRACE_MS, TimeUnit.MILLISECONDS);
+      drained.whenComplete((v, e) -> grace.cancel(false));
     } catch (RejectedExecutionException e) {
       drained.complete(null); // the worker is stopping
     }
@@ -212,44 +212,6 @@ final class RunningCommand {
       }
     }
     return null;
-  }
-
-  /**
-   * Waits for the process on a pooled thread. (Process.onExit() would start a new thread for every
-   * process where the common pool has one thread, as on a 2-core machine: measured, that thread was
-   * most of the engine's CPU per task.)
-   */
-  static void await(Process process, CompletableFuture<Integer> exited) {
-    while (true) {
-      try {
-        exited.complete(process.waitFor());
-        return;
-      } catch (InterruptedException e) {
-        if (!process.isAlive()) {
-          exited.complete(process.exitValue());
-          return;
-        }
-      }
-    }
-  }
-
-  /**
-   * Copies one stream of the process into its sink until the process closes it. The sink never
-   * fails a write for want of space, so the pipe is drained to its end.
-   */
-  static void pump(InputStream in, OutputStream sink, CompletableFuture<Void> done) {
-    byte[] buffer = new byte[8192];
-    try (in;
-        sink) {
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        sink.write(buffer, 0, n);
-        sink.flush();
-      }
-    } catch (IOException e) {
-      // the stream was closed after the process exited: what was read is kept
-    } finally {
-      done.complete(null);
-    }
   }
 
   private static void closeQuietly(InputStream in) {

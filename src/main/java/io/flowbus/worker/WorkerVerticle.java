@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ public final class WorkerVerticle extends VerticleBase {
     leaderHere = membership.isLeader();
     outbox = new ResultOutbox(vertx, () -> leaderHere);
     pumps = Executors.newCachedThreadPool(daemon("flowbus-output"));
-    timer = Executors.newSingleThreadScheduledExecutor(daemon("flowbus-task-timer"));
+    timer = taskTimer();
     starter = vertx.createSharedWorkerExecutor("flowbus-task-start", config.slots());
     metrics = new WorkerMetrics(registry, config.slots(), running);
     membership.onChange(
@@ -98,6 +99,17 @@ public final class WorkerVerticle extends VerticleBase {
               consumers.watch();
               vertx.eventBus().publish(Addresses.WORKERS_CHANGED, nodeId);
             });
+  }
+
+  /**
+   * One thread for timeouts, grace periods and polls; a task that ends before its timer fires takes
+   * the timer out at once instead of leaving it queued until then.
+   */
+  private static ScheduledExecutorService taskTimer() {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(1, daemon("flowbus-task-timer"));
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 
   private AttemptRunner attemptRunner(TaskHost taskHost) {

@@ -148,6 +148,55 @@ class ExecutableLookupTest {
         .hasMessage("command './data.txt' is not an executable file");
   }
 
+  // --- what a search found is remembered for a second -----------------------------------------
+
+  @Test
+  void aProgramFoundIsRememberedForASecondThenLookedForAgain() throws IOException {
+    long[] now = {0};
+    ExecutableLookup lookup = new ExecutableLookup(() -> now[0]);
+    Path inSecond = executable(second.resolve("tool"));
+    assertThat(lookup.resolve("tool", workDir, path(first, second))).isEqualTo(inSecond.toString());
+
+    Path inFirst = executable(first.resolve("tool"));
+    now[0] += ExecutableLookup.REMEMBER_NANOS - 1;
+    assertThat(lookup.resolve("tool", workDir, path(first, second))).isEqualTo(inSecond.toString());
+    assertThat(lookup.resolve("tool", workDir, path(second, first)))
+        .as("another PATH is another search")
+        .isEqualTo(inSecond.toString());
+    now[0] += 1;
+    assertThat(lookup.resolve("tool", workDir, path(first, second))).isEqualTo(inFirst.toString());
+
+    Files.delete(inFirst);
+    Files.delete(inSecond);
+    now[0] += ExecutableLookup.REMEMBER_NANOS;
+    assertThatThrownBy(() -> lookup.resolve("tool", workDir, path(first, second)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("command 'tool' not found on the task's PATH (2 folders searched)");
+  }
+
+  @Test
+  void aProgramNotFoundIsLookedForAgainAtOnce() throws IOException {
+    ExecutableLookup lookup = new ExecutableLookup(() -> 0);
+    assertThatThrownBy(() -> lookup.resolve("tool", workDir, path(first)))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    Path tool = executable(first.resolve("tool"));
+
+    assertThat(lookup.resolve("tool", workDir, path(first))).isEqualTo(tool.toString());
+  }
+
+  @Test
+  void aRelativeProgramIsCheckedEachTime() throws IOException {
+    ExecutableLookup lookup = new ExecutableLookup(() -> 0);
+    Path tool = executable(workDir.resolve("tool"));
+    assertThat(lookup.resolve("./tool", workDir, path(first))).isEqualTo(workDir + "/./tool");
+
+    Files.delete(tool);
+
+    assertThatThrownBy(() -> lookup.resolve("./tool", workDir, path(first)))
+        .hasMessage("command './tool' does not exist");
+  }
+
   private static String path(Path... dirs) {
     StringBuilder out = new StringBuilder();
     for (Path dir : dirs) {
