@@ -22,9 +22,10 @@ final class DefinitionHandlers {
   }
 
   void jobs(RoutingContext rc) {
+    ListPages.check(rc);
     JsonArray items = new JsonArray();
     definitions.current().definitions().jobs().values().forEach(j -> items.add(RunViews.job(j)));
-    RunHandlers.json(rc, 200, new JsonObject().put("items", items).put("next", null));
+    RunHandlers.json(rc, 200, ListPages.page(rc, new JsonObject().put("items", items)));
   }
 
   void job(RoutingContext rc) {

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +29,9 @@ final class RunHandlers {
   private static final Set<String> RUN_STATES = names(RunState.values());
   private static final Set<String> TASK_STATES = names(TaskState.values());
   private static final Set<String> BODY_KEYS = Set.of("inputs", "start");
+
+  /** What run ids look like: the time they were made, to the millisecond, and a suffix. */
+  private static final Pattern RUN_CURSOR = Pattern.compile("\\d{8}-\\d{6}-\\d{3}-[a-z0-9]+");
 
   private final OrchestratorClient orchestrator;
   private final DefinitionsStore definitions;
@@ -215,7 +219,16 @@ final class RunHandlers {
             Params.single(rc, "job"),
             Params.oneOf(rc, "state", RUN_STATES),
             orDefault(Params.integer(rc, "limit", 1, 1000), 50),
-            Params.single(rc, "after")));
+            runCursor(rc)));
+  }
+
+  /** The {@code after} of a list of runs: a run's id (of a run that may be gone since). */
+  private static String runCursor(RoutingContext rc) {
+    String after = Params.single(rc, "after");
+    if (after != null && !RUN_CURSOR.matcher(after).matches()) {
+      throw ProblemException.badRequest("'after' must be a run id, not '" + after + "'");
+    }
+    return after;
   }
 
   void tasks(RoutingContext rc) {
@@ -241,8 +254,12 @@ final class RunHandlers {
   }
 
   void notifications(RoutingContext rc) {
-    Params.only(rc, Set.of());
-    forward(rc, new OrchestratorRequest.ListNotifications(Params.runId(rc)));
+    ListPages.check(rc);
+    orchestrator
+        .call(new OrchestratorRequest.ListNotifications(Params.runId(rc)))
+        .map(result -> ListPages.page(rc, result))
+        .onSuccess(page -> json(rc, 200, page))
+        .onFailure(rc::fail);
   }
 
   void task(RoutingContext rc) {

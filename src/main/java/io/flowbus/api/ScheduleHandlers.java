@@ -19,7 +19,12 @@ final class ScheduleHandlers {
   }
 
   void list(RoutingContext rc) {
-    forward(rc, new ListSchedules());
+    ListPages.check(rc);
+    orchestrator
+        .call(new ListSchedules())
+        .map(result -> ListPages.page(rc, result))
+        .onSuccess(page -> RunHandlers.json(rc, 200, page))
+        .onFailure(rc::fail);
   }
 
   void get(RoutingContext rc) {

@@ -158,6 +158,30 @@ class ApiIT {
     assertThat(next.getJsonArray("items").getJsonObject(0).getString("id")).isEqualTo(a);
     assertThat(http.get("/api/runs?limit=0").status()).isEqualTo(400);
     assertThat(http.get("/api/runs?state=NOPE").status()).isEqualTo(400);
+    Http.Response badCursor = http.get("/api/runs?after=garbage");
+    assertThat(badCursor.status()).isEqualTo(400);
+    assertThat(badCursor.json().getString("detail"))
+        .isEqualTo("'after' must be a run id, not 'garbage'");
+  }
+
+  @Test
+  void jobsAreListedInPagesAndUnknownParametersAre400() {
+    JsonObject all = http.get("/api/jobs").json();
+    List<String> ids =
+        all.getJsonArray("items").stream().map(j -> ((JsonObject) j).getString("id")).toList();
+    assertThat(ids).hasSizeGreaterThan(1);
+    assertThat(all.containsKey("next")).isTrue();
+    assertThat(all.getString("next")).isNull();
+
+    JsonObject first = http.get("/api/jobs?limit=1").json();
+    assertThat(first.getJsonArray("items").getJsonObject(0).getString("id")).isEqualTo(ids.get(0));
+    assertThat(first.getString("next")).isEqualTo(ids.get(0));
+    JsonObject second = http.get("/api/jobs?limit=1&after=" + first.getString("next")).json();
+    assertThat(second.getJsonArray("items").getJsonObject(0).getString("id")).isEqualTo(ids.get(1));
+
+    assertThat(http.get("/api/jobs?limit=abc").status()).isEqualTo(400);
+    assertThat(http.get("/api/jobs?after=no-such-job").status()).isEqualTo(400);
+    assertThat(http.get("/api/jobs?foo=1").status()).isEqualTo(400);
   }
 
   @Test

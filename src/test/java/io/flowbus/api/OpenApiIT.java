@@ -129,6 +129,13 @@ class OpenApiIT {
         answers(
             "GET", "/api/runs/{id}/notifications", "/api/runs/" + notified + "/notifications", 200);
     assertThat(deliveries.json().getJsonArray("items")).hasSize(1);
+    assertThat(deliveries.json().fieldNames()).contains("next");
+    String delivery = deliveries.json().getJsonArray("items").getJsonObject(0).getString("id");
+    assertThat(
+            http.get("/api/runs/" + notified + "/notifications?after=" + delivery)
+                .json()
+                .getJsonArray("items"))
+        .isEmpty();
   }
 
   /** A job whose runs notify a port nobody listens on: its deliveries are tried and fail. */

@@ -39,6 +39,8 @@ class ScheduleApiIT {
     Http.Response list = http.get("/api/schedules");
 
     assertThat(list.status()).isEqualTo(200);
+    assertThat(list.json().containsKey("next")).isTrue();
+    assertThat(list.json().getString("next")).isNull();
     var items = list.json().getJsonArray("items");
     assertThat(items).hasSize(1);
     JsonObject newYear = items.getJsonObject(0);
@@ -53,6 +55,10 @@ class ScheduleApiIT {
     assertThat(Instant.parse(newYear.getString("next_fire_at")))
         .isEqualTo(
             ZonedDateTime.of(nextYear, 1, 1, 0, 0, 0, 0, ZoneId.of("Europe/Berlin")).toInstant());
+    assertThat(http.get("/api/schedules?limit=1").json().getJsonArray("items")).hasSize(1);
+    assertThat(http.get("/api/schedules?after=new-year").json().getJsonArray("items")).isEmpty();
+    assertThat(http.get("/api/schedules?after=nope").status()).isEqualTo(400);
+    assertThat(http.get("/api/schedules?bogus=1").status()).isEqualTo(400);
   }
 
   @Test
