@@ -79,6 +79,7 @@ final class ExecutableLookup {
 
   private static String search(String command, String path) {
     List<String> searched = new ArrayList<>();
+    boolean notExecutable = false;
     for (String dir : path.split(File.pathSeparator)) {
       if (dir.isEmpty() || !Path.of(dir).isAbsolute()) {
         continue; // a relative entry would mean one folder here and another in the task's
@@ -87,11 +88,19 @@ final class ExecutableLookup {
       // java.io.File answers with a boolean: Files.isRegularFile throws and catches an exception
       // for each folder that does not hold the program, which cost more than the rest of a start
       File candidate = new File(dir, command);
-      if (candidate.isFile() && candidate.canExecute()) {
-        return candidate.getPath();
+      if (candidate.isFile()) {
+        if (candidate.canExecute()) {
+          return candidate.getPath();
+        }
+        notExecutable = true;
       }
     }
     LOG.debug("command '{}' not found in {}", command, searched);
+    if (notExecutable) {
+      // as execvp says EACCES when it found the name but could run none of the files
+      throw new IllegalArgumentException(
+          "command '" + command + "' is on the task's PATH but is not an executable file");
+    }
     throw new IllegalArgumentException(
         "command '"
             + command

@@ -86,15 +86,32 @@ class ExecutableLookupTest {
   }
 
   @Test
-  void notFoundNamesTheProgramAndNotThePath() throws IOException {
-    Path plain = first.resolve("tool");
-    Files.writeString(plain, "not executable");
-
+  void notFoundNamesTheProgramAndNotThePath() {
     assertThatThrownBy(() -> ExecutableLookup.find("tool", workDir, path(first, second) + ":"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("command 'tool' not found on the task's PATH (2 folders searched)")
         .message()
         .doesNotContain(first.toString());
+  }
+
+  @Test
+  void aFileOnThePathThatIsNotExecutableIsNamedSo() throws IOException {
+    Files.writeString(first.resolve("tool"), "not executable");
+
+    assertThatThrownBy(() -> ExecutableLookup.find("tool", workDir, path(first, second)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("command 'tool' is on the task's PATH but is not an executable file")
+        .message()
+        .doesNotContain(first.toString());
+  }
+
+  @Test
+  void anExecutableLaterOnThePathWinsOverAFileThatIsNot() throws IOException {
+    Files.writeString(first.resolve("tool"), "not executable");
+    Path tool = executable(second.resolve("tool"));
+
+    assertThat(ExecutableLookup.find("tool", workDir, path(first, second)))
+        .isEqualTo(tool.toString());
   }
 
   @Test
