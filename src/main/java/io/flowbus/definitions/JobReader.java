@@ -48,6 +48,8 @@ final class JobReader {
       return null;
     }
     int before = reader.problems().size();
+    String name = reader.string(e.get("name"), path + ".name");
+    String description = reader.string(e.get("description"), path + ".description");
     TaskClassReader.Inputs inputs =
         new TaskClassReader.InputReader(reader).read(e.get("input"), path + ".input");
     List<StageDef> stages = new ArrayList<>();
@@ -69,8 +71,6 @@ final class JobReader {
     if (reader.problems().size() > before) {
       return null;
     }
-    String name = reader.string(e.get("name"), path + ".name");
-    String description = reader.string(e.get("description"), path + ".description");
     return new JobDef(
         id,
         name == null ? id : name.strip(),

@@ -44,6 +44,8 @@ final class TaskClassReader {
       return null;
     }
     int before = reader.problems().size();
+    String name = string(e, "name", path, id);
+    String description = string(e, "description", path, "");
     Inputs inputs = new InputReader(reader).read(e.get("input"), path + ".input");
     String command = reader.requiredString(e, "exec_command", path, node);
     List<ArgTemplate> args = args(e.get("exec_args"), path + ".exec_args", inputs.declared());
@@ -60,8 +62,8 @@ final class TaskClassReader {
     }
     return new TaskClass(
         id,
-        string(e, "name", path, id),
-        string(e, "description", path, ""),
+        name,
+        description,
         inputs.specs(),
         commandTemplate,
         args,
