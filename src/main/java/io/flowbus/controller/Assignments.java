@@ -29,7 +29,9 @@ final class Assignments {
 
   static TaskAssignment of(Run run, TaskRun task, int attempt) throws MissingInputsException {
     TaskClass taskClass = run.plan().taskClass(task.taskClass());
-    TaskInputs.Resolution inputs = TaskInputs.resolve(taskClass, run.inputs(), task.entry());
+    TaskInputs.Resolution inputs =
+        TaskInputs.resolve(
+            taskClass, run.inputs(), run.plan().job().optionalInputs(), task.entry());
     if (!inputs.missing().isEmpty()) {
       throw new MissingInputsException(inputs.missing());
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,6 +24,19 @@ public final class TaskInputs {
 
   public static Resolution resolve(
       TaskClass taskClass, Map<String, String> jobInputs, Map<String, String> entry) {
+    return resolve(taskClass, jobInputs, Set.of(), entry);
+  }
+
+  /**
+   * As {@link #resolve(TaskClass, Map, Map)}, where a job input in {@code optionalJobInputs} (one
+   * declared {@code required: false}, without default) that the run was not given renders as an
+   * empty string when the task has no default of its own either.
+   */
+  public static Resolution resolve(
+      TaskClass taskClass,
+      Map<String, String> jobInputs,
+      Set<String> optionalJobInputs,
+      Map<String, String> entry) {
     Map<String, String> values = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
     List<InputSpec> fromEnvironment = new ArrayList<>();
@@ -33,6 +47,9 @@ public final class TaskInputs {
       }
       String value = firstNonNull(entry.get(input.name()), jobInputs.get(input.name()));
       value = firstNonNull(value, input.defaultValue());
+      if (value == null && optionalJobInputs.contains(input.name())) {
+        value = "";
+      }
       if (value != null) {
         values.put(input.name(), value);
       } else if (input.required()) {

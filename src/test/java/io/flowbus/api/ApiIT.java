@@ -165,6 +165,19 @@ class ApiIT {
   }
 
   @Test
+  void anOptionalJobInputLeftOutReachesTheTaskAsAnEmptyString() {
+    String left = create("/api/jobs/optional/runs");
+    String given = create("/api/jobs/optional/runs?item=x");
+
+    assertThat(awaitEnded(http, left).getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(awaitEnded(http, given).getString("state")).isEqualTo("SUCCEEDED");
+    assertThat(http.get("/api/runs/" + left + "/tasks/s0-t0/log?stream=stdout").body())
+        .isEqualTo("[]\n");
+    assertThat(http.get("/api/runs/" + given + "/tasks/s0-t0/log?stream=stdout").body())
+        .isEqualTo("[x]\n");
+  }
+
+  @Test
   void jobsAreListedInPagesAndUnknownParametersAre400() {
     JsonObject all = http.get("/api/jobs").json();
     List<String> ids =

@@ -42,6 +42,27 @@ class TaskInputsTest {
   }
 
   @Test
+  void anOptionalJobInputLeftOutRendersAsEmptyUnlessTheTaskHasADefault() {
+    TaskInputs.Resolution r =
+        TaskInputs.resolve(
+            TASK, Map.of("url", "u"), java.util.Set.of("token", "output_path"), Map.of());
+
+    assertThat(r.missing()).isEmpty();
+    assertThat(r.values())
+        .containsEntry("token", "")
+        .containsEntry("output_path", "./out")
+        .doesNotContainKey("mode");
+  }
+
+  @Test
+  void aRequiredJobInputLeftOutIsStillMissingForTheTask() {
+    TaskInputs.Resolution r =
+        TaskInputs.resolve(TASK, Map.of("url", "u"), java.util.Set.of(), Map.of());
+
+    assertThat(r.missing()).containsExactly("token");
+  }
+
+  @Test
   void theDefaultIsUsedWhenNothingElseProvidesAValue() {
     TaskInputs.Resolution r = TaskInputs.resolve(TASK, Map.of("url", "u", "token", "t"), Map.of());
 
