@@ -58,7 +58,7 @@ final class RunHandlers {
         params.put(name, value == null ? "" : value); // ?x= gives x the empty string
       }
     }
-    JsonObject body = body(rc.body().buffer());
+    StrictJson.Parsed body = body(rc.body().buffer());
     boolean start = body == null || startOf(body, params);
     var request = new OrchestratorRequest.CreateRun(job, params, headerInputs(rc, job), start, key);
     if (wait != null) {
@@ -100,7 +100,8 @@ final class RunHandlers {
    * Takes the body's inputs into {@code params}, refusing one the query gives too; returns whether
    * the run is to start now.
    */
-  private static boolean startOf(JsonObject body, Map<String, String> params) {
+  private static boolean startOf(StrictJson.Parsed parsed, Map<String, String> params) {
+    JsonObject body = (JsonObject) parsed.value();
     for (String key : body.fieldNames()) {
       if (!BODY_KEYS.contains(key)) {
         throw ProblemException.badRequest(
@@ -124,7 +125,10 @@ final class RunHandlers {
                   + e.getKey()
                   + "' is given both as a query parameter and in the body: give it once");
         }
-        if (v != null) {
+        if (v instanceof Number) {
+          // as the client wrote it: 1e2 is not 100.0, -0 is not 0
+          params.put(e.getKey(), parsed.numberText(inputPointer(e.getKey())));
+        } else if (v != null) {
           params.put(e.getKey(), v.toString());
         }
       }
@@ -136,12 +140,18 @@ final class RunHandlers {
     return startValue == null || (Boolean) startValue;
   }
 
-  private static JsonObject body(Buffer buffer) {
+  /** The JSON Pointer of input {@code name} in a body: {@code /inputs/<name>}, escaped. */
+  private static String inputPointer(String name) {
+    return "/inputs/" + name.replace("~", "~0").replace("/", "~1");
+  }
+
+  private static StrictJson.Parsed body(Buffer buffer) {
     if (buffer == null || buffer.length() == 0 || buffer.toString().isBlank()) {
       return null;
     }
-    if (StrictJson.parse(buffer) instanceof JsonObject json) {
-      return json;
+    StrictJson.Parsed parsed = StrictJson.read(buffer);
+    if (parsed.value() instanceof JsonObject) {
+      return parsed;
     }
     throw ProblemException.badRequest(
         "the body must be a JSON object such as {\"inputs\": {...}, \"start\": true}");

@@ -11,6 +11,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * JSON request bodies read strictly, so that what reaches a run is what the client sent: a key
@@ -24,28 +26,50 @@ final class StrictJson {
 
   private StrictJson() {}
 
+  /**
+   * A body read: its value, and the text each number had in it, by JSON Pointer ({@code 1e2} stays
+   * {@code 1e2}, {@code -0} stays {@code -0}, where the decoded value would say 100.0 and 0).
+   */
+  record Parsed(Object value, Map<String, String> numberTexts) {
+    /** The text of the number at {@code pointer}, as the client wrote it; null if none is there. */
+    String numberText(String pointer) {
+      return numberTexts.get(pointer);
+    }
+  }
+
   /** The decoded value (a JsonObject, JsonArray, String, Number, Boolean or null), checked. */
   static Object parse(Buffer body) {
-    check(body.getBytes());
+    return read(body).value();
+  }
+
+  /** The decoded value, checked, with the text of its numbers. */
+  static Parsed read(Buffer body) {
+    Map<String, String> numbers = check(body.getBytes());
     try {
-      return Json.decodeValue(body);
+      return new Parsed(Json.decodeValue(body), numbers);
     } catch (DecodeException e) {
       throw ProblemException.badRequest("the body is not valid JSON: " + e.getMessage());
     }
   }
 
-  private static void check(byte[] body) {
+  private static Map<String, String> check(byte[] body) {
+    Map<String, String> numbers = new HashMap<>();
     try (JsonParser parser = FACTORY.createParser(body)) {
       for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
         switch (token) {
           case FIELD_NAME -> noNul(parser, parser.currentName(), "key");
           case VALUE_STRING -> noNul(parser, parser.getText(), "string");
-          case VALUE_NUMBER_FLOAT -> exact(parser);
+          case VALUE_NUMBER_FLOAT -> {
+            exact(parser);
+            numbers.put(where(parser), parser.getText());
+          }
+          case VALUE_NUMBER_INT -> numbers.put(where(parser), parser.getText());
           default -> {
-            // integers are kept exactly (as long or BigInteger); the rest has no content to check
+            // the rest has no content to check
           }
         }
       }
+      return numbers;
     } catch (StreamReadException e) {
       throw ProblemException.badRequest(
           "the body is not valid JSON: "

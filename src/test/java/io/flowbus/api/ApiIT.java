@@ -239,6 +239,22 @@ class ApiIT {
   }
 
   @Test
+  void numbersInTheBodyReachTheRunAsTheClientWroteThem() {
+    for (String number : List.of("1e2", "-0", "1E-7", "9007199254740993", "2.50")) {
+      Http.Response created =
+          http.send(
+              "POST",
+              "/api/jobs/single/runs",
+              "{\"inputs\": {\"item\": " + number + "}, \"start\": false}",
+              "application/json",
+              Map.of());
+
+      assertThat(created.status()).isEqualTo(201);
+      assertThat(created.json().getJsonObject("inputs").getString("item")).isEqualTo(number);
+    }
+  }
+
+  @Test
   void anInputGivenBothInTheQueryAndTheBodyIsA400NamingItThatCreatesNothing() {
     int before = http.get("/api/runs?job=single&limit=1000").json().getJsonArray("items").size();
 

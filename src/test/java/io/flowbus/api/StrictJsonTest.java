@@ -78,4 +78,20 @@ class StrictJsonTest {
     assertThat(parse("[1]")).isInstanceOf(JsonArray.class);
     assertThatThrownBy(() -> parse("{} {}")).isInstanceOf(ProblemException.class);
   }
+
+  @Test
+  void numbersKeepTheTextTheClientWrote() {
+    StrictJson.Parsed parsed =
+        StrictJson.read(
+            Buffer.buffer(
+                "{\"inputs\": {\"a\": 1e2, \"b\": -0, \"c\": 1E-7, \"d\": 12, \"a/b\": 0.5},"
+                    + " \"l\": [3.0]}"));
+
+    assertThat(parsed.numberText("/inputs/a")).isEqualTo("1e2");
+    assertThat(parsed.numberText("/inputs/b")).isEqualTo("-0");
+    assertThat(parsed.numberText("/inputs/c")).isEqualTo("1E-7");
+    assertThat(parsed.numberText("/inputs/d")).isEqualTo("12");
+    assertThat(parsed.numberText("/inputs/a~1b")).isEqualTo("0.5");
+    assertThat(parsed.numberText("/l/0")).isEqualTo("3.0");
+  }
 }
