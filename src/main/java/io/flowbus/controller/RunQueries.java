@@ -118,6 +118,13 @@ final class RunQueries implements OrchestratorRequest.Reads<JsonObject> {
   public JsonObject tasks(ListTasks request) {
     Run run = find(runs, request.runId());
     TaskId after = cursor(request.after());
+    if (request.stage() != null && request.stage() >= run.stages().size()) {
+      throw ProblemException.badRequest(
+          "'stage' must be a stage index of this run (0 to "
+              + (run.stages().size() - 1)
+              + "), not "
+              + request.stage());
+    }
     JsonArray items = new JsonArray();
     String last = null;
     for (StageRun stage : run.stages()) {
