@@ -20,9 +20,14 @@ final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
 
   private final long bodyLimit;
+  private final AllowedMethods allowed;
 
-  FailureHandler(long bodyLimit) {
+  /**
+   * @param allowed the methods of a path, named in the {@code Allow} header of a 405
+   */
+  FailureHandler(long bodyLimit, AllowedMethods allowed) {
     this.bodyLimit = bodyLimit;
+    this.allowed = allowed;
   }
 
   @Override
@@ -36,6 +41,9 @@ final class FailureHandler implements Handler<RoutingContext> {
     problem.put("instance", rc.request().path());
     int status = problem.getInteger("status");
     response.setStatusCode(status).putHeader("Content-Type", "application/problem+json");
+    if (status == 405) {
+      response.putHeader("Allow", allowed.of(rc.request().path()));
+    }
     if (status == 413) {
       tooLarge(rc, problem);
     } else {

@@ -57,7 +57,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     AccessPolicy access = new AccessPolicy(config.apiKeys());
-    FailureHandler failures = new FailureHandler(config.bodyLimit());
+    FailureHandler failures = new FailureHandler(config.bodyLimit(), new AllowedMethods(router));
     access
         .open(router.get("/health"))
         .handler(

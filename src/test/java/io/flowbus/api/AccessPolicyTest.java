@@ -113,7 +113,7 @@ class AccessPolicyTest {
     route(access, router, OPERATE, "/operate");
     route(access, router, ADMIN, "/admin");
     access.needs(READ, router.get("/api/access")).handler(access::describe);
-    router.route().failureHandler(new FailureHandler(1024));
+    router.route().failureHandler(new FailureHandler(1024, new AllowedMethods(router)));
     HttpServer server =
         vertx
             .createHttpServer()

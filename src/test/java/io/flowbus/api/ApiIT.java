@@ -142,6 +142,10 @@ class ApiIT {
     assertThat(http.get("/api/runs/" + id + "/tasks?state=FAILED").json().getJsonArray("items"))
         .isEmpty();
     assertThat(http.get("/api/runs/" + id + "/tasks?state=BOGUS").status()).isEqualTo(400);
+    Http.Response noSuchStage = http.get("/api/runs/" + id + "/tasks?stage=9");
+    assertThat(noSuchStage.status()).isEqualTo(400);
+    assertThat(noSuchStage.json().getString("detail"))
+        .isEqualTo("'stage' must be a stage index of this run (0 to 1), not 9");
   }
 
   @Test
@@ -175,6 +179,19 @@ class ApiIT {
         .isEqualTo("[]\n");
     assertThat(http.get("/api/runs/" + given + "/tasks/s0-t0/log?stream=stdout").body())
         .isEqualTo("[x]\n");
+  }
+
+  @Test
+  void aMethodAPathDoesNotTakeIsA405ThatSaysWhichItTakes() {
+    Http.Response patch = http.send("PATCH", "/api/runs", "{}", "application/json", Map.of());
+    Http.Response post =
+        http.send("PUT", "/api/runs/20260101-000000-000-none", "", "text/plain", Map.of());
+
+    assertThat(patch.status()).isEqualTo(405);
+    assertThat(patch.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(patch.header("Allow")).isEqualTo("GET");
+    assertThat(post.status()).isEqualTo(405);
+    assertThat(post.header("Allow")).isEqualTo("DELETE, GET");
   }
 
   @Test

@@ -25,7 +25,7 @@ class WebUiTest {
     AccessPolicy access = new AccessPolicy(ApiKeys.of(Map.of("r-key", READ)));
     WebUi.mount(router, access);
     access.needs(READ, router.get("/api/thing")).handler(rc -> rc.end("{}"));
-    FailureHandler failures = new FailureHandler(1024);
+    FailureHandler failures = new FailureHandler(1024, new AllowedMethods(router));
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     AccessPolicy.checkDeclared(router);
