@@ -3,6 +3,7 @@ package io.flowbus.worker;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -76,7 +77,9 @@ final class CommandRunner {
       stderr.close();
       throw new IOException("cannot start '" + spec.argv().get(0) + "': " + reason(e), e);
     }
-    CommandWatch watch = new CommandWatch(process, stdout, stderr);
+    CommandWatch watch =
+        new CommandWatch(
+            process, stdout, stderr, sandbox.ownNamespaces() ? CommandWatch.QUICK : Duration.ZERO);
     Long leaderStart = leaderStart(process, floor);
     RunningCommand command =
         new RunningCommand(process, spec, sandbox, leaderStart, mark, watch, timer, stdout, stderr);

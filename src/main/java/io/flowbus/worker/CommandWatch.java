@@ -6,14 +6,21 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Waits for a started process and copies its stdout and stderr into their logs, on as few pooled
- * threads as the process needs. Most tasks end within milliseconds: one thread waits for the exit
- * and then reads what the pipes hold (at most a pipe's capacity each, which the JDK moves into
- * memory when the process exits). A process still running after {@link #QUICK} gets two more
- * threads that copy its pipes while it runs, so a pipe is never full for longer than that.
+ * threads as the process needs. A task in PID namespaces of its own ends whole: when the process
+ * the node started exits, nothing of the task is left to write to its pipes. Most such tasks end
+ * within milliseconds: one thread waits for the exit and then reads what the pipes hold (at most a
+ * pipe's capacity each, which the JDK moves into memory when the process exits). A process still
+ * running after {@link #QUICK} gets two more threads that copy its pipes while it runs, so a pipe
+ * is never full for longer than that.
+ *
+ * <p>Without namespaces, what a task leaves running may still write once its leader has exited
+ * (while it is being stopped, say): its pipes get threads at once, that read until every writer is
+ * gone, since the JDK closes a pipe that no one reads when the process exits.
  *
  * <p>The exit is told as soon as it is known, before any output is read: a background child that
  * holds a pipe open must not keep its session from being stopped.
@@ -30,11 +37,10 @@ final class CommandWatch {
   private final CompletableFuture<Integer> exited = new CompletableFuture<>();
   private final long quickNanos;
 
-  CommandWatch(Process process, OutputStream stdout, OutputStream stderr) {
-    this(process, stdout, stderr, QUICK);
-  }
-
-  /** With another time after which the pipes get threads of their own. */
+  /**
+   * @param quick how long the process may run before its pipes get threads of their own ({@link
+   *     #QUICK}, for a task that ends whole with the process); {@link Duration#ZERO}: at once
+   */
   CommandWatch(Process process, OutputStream stdout, OutputStream stderr, Duration quick) {
     this.process = process;
     this.stdout = stdout;
@@ -58,15 +64,32 @@ final class CommandWatch {
   }
 
   private void watch(ExecutorService pool) {
-    if (endsQuickly()) {
+    if (quickNanos > 0 && endsQuickly()) {
       exited.complete(process.exitValue());
       pump(process.getInputStream(), stdout, stdoutDone);
       pump(process.getErrorStream(), stderr, stderrDone);
       return;
     }
-    pool.execute(() -> pump(process.getInputStream(), stdout, stdoutDone));
-    pool.execute(() -> pump(process.getErrorStream(), stderr, stderrDone));
+    boolean outPumped = pumpOn(pool, process.getInputStream(), stdout, stdoutDone);
+    boolean errPumped = pumpOn(pool, process.getErrorStream(), stderr, stderrDone);
     awaitExit();
+    if (!outPumped) {
+      pump(process.getInputStream(), stdout, stdoutDone);
+    }
+    if (!errPumped) {
+      pump(process.getErrorStream(), stderr, stderrDone);
+    }
+  }
+
+  /** Copies the stream on a thread of its own; false when the pool takes no more (it stops). */
+  private static boolean pumpOn(
+      ExecutorService pool, InputStream in, OutputStream sink, CompletableFuture<Void> done) {
+    try {
+      pool.execute(() -> pump(in, sink, done));
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
   }
 
   private boolean endsQuickly() {

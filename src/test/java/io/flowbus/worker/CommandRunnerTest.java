@@ -471,6 +471,25 @@ class CommandRunnerTest {
   }
 
   @Test
+  void whatALeftoverChildWritesWhileItIsStoppedIsKept() throws Exception {
+    // the child's TERM trap writes after its leader exited: its pipe is still read, so the write
+    // lands in the log instead of killing the child with SIGPIPE
+    RunningCommand command =
+        start(
+            spec(
+                List.of(
+                    "sh",
+                    "-c",
+                    "(trap 'echo bye; exit 0' TERM; echo $$ > child.pid; sleep 30 & wait) &"
+                        + " while [ ! -s child.pid ]; do sleep 0.01; done; exit 0")));
+
+    await().atMost(Duration.ofSeconds(10)).until(command.outcome()::isDone);
+
+    assertThat(command.outcome().join().state()).isEqualTo(AttemptState.SUCCEEDED);
+    assertThat(read(stdout)).isEqualTo("bye\n");
+  }
+
+  @Test
   void withoutSetsidABackgroundChildHoldingStdoutDoesNotHangTheOutcome() throws Exception {
     runner = new CommandRunner(pumps, timer, new TaskSandbox(null, null, null), null);
     RunningCommand command =

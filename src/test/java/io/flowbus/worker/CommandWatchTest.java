@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,30 @@ class CommandWatchTest {
     // whether the pipes count as drained then depends on who reads them first: the JDK moves what
     // they hold into memory when the process exits, a read that came before waits for the child
     assertThat(watch.exited().get(5, TimeUnit.SECONDS)).isEqualTo(3);
+  }
+
+  @Test
+  void withoutAQuickTimeThePipesGetThreadsAtOnceEvenForACommandThatEndsAtOnce() throws Exception {
+    CommandWatch watch = watch("echo out", Duration.ZERO);
+
+    watch.drained().get(5, TimeUnit.SECONDS);
+
+    assertThat(pool.getTaskCount()).isEqualTo(3);
+    assertThat(text(stdout)).isEqualTo("out\n");
+  }
+
+  @Test
+  void aPoolThatStopsTakingThreadsStillGetsTheExitAndTheOutputTold() throws Exception {
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    process = new ProcessBuilder(List.of("sh", "-c", "echo out; echo err >&2; sleep 0.2")).start();
+    CommandWatch watch = new CommandWatch(process, stdout, stderr, Duration.ZERO);
+    watch.start(single);
+    single.shutdown(); // the watch runs; the pumps it asks for are refused
+
+    assertThat(watch.exited().get(5, TimeUnit.SECONDS)).isZero();
+    watch.drained().get(5, TimeUnit.SECONDS);
+    assertThat(text(stdout)).isEqualTo("out\n");
+    assertThat(text(stderr)).isEqualTo("err\n");
   }
 
   private CommandWatch watch(String script, Duration quick) throws IOException {
