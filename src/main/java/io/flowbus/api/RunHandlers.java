@@ -125,9 +125,9 @@ final class RunHandlers {
                   + e.getKey()
                   + "' is given both as a query parameter and in the body: give it once");
         }
-        if (v instanceof Number) {
-          // as the client wrote it: 1e2 is not 100.0, -0 is not 0
-          params.put(e.getKey(), parsed.numberText(inputPointer(e.getKey())));
+        String text = v instanceof Number ? parsed.numberText(inputPointer(e.getKey())) : null;
+        if (text != null) {
+          params.put(e.getKey(), text); // as the client wrote it: 1e2 is not 100.0, -0 is not 0
         } else if (v != null) {
           params.put(e.getKey(), v.toString());
         }

@@ -2,6 +2,7 @@ package io.flowbus.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -42,7 +43,7 @@ final class StrictJson {
     return read(body).value();
   }
 
-  /** The decoded value, checked, with the text of its numbers. */
+  /** The decoded value, checked, with the text of the numbers of its {@code inputs}. */
   static Parsed read(Buffer body) {
     Map<String, String> numbers = check(body.getBytes());
     try {
@@ -61,9 +62,9 @@ final class StrictJson {
           case VALUE_STRING -> noNul(parser, parser.getText(), "string");
           case VALUE_NUMBER_FLOAT -> {
             exact(parser);
-            numbers.put(where(parser), parser.getText());
+            keepIfInput(parser, numbers);
           }
-          case VALUE_NUMBER_INT -> numbers.put(where(parser), parser.getText());
+          case VALUE_NUMBER_INT -> keepIfInput(parser, numbers);
           default -> {
             // the rest has no content to check
           }
@@ -83,6 +84,24 @@ final class StrictJson {
                       + ")"));
     } catch (IOException e) {
       throw ProblemException.badRequest("the body cannot be read as JSON: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Keeps the text of a number that is an input ({@code /inputs/<name>}): only those, so that a
+   * body of a million numbers costs no more than its decoded value.
+   */
+  private static void keepIfInput(JsonParser parser, Map<String, String> numbers)
+      throws IOException {
+    JsonStreamContext value = parser.getParsingContext();
+    JsonStreamContext inputs = value.getParent();
+    if (value.inObject()
+        && inputs != null
+        && inputs.inObject()
+        && "inputs".equals(inputs.getCurrentName())
+        && inputs.getParent() != null
+        && inputs.getParent().inRoot()) {
+      numbers.put(where(parser), parser.getText());
     }
   }
 
