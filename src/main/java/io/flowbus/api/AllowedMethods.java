@@ -23,27 +23,34 @@ final class AllowedMethods {
     Set<String> methods = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       Set<HttpMethod> allowed = route.methods();
-      if (allowed != null && fits(route.getPath(), path)) {
+      String pattern = route.getPath();
+      // a path that ends in * is kept without it, and said not to be exact
+      if (pattern != null && !route.isExactPath() && !pattern.endsWith("*")) {
+        pattern = pattern + "*";
+      }
+      if (allowed != null && fits(pattern, path)) {
         allowed.forEach(m -> methods.add(m.name()));
       }
     }
     return String.join(", ", methods);
   }
 
-  /** Whether {@code path} fits {@code pattern}: a {@code :name} segment takes any one segment. */
+  /**
+   * Whether {@code path} fits {@code pattern}: a {@code :name} segment takes any one segment, a
+   * final {@code *} whatever follows.
+   */
   static boolean fits(String pattern, String path) {
     if (pattern == null || path == null) {
       return false;
     }
-    if (pattern.endsWith("*")) {
-      return path.startsWith(pattern.substring(0, pattern.length() - 1));
-    }
-    String[] want = pattern.split("/", -1);
+    boolean rest = pattern.endsWith("*");
+    String[] want = (rest ? pattern.substring(0, pattern.length() - 1) : pattern).split("/", -1);
     String[] got = path.split("/", -1);
-    if (want.length != got.length) {
+    int fixed = rest ? want.length - 1 : want.length; // "/a/*" is "", "a", then the rest
+    if (rest ? got.length < fixed : got.length != fixed) {
       return false;
     }
-    for (int i = 0; i < want.length; i++) {
+    for (int i = 0; i < fixed; i++) {
       boolean any = want[i].startsWith(":") && !got[i].isEmpty();
       if (!any && !want[i].equals(got[i])) {
         return false;

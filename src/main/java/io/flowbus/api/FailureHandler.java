@@ -42,7 +42,12 @@ final class FailureHandler implements Handler<RoutingContext> {
     int status = problem.getInteger("status");
     response.setStatusCode(status).putHeader("Content-Type", "application/problem+json");
     if (status == 405) {
-      response.putHeader("Allow", allowed.of(rc.request().path()));
+      String path = rc.normalizedPath();
+      // as the router matched it: a trailing slash is not part of the route
+      if (path.length() > 1 && path.endsWith("/")) {
+        path = path.substring(0, path.length() - 1);
+      }
+      response.putHeader("Allow", allowed.of(path));
     }
     if (status == 413) {
       tooLarge(rc, problem);

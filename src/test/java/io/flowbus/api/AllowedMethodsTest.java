@@ -16,6 +16,9 @@ class AllowedMethodsTest {
     "/api/runs/:id/start, /api/runs/r/cancel, false",
     "/assets/*, /assets/app.js, true",
     "/assets/*, /api/assets, false",
+    "/api/runs/:id/files/*, /api/runs/r/files/a.txt, true",
+    "/api/runs/:id/files/*, /api/runs/r/files/out/b.txt, true",
+    "/api/runs/:id/files/*, /api/runs/r/logs/a.txt, false",
   })
   void aPathFitsAPatternSegmentBySegment(String pattern, String path, boolean fits) {
     assertThat(AllowedMethods.fits(pattern, path)).isEqualTo(fits);

@@ -184,14 +184,21 @@ class ApiIT {
   @Test
   void aMethodAPathDoesNotTakeIsA405ThatSaysWhichItTakes() {
     Http.Response patch = http.send("PATCH", "/api/runs", "{}", "application/json", Map.of());
-    Http.Response post =
+    Http.Response put =
         http.send("PUT", "/api/runs/20260101-000000-000-none", "", "text/plain", Map.of());
+    Http.Response slash = http.send("PATCH", "/api/runs/", "{}", "application/json", Map.of());
+    Http.Response file =
+        http.send(
+            "DELETE", "/api/runs/20260101-000000-000-none/files/a.txt", "", "text/plain", Map.of());
 
     assertThat(patch.status()).isEqualTo(405);
     assertThat(patch.header("Content-Type")).isEqualTo("application/problem+json");
     assertThat(patch.header("Allow")).isEqualTo("GET");
-    assertThat(post.status()).isEqualTo(405);
-    assertThat(post.header("Allow")).isEqualTo("DELETE, GET");
+    assertThat(put.status()).isEqualTo(405);
+    assertThat(put.header("Allow")).isEqualTo("DELETE, GET");
+    assertThat(slash.header("Allow")).isEqualTo("GET");
+    assertThat(file.status()).isEqualTo(405);
+    assertThat(file.header("Allow")).isEqualTo("GET");
   }
 
   @Test
