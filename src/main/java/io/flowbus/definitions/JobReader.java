@@ -47,9 +47,10 @@ final class JobReader {
     if (e == null) {
       return null;
     }
-    int before = reader.problems().size();
+    // read before the count: a bad name alone must not hide the checks of what uses this job
     String name = reader.string(e.get("name"), path + ".name");
     String description = reader.string(e.get("description"), path + ".description");
+    int before = reader.problems().size();
     TaskClassReader.Inputs inputs =
         new TaskClassReader.InputReader(reader).read(e.get("input"), path + ".input");
     List<StageDef> stages = new ArrayList<>();

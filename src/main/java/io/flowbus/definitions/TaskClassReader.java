@@ -43,9 +43,10 @@ final class TaskClassReader {
     if (e == null) {
       return null;
     }
-    int before = reader.problems().size();
+    // read before the count: a bad name alone must not hide the checks of what uses this class
     String name = string(e, "name", path, id);
     String description = string(e, "description", path, "");
+    int before = reader.problems().size();
     Inputs inputs = new InputReader(reader).read(e.get("input"), path + ".input");
     String command = reader.requiredString(e, "exec_command", path, node);
     List<ArgTemplate> args = args(e.get("exec_args"), path + ".exec_args", inputs.declared());
