@@ -49,9 +49,11 @@ final class RunWaits {
    */
   static Duration param(RoutingContext rc) {
     String text = Params.single(rc, "wait");
-    if (text == null) {
-      return null;
-    }
+    return text == null ? null : parse(text);
+  }
+
+  /** A wait as given: a duration, never more than 5 minutes; a 400 if it is not a duration. */
+  static Duration parse(String text) {
     Duration wait;
     try {
       wait = Durations.parse(text);

@@ -29,9 +29,7 @@ final class Assignments {
 
   static TaskAssignment of(Run run, TaskRun task, int attempt) throws MissingInputsException {
     TaskClass taskClass = run.plan().taskClass(task.taskClass());
-    TaskInputs.Resolution inputs =
-        TaskInputs.resolve(
-            taskClass, run.inputs(), run.plan().job().optionalInputs(), task.entry());
+    TaskInputs.Resolution inputs = TaskInputs.of(run, task);
     if (!inputs.missing().isEmpty()) {
       throw new MissingInputsException(inputs.missing());
     }

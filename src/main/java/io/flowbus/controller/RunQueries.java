@@ -120,10 +120,12 @@ final class RunQueries implements OrchestratorRequest.Reads<JsonObject> {
     TaskId after = cursor(request.after());
     if (request.stage() != null && request.stage() >= run.stages().size()) {
       throw ProblemException.badRequest(
-          "'stage' must be a stage index of this run (0 to "
-              + (run.stages().size() - 1)
-              + "), not "
-              + request.stage());
+          run.stages().isEmpty()
+              ? "this run has no stages"
+              : "'stage' must be a stage index of this run (0 to "
+                  + (run.stages().size() - 1)
+                  + "), not "
+                  + request.stage());
     }
     JsonArray items = new JsonArray();
     String last = null;

@@ -27,6 +27,15 @@ public final class TaskInputs {
     return resolve(taskClass, jobInputs, Set.of(), entry);
   }
 
+  /** The inputs of {@code task}, an instance of {@code run}, as its job and its entry give them. */
+  public static Resolution of(Run run, TaskRun task) {
+    return resolve(
+        run.plan().taskClass(task.taskClass()),
+        run.inputs(),
+        run.plan().job().optionalInputs(),
+        task.entry());
+  }
+
   /**
    * As {@link #resolve(TaskClass, Map, Map)}, where a job input in {@code optionalJobInputs} (one
    * declared {@code required: false}, without default) that the run was not given renders as an

@@ -9,7 +9,6 @@ import io.flowbus.model.Secrets;
 import io.flowbus.model.StageDef;
 import io.flowbus.model.StageGraph;
 import io.flowbus.model.StageRun;
-import io.flowbus.model.TaskClass;
 import io.flowbus.model.TaskCounts;
 import io.flowbus.model.TaskInputs;
 import io.flowbus.model.TaskRun;
@@ -124,10 +123,9 @@ public final class RunViews {
 
   /** The instance's resolved inputs, without environment ones (they resolve on the worker). */
   private static Map<String, Object> inputsOf(Run run, TaskRun task) {
-    TaskClass taskClass = run.plan().taskClass(task.taskClass());
     List<String> secrets = run.secretValues();
     Map<String, Object> shown = new LinkedHashMap<>();
-    TaskInputs.resolve(taskClass, run.inputs(), task.entry())
+    TaskInputs.of(run, task)
         .values()
         .forEach((name, value) -> shown.put(name, Secrets.mask(value, secrets)));
     return shown;
