@@ -1,6 +1,7 @@
 package io.flowbus.api;
 
 import static io.flowbus.testing.FlowbusAssertions.assertThat;
+import static io.flowbus.testing.FlowbusAssertions.assertThatProblem;
 import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
 import static io.flowbus.testing.Runs.awaitEnded;
 import static io.flowbus.testing.Runs.awaitTaskState;
@@ -142,10 +143,9 @@ class ApiIT {
     assertThat(http.get("/api/runs/" + id + "/tasks?state=FAILED").json().getJsonArray("items"))
         .isEmpty();
     assertThat(http.get("/api/runs/" + id + "/tasks?state=BOGUS").status()).isEqualTo(400);
-    Http.Response noSuchStage = http.get("/api/runs/" + id + "/tasks?stage=9");
-    assertThat(noSuchStage.status()).isEqualTo(400);
-    assertThat(noSuchStage.json().getString("detail"))
-        .isEqualTo("'stage' must be a stage index of this run (0 to 1), not 9");
+    assertThatProblem(http.get("/api/runs/" + id + "/tasks?stage=9"))
+        .hasStatus(400)
+        .hasDetail("'stage' must be a stage index of this run (0 to 1), not 9");
   }
 
   @Test
@@ -162,10 +162,9 @@ class ApiIT {
     assertThat(next.getJsonArray("items").getJsonObject(0).getString("id")).isEqualTo(a);
     assertThat(http.get("/api/runs?limit=0").status()).isEqualTo(400);
     assertThat(http.get("/api/runs?state=NOPE").status()).isEqualTo(400);
-    Http.Response badCursor = http.get("/api/runs?after=garbage");
-    assertThat(badCursor.status()).isEqualTo(400);
-    assertThat(badCursor.json().getString("detail"))
-        .isEqualTo("'after' must be a run id, not 'garbage'");
+    assertThatProblem(http.get("/api/runs?after=garbage"))
+        .hasStatus(400)
+        .hasDetail("'after' must be a run id, not 'garbage'");
   }
 
   @Test

@@ -15,6 +15,11 @@ public class FlowbusAssertions extends Assertions {
     return new RunAssert(run);
   }
 
+  /** An error answer of the REST API. */
+  public static ProblemAssert assertThatProblem(Http.Response answer) {
+    return new ProblemAssert(answer);
+  }
+
   /** A run as the REST API answers it. */
   public static RunJsonAssert assertThatRun(JsonObject run) {
     return new RunJsonAssert(run);
