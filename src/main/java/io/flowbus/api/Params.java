@@ -5,9 +5,13 @@ import io.flowbus.storage.DataLayout;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Query and path parameters, checked: a bad one is a 400 (or a 404 for an impossible id). */
 final class Params {
+  /** What run ids look like: the time they were made, to the millisecond, and a suffix. */
+  private static final Pattern RUN_CURSOR = Pattern.compile("\\d{8}-\\d{6}-\\d{3}-[a-z0-9]+");
+
   private Params() {}
 
   static String runId(RoutingContext rc) {
@@ -16,6 +20,15 @@ final class Params {
       throw ProblemException.notFound("no run has the id '" + id + "'");
     }
     return id;
+  }
+
+  /** The {@code after} of a list of runs: a run's id (of a run that may be gone since). */
+  static String runCursor(RoutingContext rc) {
+    String after = single(rc, "after");
+    if (after != null && !RUN_CURSOR.matcher(after).matches()) {
+      throw ProblemException.badRequest("'after' must be a run id, not '" + after + "'");
+    }
+    return after;
   }
 
   static String single(RoutingContext rc, String name) {

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -29,9 +28,6 @@ final class RunHandlers {
   private static final Set<String> RUN_STATES = names(RunState.values());
   private static final Set<String> TASK_STATES = names(TaskState.values());
   private static final Set<String> BODY_KEYS = Set.of("inputs", "start");
-
-  /** What run ids look like: the time they were made, to the millisecond, and a suffix. */
-  private static final Pattern RUN_CURSOR = Pattern.compile("\\d{8}-\\d{6}-\\d{3}-[a-z0-9]+");
 
   private final OrchestratorClient orchestrator;
   private final DefinitionsStore definitions;
@@ -125,7 +121,7 @@ final class RunHandlers {
                   + e.getKey()
                   + "' is given both as a query parameter and in the body: give it once");
         }
-        String text = v instanceof Number ? parsed.numberText(inputPointer(e.getKey())) : null;
+        String text = v instanceof Number ? parsed.inputNumberText(e.getKey()) : null;
         if (text != null) {
           params.put(e.getKey(), text); // as the client wrote it: 1e2 is not 100.0, -0 is not 0
         } else if (v != null) {
@@ -138,11 +134,6 @@ final class RunHandlers {
       throw ProblemException.badRequest("'start' must be true or false");
     }
     return startValue == null || (Boolean) startValue;
-  }
-
-  /** The JSON Pointer of input {@code name} in a body: {@code /inputs/<name>}, escaped. */
-  private static String inputPointer(String name) {
-    return "/inputs/" + name.replace("~", "~0").replace("/", "~1");
   }
 
   private static StrictJson.Parsed body(Buffer buffer) {
@@ -229,16 +220,7 @@ final class RunHandlers {
             Params.single(rc, "job"),
             Params.oneOf(rc, "state", RUN_STATES),
             orDefault(Params.integer(rc, "limit", 1, 1000), 50),
-            runCursor(rc)));
-  }
-
-  /** The {@code after} of a list of runs: a run's id (of a run that may be gone since). */
-  private static String runCursor(RoutingContext rc) {
-    String after = Params.single(rc, "after");
-    if (after != null && !RUN_CURSOR.matcher(after).matches()) {
-      throw ProblemException.badRequest("'after' must be a run id, not '" + after + "'");
-    }
-    return after;
+            Params.runCursor(rc)));
   }
 
   void tasks(RoutingContext rc) {

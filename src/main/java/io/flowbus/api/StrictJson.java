@@ -36,6 +36,11 @@ final class StrictJson {
     String numberText(String pointer) {
       return numberTexts.get(pointer);
     }
+
+    /** The text of input {@code name}'s number ({@code /inputs/<name>}); null if it is none. */
+    String inputNumberText(String name) {
+      return numberText("/inputs/" + name.replace("~", "~0").replace("/", "~1"));
+    }
   }
 
   /** The decoded value (a JsonObject, JsonArray, String, Number, Boolean or null), checked. */

@@ -92,6 +92,8 @@ class StrictJsonTest {
     assertThat(parsed.numberText("/inputs/c")).isEqualTo("1E-7");
     assertThat(parsed.numberText("/inputs/d")).isEqualTo("12");
     assertThat(parsed.numberText("/inputs/a~1b")).isEqualTo("0.5");
+    assertThat(parsed.inputNumberText("a/b")).isEqualTo("0.5");
+    assertThat(parsed.inputNumberText("s")).isNull();
     assertThat(parsed.numberTexts()).as("only the inputs' own numbers").hasSize(5);
   }
 }
