@@ -22,10 +22,10 @@ final class DefinitionHandlers {
   }
 
   void jobs(RoutingContext rc) {
-    ListPages.check(rc);
+    ListPages pages = ListPages.of(rc);
     JsonArray items = new JsonArray();
     definitions.current().definitions().jobs().values().forEach(j -> items.add(RunViews.job(j)));
-    RunHandlers.json(rc, 200, ListPages.page(rc, new JsonObject().put("items", items)));
+    RunHandlers.json(rc, 200, pages.page(new JsonObject().put("items", items)));
   }
 
   void job(RoutingContext rc) {

@@ -11,26 +11,27 @@ import java.util.Set;
  * API is paged: {@code {"items": [...], "next": <cursor> or null}}, where the cursor is the last
  * item's id and {@code after=<cursor>} asks for the items that follow it.
  */
-final class ListPages {
+record ListPages(Integer limit, String after) {
   /** The query parameters of a paged list. */
   static final Set<String> PARAMS = Set.of("limit", "after");
 
   private static final int MAX_LIMIT = 1_000;
 
-  private ListPages() {}
-
-  /** Fails on any query parameter but {@code limit} and {@code after}, and on a bad limit. */
-  static void check(RoutingContext rc) {
+  /**
+   * The request's {@code limit} (null for all) and {@code after}, read once, before the list is
+   * asked for; a 400 for any other query parameter or a bad limit.
+   */
+  static ListPages of(RoutingContext rc) {
     Params.only(rc, PARAMS);
-    Params.integer(rc, "limit", 1, MAX_LIMIT);
+    return new ListPages(Params.integer(rc, "limit", 1, MAX_LIMIT), Params.single(rc, "after"));
   }
 
   /**
-   * The page of {@code whole}'s items that the request's {@code limit} and {@code after} ask for,
-   * with its {@code next}; a 400 when {@code after} names no item of the list.
+   * The page of {@code whole}'s items that this asks for, with its {@code next}; a 400 when {@code
+   * after} names no item of the list.
    */
-  static JsonObject page(RoutingContext rc, JsonObject whole) {
-    return page(whole, Params.integer(rc, "limit", 1, MAX_LIMIT), Params.single(rc, "after"));
+  JsonObject page(JsonObject whole) {
+    return page(whole, limit, after);
   }
 
   /** The page of {@code whole}'s items: at most {@code limit} (all if null) after {@code after}. */

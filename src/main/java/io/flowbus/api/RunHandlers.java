@@ -246,10 +246,10 @@ final class RunHandlers {
   }
 
   void notifications(RoutingContext rc) {
-    ListPages.check(rc);
+    ListPages pages = ListPages.of(rc);
     orchestrator
         .call(new OrchestratorRequest.ListNotifications(Params.runId(rc)))
-        .map(result -> ListPages.page(rc, result))
+        .map(pages::page)
         .onSuccess(page -> json(rc, 200, page))
         .onFailure(rc::fail);
   }

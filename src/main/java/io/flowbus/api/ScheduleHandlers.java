@@ -19,10 +19,10 @@ final class ScheduleHandlers {
   }
 
   void list(RoutingContext rc) {
-    ListPages.check(rc);
+    ListPages pages = ListPages.of(rc);
     orchestrator
         .call(new ListSchedules())
-        .map(result -> ListPages.page(rc, result))
+        .map(pages::page)
         .onSuccess(page -> RunHandlers.json(rc, 200, page))
         .onFailure(rc::fail);
   }
