@@ -40,6 +40,22 @@ record TaskUser(String name, int uid, int gid) {
     return -1;
   }
 
+  /**
+   * The supplementary groups of this user ({@code id -G}), as {@code setpriv --init-groups} sets
+   * them; an {@link IOException} when they cannot be told.
+   */
+  List<Integer> groups() throws IOException {
+    List<Integer> groups = new ArrayList<>();
+    try {
+      for (String id : run(List.of("id", "-G", name)).strip().split("\\s+")) {
+        groups.add(Integer.parseUnsignedInt(id));
+      }
+    } catch (NumberFormatException e) {
+      throw new IOException("id -G " + name + ": " + e.getMessage(), e);
+    }
+    return groups;
+  }
+
   /** {@code setpriv} options that make the next program of the chain run as this user. */
   List<String> setpriv(String setprivPath) {
     return List.of(setprivPath, "--reuid=" + uid, "--regid=" + gid, "--init-groups", "--");

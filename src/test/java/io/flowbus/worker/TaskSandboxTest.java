@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +76,33 @@ class TaskSandboxTest {
               "--init-groups",
               "--",
               "/bin/id");
+    } finally {
+      Files.delete(open);
+    }
+  }
+
+  @Test
+  void asRootFlowbusSessionAloneIsolatesTheTaskWhereItRuns() throws Exception {
+    assumeThat(TaskUser.ownUid()).as("runs as root").isZero();
+    assumeThat(SessionLauncher.supported()).as("flowbus-session runs on this host").isTrue();
+    SessionLauncher launcher = SessionLauncher.install(tmp.resolve("local"));
+    Path open = Files.createTempDirectory(Path.of("/tmp"), "flowbus-sandbox-");
+    try {
+      Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+      TaskSandbox sandbox = TaskSandbox.detect("nobody", List.of(open), launcher);
+
+      assumeThat(sandbox.ownNamespaces()).as("this host can create namespaces").isTrue();
+      TaskUser nobody = TaskUser.lookup("nobody");
+      List<String> expected =
+          new ArrayList<>(launcher.isolating(nobody, nobody.groups(), TaskLaunch.STOP_GRACE));
+      expected.add("/bin/id");
+      assertThat(sandbox.user()).isEqualTo(nobody);
+      assertThat(sandbox.ownSession()).isTrue();
+      assertThat(sandbox.wrap(List.of("/bin/id"))).isEqualTo(expected);
+      assertThat(expected.subList(1, 6))
+          .containsExactly("-u", "" + nobody.uid(), "" + nobody.gid(), "" + nobody.gid(), "5000");
+      assertThat(sandbox.programs()).containsExactly("flowbus-session");
     } finally {
       Files.delete(open);
     }
