@@ -15,34 +15,37 @@
 #   flowbus-session -u UID GID GROUPS GRACE_MS PROGRAM [ARG...]
 #
 # The same session, and PROGRAM in PID and mount namespaces of its own, as user UID with group GID
-# and the supplementary GROUPS (decimal, comma-separated; empty for none): what util-linux
-# "unshare --pid --fork --mount-proc", a minimal init and "setpriv" do, in one program. After the
-# session it unshares the namespaces and forks; this first process ignores TERM and INT (as unshare
-# does), waits for its child and exits with the child's status (128 + N when killed by signal N).
-# The child is PID 1 of the new PID namespace, the init: it makes every mount of its namespace
-# private, mounts a /proc of the new PID namespace, and forks the task, which drops to the user
-# (setgroups, setresgid, setresuid, so no capability is left) and executes PROGRAM as above. The
-# init stays root, out of the task's reach. It waits for the task, reaping whatever else ends, with
-# TERM and CHLD blocked and taken by sigtimedwait, so that no handler and no writable memory are
-# needed. When the task has ended: unless a TERM came (a stop sends it to every process of the
-# session), it sends TERM to what is left in the namespace; it waits up to GRACE_MS for that to end,
-# then exits with the task's status, and the kernel kills whatever is left in the namespace. A
-# failure to make the namespaces or to switch the user says what failed and "errno N", exits 126.
+# and the supplementary GROUPS (decimal, comma-separated, at most 256; empty for none): what
+# util-linux "unshare --pid --fork --mount-proc", a minimal init and "setpriv" do, in one program.
+# UID and GID 0 are refused. After the session it unshares the namespaces, blocks INT, TERM and
+# CHLD, sets them to their defaults and forks; this first process never takes them (a stop's TERM
+# is for the task), waits for its child and exits with the child's status (128 + N when killed by
+# signal N). The child is PID 1 of the new PID namespace, the init, born with those signals
+# blocked, so none is lost: it makes every mount of its namespace private, mounts a /proc of the
+# new PID namespace, and (unless a TERM came already: then it exits 143) forks the task, which
+# unblocks them, drops to the user (setgroups, setresgid, setresuid, so no capability is left) and
+# executes PROGRAM as above. The init stays root, out of the task's reach, and runs no program. It waits for
+# the task, reaping whatever else ends, taking the signals with sigtimedwait, so that no handler
+# and no writable memory are needed. When the task has ended: unless a TERM came (a stop sends it
+# to every process of the session), it sends TERM to what is left in the namespace; it waits up to
+# GRACE_MS for that to end, then exits with the task's status, and the kernel kills whatever is
+# left in the namespace. A failure to make the namespaces or to switch the user says what failed
+# and "errno N", and exits 126.
     .globl _start
     .text
-    .set SIGSET, 0x14000        # TERM (15) and CHLD (17), bits N - 1
-    .set FRAME, 512             # the sandbox's stack frame, below what the kernel gave
-    .set GROUPS, 0              # up to 64 gid_t
-    .set MAX_GROUPS, 64
-    .set UID, 256
-    .set GID, 260
-    .set NGROUPS, 264
-    .set STATUS, 272
-    .set ACTION, 280            # struct sigaction: handler, flags, restorer, mask
-    .set SET, 312
-    .set CLOCK, 320             # struct timespec
-    .set PAUSE, 336             # struct timespec
-    .set GRACE, 352             # nanoseconds
+    .set SIGSET, 0x14002        # INT (2), TERM (15) and CHLD (17), bits N - 1
+    .set FRAME, 1152            # the sandbox's stack frame, below what the kernel gave
+    .set UID, 0
+    .set GID, 4
+    .set NGROUPS, 8
+    .set STATUS, 16
+    .set ACTION, 24             # struct sigaction: handler, flags, restorer, mask
+    .set SET, 56
+    .set CLOCK, 64              # struct timespec
+    .set PAUSE, 80              # struct timespec
+    .set GRACE, 96              # nanoseconds
+    .set GROUPS, 128            # up to 256 gid_t
+    .set MAX_GROUPS, 256
 _start:
     mov  $112, %eax             # setsid()
     syscall
@@ -185,9 +188,13 @@ sandbox:
     sub  $FRAME, %rsp
     mov  16(%r15), %rsi
     call whole
+    test %eax, %eax             # never root: the task is to drop it
+    jz   badargs
     mov  %eax, UID(%rsp)
     mov  24(%r15), %rsi
     call whole
+    test %eax, %eax
+    jz   badargs
     mov  %eax, GID(%rsp)
     mov  40(%r15), %rsi
     call whole
@@ -210,9 +217,12 @@ group:
 grouped:
     mov  %rbx, NGROUPS(%rsp)
     movq $SIGSET, SET(%rsp)
-    movq $0, ACTION+8(%rsp)     # no flags, restorer or mask: only SIG_IGN and SIG_DFL are set
+    movq $0, ACTION(%rsp)       # SIG_DFL, no flags, restorer or mask
+    movq $0, ACTION+8(%rsp)
     movq $0, ACTION+16(%rsp)
     movq $0, ACTION+24(%rsp)
+    movq $0, PAUSE(%rsp)        # no time at all, to ask for a signal already there
+    movq $0, PAUSE+8(%rsp)
     mov  $0x20020000, %edi      # unshare(CLONE_NEWPID | CLONE_NEWNS)
     mov  $272, %eax
     syscall
@@ -220,10 +230,11 @@ grouped:
     mov  $nonamespace_len, %edx
     test %rax, %rax
     js   fatal
-    movq $1, ACTION(%rsp)       # SIG_IGN: a stop's TERM is for the task, its status is wanted
-    call signals
-    mov  $57, %eax              # fork(): the child is PID 1 of the new namespace
-    syscall
+    xor  %edi, %edi             # rt_sigprocmask(SIG_BLOCK, {INT, TERM, CHLD}, NULL, 8): this
+    call mask                   # process never takes them (a stop's TERM is for the task, whose
+    call signals                # status is wanted); the init is born with them queued, not lost
+    mov  $57, %eax
+    syscall                     # fork(): the child is PID 1 of the new namespace
     lea  nofork_msg(%rip), %rsi
     mov  $nofork_len, %edx
     test %rax, %rax
@@ -245,10 +256,13 @@ outer_wait:
     js   fatal
     jmp  exit_status
 
-signals:                        # TERM and INT to the handler at ACTION(%rsp) of the caller
+signals:                        # INT, TERM and CHLD to SIG_DFL, whatever they were inherited as
+                                # (with CHLD ignored, a child would be reaped before its wait)
+    mov  $2, %edi
+    call action
     mov  $15, %edi
     call action
-    mov  $2, %edi
+    mov  $17, %edi
     call action
     ret
 action:                         # rt_sigaction(%edi, ACTION, NULL, 8)
@@ -259,11 +273,7 @@ action:                         # rt_sigaction(%edi, ACTION, NULL, 8)
     syscall
     ret
 
-init:
-    xor  %edi, %edi             # rt_sigprocmask(SIG_BLOCK, {TERM, CHLD}, NULL, 8), first: a stop's
-    call mask                   # TERM from now on is taken, not lost to a disposition
-    movq $0, ACTION(%rsp)       # SIG_DFL again, for the init and what it starts
-    call signals
+init:                           # INT, TERM and CHLD are blocked and at their defaults
     lea  none(%rip), %rdi       # mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL)
     lea  root(%rip), %rsi
     xor  %edx, %edx
@@ -286,6 +296,13 @@ init:
     mov  $noproc_len, %edx
     test %rax, %rax
     js   fatal
+early:                          # a TERM before the task is started: it is not started
+    lea  PAUSE(%rsp), %rdx
+    call take
+    cmp  $15, %rax
+    je   stopped
+    test %rax, %rax
+    jg   early
     mov  $57, %eax              # fork(): the task
     syscall
     lea  nofork_msg(%rip), %rsi
@@ -297,12 +314,20 @@ init:
     xor  %r13d, %r13d           # whether a TERM came
 reap:
     call reap_one
-    jle  pause                  # none has ended (or none is left)
+    js   lost
+    jz   pause                  # none has ended
     cmp  %r12, %rax
     jne  reap
     jmp  ended
+lost:
+    lea  nowait_msg(%rip), %rsi
+    mov  $nowait_len, %edx
+    jmp  fatal
+stopped:
+    mov  $128+15, %edi
+    jmp  leave
 pause:
-    xor  %edx, %edx             # rt_sigtimedwait({TERM, CHLD}, NULL, NULL, 8): until one comes
+    xor  %edx, %edx             # rt_sigtimedwait({INT, TERM, CHLD}, NULL, NULL, 8): until one comes
     call take
     cmp  $15, %rax
     jne  reap
@@ -355,7 +380,7 @@ exited:
     jmp  leave
 
 task:
-    mov  $1, %edi               # rt_sigprocmask(SIG_UNBLOCK, {TERM, CHLD}, NULL, 8)
+    mov  $1, %edi               # rt_sigprocmask(SIG_UNBLOCK, {INT, TERM, CHLD}, NULL, 8)
     call mask
     mov  NGROUPS(%rsp), %rdi    # setgroups(n, groups)
     lea  GROUPS(%rsp), %rsi
@@ -435,7 +460,7 @@ nonamespace_msg: .ascii "flowbus-session: cannot make PID and mount namespaces o
     .set nonamespace_len, . - nonamespace_msg
 nofork_msg: .ascii "flowbus-session: cannot fork"
     .set nofork_len, . - nofork_msg
-nowait_msg: .ascii "flowbus-session: cannot wait for the namespace's init"
+nowait_msg: .ascii "flowbus-session: cannot wait for its child"
     .set nowait_len, . - nowait_msg
 private_msg: .ascii "flowbus-session: cannot make the namespace's mounts private"
     .set private_len, . - private_msg

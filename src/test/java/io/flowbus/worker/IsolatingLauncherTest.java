@@ -1,6 +1,7 @@
 package io.flowbus.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
@@ -117,6 +118,29 @@ class IsolatingLauncherTest {
   }
 
   @Test
+  void aParentThatIgnoresChildSignalsStillGetsTheTasksStatus() throws Exception {
+    Path perl = Path.of("/usr/bin/perl");
+    assumeThat(Files.isExecutable(perl)).as("perl is installed").isTrue();
+    List<String> command =
+        new ArrayList<>(List.of(perl.toString(), "-e", "$SIG{CHLD} = 'IGNORE'; exec @ARGV"));
+    command.addAll(installed.isolating(nobody, nobody.groups(), Duration.ofSeconds(5)));
+    command.addAll(List.of("/bin/sh", "-c", "exit 3"));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+
+    assertThat(output(p)).isEmpty();
+    assertThat(p.exitValue()).as("an ignored CHLD would have the child reaped unseen").isEqualTo(3);
+  }
+
+  @Test
+  void aUserWithMoreGroupsThanItTakesIsLeftToTheUtilLinuxChain() {
+    List<Integer> groups = java.util.stream.IntStream.rangeClosed(1, 257).boxed().toList();
+
+    assertThatThrownBy(() -> installed.isolating(nobody, groups, Duration.ofSeconds(5)))
+        .isInstanceOf(IOException.class)
+        .hasMessage("user 'nobody' has 257 groups, flowbus-session takes at most 256");
+  }
+
+  @Test
   void aProgramThatIsNotThereEnds127AsTheNodeReadsIt() throws Exception {
     Process p = start(Duration.ofSeconds(5), "/flowbus/no/such/program");
 
@@ -150,6 +174,8 @@ class IsolatingLauncherTest {
     for (List<String> ids :
         List.of(
             List.of("x", "0", "", "100"),
+            List.of("0", "65534", "", "100"),
+            List.of("65534", "0", "", "100"),
             List.of("4294967295", "0", "", "100"),
             List.of("65534", "65534", "1,", "100"),
             List.of("65534", "65534", "", "-1"),
