@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A task run as the task user in namespaces of its own ends as it did without them: its exit code,
  * the reason it could not start, its timeout and cancel (which reach the task itself, not only the
  * namespace's init), and what it left running is stopped. Runs only as root on a host where {@code
- * unshare} works.
+ * unshare} works. These are the util-linux chain's; {@link IsolatingNamespacesTest} runs them all
+ * through {@code flowbus-session -u}.
  */
 class TaskNamespacesTest {
   /** Long: a TERM that did not stop the task would show as an outcome that does not come. */
@@ -46,11 +47,19 @@ class TaskNamespacesTest {
     assumeThat(TaskUser.ownUid()).as("runs as root").isZero();
     workDir = Files.createTempDirectory(Path.of("/tmp"), "flowbus-namespaces-");
     Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    sandbox = TaskSandbox.detect("nobody", List.of(workDir), null);
+    sandbox = sandbox(workDir);
     assumeThat(sandbox.ownNamespaces()).as("this host can create namespaces").isTrue();
     pumps = Executors.newCachedThreadPool();
     timer = Executors.newSingleThreadScheduledExecutor();
     runner = new CommandRunner(pumps, timer, sandbox, null);
+  }
+
+  /** The sandbox under test: here the util-linux chain (unshare, a shell init, setpriv). */
+  TaskSandbox sandbox(Path workDir) throws IOException {
+    TaskSandbox chain = TaskSandbox.detect("nobody", List.of(workDir), null);
+    assumeThat(chain.ownNamespaces()).as("this host can create namespaces").isTrue();
+    assertThat(chain.programs()).containsExactly("setsid", "unshare", "sh", "setpriv");
+    return chain;
   }
 
   @AfterEach
