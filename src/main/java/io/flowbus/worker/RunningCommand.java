@@ -197,7 +197,7 @@ final class RunningCommand {
     try (InputStream in = java.nio.file.Files.newInputStream(spec.stderr())) {
       String head = new String(in.readNBytes(1024), StandardCharsets.UTF_8);
       Matcher m = LAUNCH_FAILURE.matcher(head.lines().findFirst().orElse(""));
-      return m.matches() ? SessionLauncher.reason(m.group(1).strip()) : null;
+      return m.matches() ? ExecErrors.reason(m.group(1).strip()) : null;
     } catch (IOException e) {
       return null;
     }

@@ -104,14 +104,6 @@ class SessionLauncherTest {
   }
 
   @Test
-  void anErrnoIsToldInTheWordsOfLinux() {
-    assertThat(SessionLauncher.reason("errno 2")).isEqualTo("No such file or directory");
-    assertThat(SessionLauncher.reason("errno 13")).isEqualTo("Permission denied");
-    assertThat(SessionLauncher.reason("errno 4000")).isEqualTo("errno 4000");
-    assertThat(SessionLauncher.reason("Permission denied")).isEqualTo("Permission denied");
-  }
-
-  @Test
   void theCodeIsTheAssembledSource() throws Exception {
     Path assemble = Path.of("src/main/native/assemble");
     assumeThat(onPath("as") && onPath("objcopy")).as("binutils are installed").isTrue();
