@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * loader: {@code setsid} then {@code true} cost about as much again as {@code true} alone, the
  * launcher next to nothing. Its instructions are {@code src/main/native/flowbus-session-x86_64.s},
  * which says what it does and how it fails; {@link #image()} wraps them in a minimal ELF
- * executable.
+ * executable. With {@code -u} ({@link #isolating}) it also puts the task in PID and mount
+ * namespaces of its own, under an init, as another user: what util-linux {@code unshare}, a shell
+ * init and {@code setpriv} did, in place of them.
  *
  * <p>The node writes it at start to a file of its own in the local dir (one that only root and the
  * node's user can change, see {@link SafePath}), opens it, and removes the name: tasks execute it
