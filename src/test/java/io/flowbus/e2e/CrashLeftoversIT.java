@@ -79,7 +79,12 @@ class CrashLeftoversIT {
         long crashed = sid;
         await()
             .atMost(Duration.ofSeconds(60))
-            .failFast("the node exited: " + second.output(), () -> !second.isAlive())
+            .failFast(
+                () -> {
+                  if (!second.isAlive()) {
+                    throw new AssertionError("the node exited:\n" + second.output());
+                  }
+                })
             .until(() -> second.output().contains("processes left running by nodes of this host"));
         assertThat(Sessions.members(crashed)).as("left by the crashed node").isEmpty();
         assertThat(second.output())

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /** {@code java -jar target/flowbus.jar} as a separate process, as a user starts it. */
 public final class JarNode implements AutoCloseable {
@@ -176,14 +178,23 @@ public final class JarNode implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /**
+   * Waits until the node answers {@code /ready}; fails at once if it exits first, with its exit
+   * code and what it printed by then.
+   */
   public JarNode awaitReady() {
     Http http = http();
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
-        .failFast("the node exited: " + output(), () -> !process.isAlive())
-        .until(() -> http.get("/ready").status() == 200);
+    try {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .failFast("the node exited", () -> !process.isAlive())
+          .until(() -> http.get("/ready").status() == 200);
+    } catch (TerminalFailureException | ConditionTimeoutException e) {
+      String state = process.isAlive() ? "is not ready" : "exited with " + process.exitValue();
+      throw new AssertionError("the node on port " + port + " " + state + ":\n" + output(), e);
+    }
     return this;
   }
 

@@ -6,27 +6,71 @@ import io.flowbus.config.NodeConfig;
 import io.flowbus.config.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Nodes in this JVM for tests: a cluster of their own, free ports, a data directory given. */
 public final class TestNodes {
+  /** Test ports are taken from here up to the first ephemeral port. */
+  private static final int FIRST_TEST_PORT = 20000;
+
+  private static final int TEST_PORTS = Math.max(0, firstEphemeralPort() - FIRST_TEST_PORT);
+
+  /** Where this JVM's ports start: another JVM running tests beside it likely takes others. */
+  private static final AtomicInteger nextPort =
+      new AtomicInteger(TEST_PORTS == 0 ? 0 : ThreadLocalRandom.current().nextInt(TEST_PORTS));
+
   private TestNodes() {}
 
   public static String uniqueClusterName() {
     return "test-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /**
+   * A port that is free now, for a node that binds it seconds later. Taken below the kernel's range
+   * of ephemeral ports where there is room: a port from that range may meanwhile become the local
+   * end of any outgoing connection (the cluster's members connect to each other while a node
+   * starts), and the node would then fail to bind it.
+   */
   public static int freePort() {
+    for (int tries = 0; tries < TEST_PORTS; tries++) {
+      int port = FIRST_TEST_PORT + Math.floorMod(nextPort.getAndIncrement(), TEST_PORTS);
+      if (isFree(port)) {
+        return port;
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int firstEphemeralPort() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return FIRST_TEST_PORT; // not known: ports from the kernel, as any
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(false);
+      socket.bind(new InetSocketAddress(port));
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
