@@ -104,15 +104,15 @@ class WebUiIT {
       assertThat(browser.driver().executeScript("return window.notReloaded === true"))
           .as("the stages filled without a reload")
           .isEqualTo(true);
-      String counted = browser.await(".stage[data-stage='0'] .counts").getText();
+      String counted = browser.textOf(".stage[data-stage='0'] .counts");
       assertThat(counted).matches("(\\d+)/\\1 done.*");
       assertThat(Integer.parseInt(counted.substring(0, counted.indexOf('/')))).isGreaterThan(1);
       browser.await(".files a[href$='result/summary.txt']");
       browser.screenshot(Path.of("target/screenshots/run-page.png"));
 
       browser.click("tr[data-task$='-t0'] [data-log=stdout]");
-      browser.waiting().until(d -> !browser.await("#log-text").getText().equals("Loading…"));
-      assertThat(browser.await(".log h3").getText()).contains("-t0").contains("stdout");
+      browser.waiting().until(d -> !browser.textOf("#log-text").equals("Loading…"));
+      assertThat(browser.textOf(".log h3")).contains("-t0").contains("stdout");
     }
   }
 
@@ -131,7 +131,7 @@ class WebUiIT {
       browser.click("[data-action=resume]");
       browser.awaitText(".run-head h1 .badge", "RUNNING");
 
-      assertThat(browser.await(".inputs .value").getText()).isEqualTo(MARKUP);
+      assertThat(browser.textOf(".inputs .value")).isEqualTo(MARKUP);
       browser.click("tr[data-task] [data-log=stdout]");
       browser.awaitText("#log-text", MARKUP);
       assertThat(browser.all("main script")).as("no markup from data in the page").isEmpty();
@@ -182,9 +182,7 @@ class WebUiIT {
 
       browser.click("nav a[data-nav=cluster]");
       browser.awaitText("tr[data-node]", "(this node)");
-      assertThat(browser.await("tr[data-node]").getText())
-          .contains("leader")
-          .contains("controller");
+      assertThat(browser.textOf("tr[data-node]")).contains("leader").contains("controller");
       browser.await("tr[data-node] meter");
 
       browser.click("nav a[data-nav=schedules]");

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -75,6 +76,20 @@ public final class Browser implements AutoCloseable {
     return waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
   }
 
+  /**
+   * The text of the first visible element {@code css} selects, once there is one; read again if a
+   * live update replaced the element meanwhile.
+   */
+  public String textOf(String css) {
+    return waiting()
+        .until(
+            d -> {
+              WebElement element =
+                  ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)).apply(d);
+              return element == null ? null : element.getText();
+            });
+  }
+
   /** Waits until the element {@code css} selects shows {@code text} (in part). */
   public void awaitText(String css, String text) {
     waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
@@ -86,14 +101,33 @@ public final class Browser implements AutoCloseable {
     return driver.getCurrentUrl();
   }
 
+  /**
+   * A wait that polls every 200 ms. An element that the page replaced while it was read (a live
+   * update redrew it) is looked up again at the next poll instead of failing the test.
+   */
   public WebDriverWait waiting() {
     WebDriverWait wait = new WebDriverWait(driver, WAIT);
     wait.pollingEvery(Duration.ofMillis(200));
+    wait.ignoring(StaleElementReferenceException.class);
     return wait;
   }
 
+  /**
+   * Clicks the element {@code css} selects once it is clickable; if a live update replaces it
+   * between the lookup and the click, the new one is clicked.
+   */
   public void click(String css) {
-    waiting().until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+    waiting()
+        .until(
+            d -> {
+              WebElement element =
+                  ExpectedConditions.elementToBeClickable(By.cssSelector(css)).apply(d);
+              if (element == null) {
+                return false;
+              }
+              element.click();
+              return true;
+            });
   }
 
   public void type(String css, String text) {
