@@ -431,9 +431,13 @@ class ApiIT {
             "/api/jobs/fanout/runs",
             new JsonObject().put("inputs", new JsonObject().put("count", 3)).put("start", false));
     String id = created.json().getString("id");
+    // the streams of earlier tests are closed; the run starts once this one is open, so that it
+    // sees every change after its first snapshot
+    await().atMost(Duration.ofSeconds(30)).until(() -> http.openEventStreams() == 0);
     var streamed =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () -> http.events("/api/runs/" + id + "/events"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> http.openEventStreams() == 1);
     await().until(() -> http.post("/api/runs/" + id + "/start").status() == 200);
 
     List<JsonObject> events = streamed.join();

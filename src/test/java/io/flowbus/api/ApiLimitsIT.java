@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * are closed and leave nothing behind, JSON input is strict, and file names are served as they are.
  */
 class ApiLimitsIT {
-  private static final Pattern OPEN_STREAMS =
-      Pattern.compile("(?m)^flowbus_event_streams_open\\s+(\\S+)$");
-
   @TempDir static Path data;
   static Node node;
   static Http http;
@@ -47,9 +42,7 @@ class ApiLimitsIT {
   }
 
   static int openStreams() {
-    Matcher m = OPEN_STREAMS.matcher(http.get("/metrics").body());
-    assertThat(m.find()).as("the open streams gauge is published").isTrue();
-    return (int) Double.parseDouble(m.group(1));
+    return http.openEventStreams();
   }
 
   static JsonObject awaitEnded(String runId) {

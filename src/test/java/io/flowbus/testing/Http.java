@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A small HTTP client for tests: requests against one base URL, answers as text or JSON. */
 public final class Http {
@@ -46,6 +48,18 @@ public final class Http {
           .orElse(null);
     }
   }
+
+  /** The number of SSE streams the node holds open now ({@code /metrics}, which must be open). */
+  public int openEventStreams() {
+    Matcher m = OPEN_STREAMS.matcher(get("/metrics").body());
+    if (!m.find()) {
+      throw new AssertionError("no flowbus_event_streams_open in /metrics");
+    }
+    return (int) Double.parseDouble(m.group(1));
+  }
+
+  private static final Pattern OPEN_STREAMS =
+      Pattern.compile("(?m)^flowbus_event_streams_open\\s+(\\S+)$");
 
   public Response get(String path) {
     return send("GET", path, null, null, Map.of());

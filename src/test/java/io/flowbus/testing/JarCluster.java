@@ -33,20 +33,20 @@ public final class JarCluster implements AutoCloseable {
     for (String role : roles) {
       started.add(JarNode.start(work, TestNodes.freePort(), args(role), env));
     }
+    nodes.addAll(started); // closed with the cluster even if one of them never gets ready
     CompletableFuture.allOf(
             started.stream()
                 .map(n -> CompletableFuture.runAsync(n::awaitReady))
                 .toArray(CompletableFuture[]::new))
         .join();
-    nodes.addAll(started);
     return started;
   }
 
   /** Starts one node after the others, so that it is younger than them. */
   public JarNode startOne(String role) {
-    JarNode node = JarNode.start(work, TestNodes.freePort(), args(role), env).awaitReady();
+    JarNode node = JarNode.start(work, TestNodes.freePort(), args(role), env);
     nodes.add(node);
-    return node;
+    return node.awaitReady();
   }
 
   private List<String> args(String roles) {
@@ -88,9 +88,13 @@ public final class JarCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Up to 90 s: nodes started at the same moment may first form two clusters, which Hazelcast
+   * merges 30 s after start, or 30 s later if that first try misses.
+   */
   private static void awaitFormed(Http http, int count) {
     Awaitility.await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(90))
         .ignoreExceptions()
         .until(
             () -> {

@@ -193,6 +193,7 @@ public final class JarNode implements AutoCloseable {
           .until(() -> http.get("/ready").status() == 200);
     } catch (TerminalFailureException | ConditionTimeoutException e) {
       String state = process.isAlive() ? "is not ready" : "exited with " + process.exitValue();
+      close(); // not left running for the rest of the suite
       throw new AssertionError("the node on port " + port + " " + state + ":\n" + output(), e);
     }
     return this;
@@ -214,10 +215,14 @@ public final class JarNode implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** kill -9: no drain, no goodbye. */
+  /**
+   * kill -9 of the node and of its tasks: no drain, no goodbye. The node dies first, so that it
+   * never sees its tasks killed and reports them failed.
+   */
   public void kill() {
-    process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> tasks = process.toHandle().descendants().toList();
     process.destroyForcibly();
+    tasks.forEach(ProcessHandle::destroyForcibly);
     waitFor(Duration.ofSeconds(30));
   }
 
