@@ -23,6 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * switch that a task starts through as root, in one program.
  */
 class IsolatingLauncherTest {
+  /**
+   * A task that starts the script {@code $1} in the background and goes on once it is ready: the
+   * script removes the file named by its {@code $1} when it has set its traps.
+   */
+  private static final String LEAVES =
+      "ready=$(mktemp); sh -c \"$1\" left \"$ready\" & while [ -e \"$ready\" ]; do sleep 0.02;"
+          + " done; ";
+
   @TempDir Path tmp;
 
   private SessionLauncher installed;
@@ -85,8 +93,8 @@ class IsolatingLauncherTest {
 
   @Test
   void whatTheTaskLeavesGetsATermWhenItEnds() throws Exception {
-    String left = "trap 'echo left stopped; exit 0' TERM; echo left; sleep 30 & wait";
-    String script = "sh -c \"$1\" & sleep 0.3; exit 5";
+    String left = "trap 'echo left stopped; exit 0' TERM; echo left; rm \"$1\"; sleep 30 & wait";
+    String script = LEAVES + "exit 5";
     long start = System.nanoTime();
     Process p = start(Duration.ofSeconds(20), "/bin/sh", "-c", script, "sh", left);
 
@@ -100,8 +108,8 @@ class IsolatingLauncherTest {
   @Test
   void whatIgnoresTheTermIsKilledAfterTheGracePeriod() throws Exception {
     String marker = "31." + Math.abs(UUID.randomUUID().getMostSignificantBits() % 100000);
-    String left = "trap '' TERM; echo left; exec sleep " + marker;
-    String script = "sh -c \"$1\" & sleep 0.3; exit 6";
+    String left = "trap '' TERM; echo left; rm \"$1\"; exec sleep " + marker;
+    String script = LEAVES + "exit 6";
     long start = System.nanoTime();
     Process p = start(Duration.ofMillis(700), "/bin/sh", "-c", script, "sh", left);
 
@@ -109,7 +117,9 @@ class IsolatingLauncherTest {
 
     assertThat(said).isEqualTo("left\n");
     assertThat(p.exitValue()).isEqualTo(6);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(900));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("the init waited the grace period")
+        .isGreaterThan(Duration.ofMillis(700));
     assertThat(
             ProcessHandle.allProcesses()
                 .filter(h -> h.info().commandLine().orElse("").contains(marker)))

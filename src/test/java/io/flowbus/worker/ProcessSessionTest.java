@@ -158,7 +158,10 @@ class ProcessSessionTest {
   @Test
   void aChildIgnoringSigtermIsKilledAfterTheGracePeriod() throws Exception {
     RunningCommand command =
-        start("sh -c \"trap '' TERM; echo \\$\\$ > a.pid; exec sleep 171\" & sleep 0.3", null);
+        start(
+            "sh -c \"trap '' TERM; echo \\$\\$ > a.pid; exec sleep 171\" &"
+                + " while [ ! -s a.pid ]; do sleep 0.02; done",
+            null);
 
     CommandOutcome outcome = outcomeOf(command);
 
