@@ -50,14 +50,20 @@ class ClusterIT {
 
   @Test
   void everyNodeSeesTheSameClusterAndLeader() {
-    Set<String> leaders =
-        cluster.nodes().stream()
-            .filter(n -> n.config().isController())
-            .map(n -> TestNodes.http(n).get("/api/cluster").json())
-            .peek(c -> assertThat(c.getJsonArray("nodes")).hasSize(3))
-            .map(c -> c.getString("leader"))
-            .collect(Collectors.toSet());
-    assertThat(leaders).containsExactly(first.nodeId());
+    // each controller's view, which may lag the first one's (waited for at start) for a moment
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Set<String> leaders =
+                  cluster.nodes().stream()
+                      .filter(n -> n.config().isController())
+                      .map(n -> TestNodes.http(n).get("/api/cluster").json())
+                      .peek(c -> assertThat(c.getJsonArray("nodes")).hasSize(3))
+                      .map(c -> c.getString("leader"))
+                      .collect(Collectors.toSet());
+              assertThat(leaders).containsExactly(first.nodeId());
+            });
     for (Node node : cluster.nodes()) {
       assertThat(TestNodes.http(node).get("/ready").status()).isEqualTo(200);
     }
