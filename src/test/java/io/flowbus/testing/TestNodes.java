@@ -20,10 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Nodes in this JVM for tests: a cluster of their own, free ports, a data directory given. */
 public final class TestNodes {
-  /** Test ports are taken from here up to the first ephemeral port. */
+  /**
+   * Test ports are taken from here up to the first ephemeral port, and below 30000 (where
+   * Kubernetes hands out node ports, should the tests run on such a node).
+   */
   private static final int FIRST_TEST_PORT = 20000;
 
-  private static final int TEST_PORTS = Math.max(0, firstEphemeralPort() - FIRST_TEST_PORT);
+  private static final int TEST_PORTS =
+      Math.max(0, Math.min(30000, firstEphemeralPort()) - FIRST_TEST_PORT);
 
   /** Where this JVM's ports start: another JVM running tests beside it likely takes others. */
   private static final AtomicInteger nextPort =
@@ -37,9 +41,9 @@ public final class TestNodes {
 
   /**
    * A port that is free now, for a node that binds it seconds later. Taken below the kernel's range
-   * of ephemeral ports where there is room: a port from that range may meanwhile become the local
-   * end of any outgoing connection (the cluster's members connect to each other while a node
-   * starts), and the node would then fail to bind it.
+   * of ephemeral ports where there is room: a port from that range may meanwhile be given to any
+   * listener bound to port 0 (every node's event bus binds one), and the node would then fail to
+   * bind it.
    */
   public static int freePort() {
     for (int tries = 0; tries < TEST_PORTS; tries++) {
@@ -55,12 +59,18 @@ public final class TestNodes {
     }
   }
 
-  private static int firstEphemeralPort() {
+  /**
+   * The first port of the kernel's ephemeral range; {@link #FIRST_TEST_PORT} where it is not known
+   * (then ports come from the kernel, as any). Read by lines: {@code /proc} files report a size of
+   * 0, and {@code Files.readString} reads only their first byte.
+   */
+  static int firstEphemeralPort() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+      String range =
+          Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip();
       return Integer.parseInt(range.split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
-      return FIRST_TEST_PORT; // not known: ports from the kernel, as any
+      return FIRST_TEST_PORT;
     }
   }
 
