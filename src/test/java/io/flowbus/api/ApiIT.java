@@ -425,19 +425,19 @@ class ApiIT {
   }
 
   @Test
-  void theEventStreamCarriesEveryChangeUntilTheRunEnds() {
+  void theEventStreamCarriesEveryChangeUntilTheRunEnds() throws Exception {
     Http.Response created =
         http.post(
             "/api/jobs/fanout/runs",
             new JsonObject().put("inputs", new JsonObject().put("count", 3)).put("start", false));
     String id = created.json().getString("id");
-    // the streams of earlier tests are closed; the run starts once this one is open, so that it
-    // sees every change after its first snapshot
-    await().atMost(Duration.ofSeconds(30)).until(() -> http.openEventStreams() == 0);
+    // the run starts once the stream's first event (its snapshot) has come, so that every change
+    // comes after it
+    java.util.concurrent.CountDownLatch snapshot = new java.util.concurrent.CountDownLatch(1);
     var streamed =
         java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> http.events("/api/runs/" + id + "/events"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> http.openEventStreams() == 1);
+            () -> http.events("/api/runs/" + id + "/events", snapshot::countDown));
+    assertThat(snapshot.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     await().until(() -> http.post("/api/runs/" + id + "/start").status() == 200);
 
     List<JsonObject> events = streamed.join();

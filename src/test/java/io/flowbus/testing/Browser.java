@@ -82,6 +82,7 @@ public final class Browser implements AutoCloseable {
    */
   public String textOf(String css) {
     return waiting()
+        .withMessage("visible: " + css)
         .until(
             d -> {
               WebElement element =
@@ -118,6 +119,7 @@ public final class Browser implements AutoCloseable {
    */
   public void click(String css) {
     waiting()
+        .withMessage("clickable: " + css)
         .until(
             d -> {
               WebElement element =

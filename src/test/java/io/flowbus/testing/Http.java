@@ -114,6 +114,11 @@ public final class Http {
 
   /** Reads a Server-Sent Events stream until the server ends it; returns the events in order. */
   public List<JsonObject> events(String path) {
+    return events(path, () -> {});
+  }
+
+  /** The same, calling {@code onFirst} once the first event has come. */
+  public List<JsonObject> events(String path, Runnable onFirst) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(120))
@@ -130,6 +135,9 @@ public final class Http {
         } else if (line.startsWith("data: ")) {
           events.add(
               new JsonObject().put("type", type).put("data", new JsonObject(line.substring(6))));
+          if (events.size() == 1) {
+            onFirst.run();
+          }
         }
       }
       return events;

@@ -193,8 +193,14 @@ public final class JarNode implements AutoCloseable {
           .until(() -> http.get("/ready").status() == 200);
     } catch (TerminalFailureException | ConditionTimeoutException e) {
       String state = process.isAlive() ? "is not ready" : "exited with " + process.exitValue();
-      close(); // not left running for the rest of the suite
-      throw new AssertionError("the node on port " + port + " " + state + ":\n" + output(), e);
+      AssertionError failure =
+          new AssertionError("the node on port " + port + " " + state + ":\n" + output(), e);
+      try {
+        close(); // not left running for the rest of the suite
+      } catch (RuntimeException notStopped) {
+        failure.addSuppressed(notStopped);
+      }
+      throw failure;
     }
     return this;
   }
@@ -216,14 +222,26 @@ public final class JarNode implements AutoCloseable {
   }
 
   /**
-   * kill -9 of the node and of its tasks: no drain, no goodbye. The node dies first, so that it
+   * kill -9 of the node and of its tasks: no drain, no goodbye. The node is stopped (SIGSTOP)
+   * before its tasks are listed, so that it starts none after, and dies before them, so that it
    * never sees its tasks killed and reports them failed.
    */
   public void kill() {
+    signal("STOP");
     List<ProcessHandle> tasks = process.toHandle().descendants().toList();
     process.destroyForcibly();
     tasks.forEach(ProcessHandle::destroyForcibly);
     waitFor(Duration.ofSeconds(30));
+  }
+
+  private void signal(String name) {
+    try {
+      new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+    } catch (IOException e) {
+      // no kill(1): the node is killed all the same, only without the stop before
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

@@ -24,12 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IsolatingLauncherTest {
   /**
-   * A task that starts the script {@code $1} in the background and goes on once it is ready: the
-   * script removes the file named by its {@code $1} when it has set its traps.
+   * A task that starts the script {@code $1} in the background and goes on once it is ready (at
+   * most 10 s): the script removes the file named by its {@code $1} when it has set its traps.
    */
   private static final String LEAVES =
-      "ready=$(mktemp); sh -c \"$1\" left \"$ready\" & while [ -e \"$ready\" ]; do sleep 0.02;"
-          + " done; ";
+      "ready=$(mktemp -p /tmp); sh -c \"$1\" left \"$ready\" & i=0;"
+          + " while [ -e \"$ready\" ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done; ";
 
   @TempDir Path tmp;
 

@@ -160,7 +160,7 @@ class ProcessSessionTest {
     RunningCommand command =
         start(
             "sh -c \"trap '' TERM; echo \\$\\$ > a.pid; exec sleep 171\" &"
-                + " while [ ! -s a.pid ]; do sleep 0.02; done",
+                + " i=0; while [ ! -s a.pid ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done",
             null);
 
     CommandOutcome outcome = outcomeOf(command);
