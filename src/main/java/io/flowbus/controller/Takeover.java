@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes over from a predecessor: the runs replayed from their journals are put back where they
  * belong. Attempts that workers still hold are adopted (also one accepted just before the
- * predecessor could journal it), the others are lost and run again, pending ones are queued. A run
- * rolled back after a failed write is placed the same way.
+ * predecessor could journal it), the others are lost and run again, pending ones are queued. A
+ * worker that does not answer is asked again while it is a member, for up to 10 s: a member that
+ * listens but cannot be reached yet (see {@link WorkerClient#inventoryOnceListening}) would
+ * otherwise have what it runs started a second time. A run rolled back after a failed write is
+ * placed the same way.
  */
 final class Takeover {
   private static final Logger LOG = LoggerFactory.getLogger(Takeover.class);
@@ -65,7 +68,7 @@ final class Takeover {
     List<Future<Inventory>> inventories = new ArrayList<>();
     for (NodeInfo node : membership.nodes()) {
       if (node.isWorker()) {
-        inventories.add(inventory.ask(node.id()));
+        inventories.add(inventory.askForTakeover(node.id()));
       }
     }
     return Future.join(inventories)

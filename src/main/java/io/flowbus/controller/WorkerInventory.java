@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerInventory {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerInventory.class);
+  static final long TAKEOVER_PATIENCE_MS = 10_000;
 
   private final Membership membership;
   private final Runs runs;
@@ -41,8 +42,7 @@ final class WorkerInventory {
 
   /** Asks the node what it holds; its answer confirms it takes work (unless it drains). */
   Future<Inventory> ask(String nodeId) {
-    return workers
-        .inventory(nodeId)
+    return taken(nodeId, workers.inventory(nodeId))
         .onFailure(
             e -> {
               WorkerPool.Worker w = dispatcher.pool().get(nodeId);
@@ -55,9 +55,31 @@ final class WorkerInventory {
               } else {
                 LOG.warn("worker {} does not answer its inventory yet: {}", nodeId, e.getMessage());
               }
-            })
-        .onSuccess(
-            inv -> dispatcher.confirmed(nodeId, inv.draining(), new HashSet<>(inv.attempts())));
+            });
+  }
+
+  /**
+   * Asks the node what it holds for a takeover, which runs again what no worker says it holds: a
+   * member that does not answer is asked again for up to {@value #TAKEOVER_PATIENCE_MS} ms.
+   */
+  Future<Inventory> askForTakeover(String nodeId) {
+    return taken(
+            nodeId, workers.inventoryOnceListening(nodeId, this::isMember, TAKEOVER_PATIENCE_MS))
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "worker {} did not say what it holds: what it runs counts as lost ({})",
+                    nodeId,
+                    e.getMessage()));
+  }
+
+  private Future<Inventory> taken(String nodeId, Future<Inventory> inventory) {
+    return inventory.onSuccess(
+        inv -> dispatcher.confirmed(nodeId, inv.draining(), new HashSet<>(inv.attempts())));
+  }
+
+  private boolean isMember(String nodeId) {
+    return membership.nodes().stream().anyMatch(n -> n.id().equals(nodeId));
   }
 
   /**

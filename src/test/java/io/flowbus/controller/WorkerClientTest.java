@@ -1,0 +1,106 @@
+package io.flowbus.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.WorkerControl;
+import io.flowbus.model.AttemptKey;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A takeover's question to a worker, what it holds, against a real (local) event bus: a member that
+ * does not listen yet, as after a dead member took the bus's registrations with it, is asked again.
+ */
+class WorkerClientTest {
+  private static final AttemptKey HELD = new AttemptKey("run-1", "s0-t3", 1);
+
+  private final Vertx vertx = Vertx.vertx();
+  private final WorkerClient client = new WorkerClient(vertx, "self");
+  private final AtomicInteger asked = new AtomicInteger();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aMemberThatListensOnlyLaterIsAskedAgainUntilItSaysWhatItHolds() throws Exception {
+    vertx.setTimer(700, t -> listen("w1")); // its registration comes back after a few tries
+
+    WorkerControl.Inventory inventory =
+        result(client.inventoryOnceListening("w1", node -> true, 10_000));
+
+    assertThat(inventory.node()).isEqualTo("w1");
+    assertThat(inventory.attempts()).containsExactly(HELD);
+    assertThat(asked).hasValue(1);
+  }
+
+  @Test
+  void aNodeThatIsNoLongerAMemberIsNotAskedAgain() {
+    AtomicInteger checks = new AtomicInteger();
+
+    Throwable failure =
+        failure(
+            client.inventoryOnceListening("gone", node -> checks.incrementAndGet() < 0, 10_000));
+
+    assertThat(failure)
+        .isInstanceOfSatisfying(
+            ReplyException.class,
+            e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
+    assertThat(checks).hasValue(1);
+  }
+
+  @Test
+  void aMemberThatNeverListensFailsOnceThePatienceIsOver() {
+    long started = System.nanoTime();
+
+    Throwable failure = failure(client.inventoryOnceListening("mute", node -> true, 600));
+
+    assertThat(failure).isInstanceOf(ReplyException.class);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+        .as("asked again until the patience was over")
+        .isGreaterThanOrEqualTo(600);
+  }
+
+  @Test
+  void aWorkerThatAnswersAtOnceIsAskedOnce() throws Exception {
+    listen("w2");
+
+    assertThat(result(client.inventoryOnceListening("w2", node -> true, 10_000)).node())
+        .isEqualTo("w2");
+    assertThat(asked).hasValue(1);
+  }
+
+  private void listen(String node) {
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.workerControl(node),
+            m -> {
+              asked.incrementAndGet();
+              m.reply(
+                  new WorkerControl.Inventory(node, 2, false, List.of(HELD), List.of()).toJson());
+            });
+  }
+
+  private static <T> T result(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failure(Future<?> future) {
+    CompletableFuture<?> done = future.toCompletionStage().toCompletableFuture();
+    await().atMost(java.time.Duration.ofSeconds(20)).until(done::isDone);
+    return done.handle((v, e) -> e).join();
+  }
+}
