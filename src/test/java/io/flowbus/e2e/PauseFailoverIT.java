@@ -38,85 +38,89 @@ class PauseFailoverIT {
   @Test
   void aPausedRunStaysPausedOnTheNextOrchestratorAndFinishesOnceResumed() throws Exception {
     try (JarCluster cluster = new JarCluster(work, JOBS)) {
-      JarNode leader = cluster.startOne("controller");
-      List<JarNode> others = cluster.start("controller,worker", "worker");
-      JarNode next = others.get(0);
-      cluster.awaitFormed(leader, 3);
-      String nextId = cluster.nodeIdOf(next);
-      Http http = next.http();
-      String id = Runs.create(http, "/api/jobs/slowfan/runs?count=" + COUNT + "&seconds=2");
-      awaitRun(http, id, "running instances", run -> running(http, id) > 0);
-
-      Http.Response early = http.post("/api/runs/" + id + "/resume");
-      assertThat(early.status()).isEqualTo(409);
-      assertThat(early.json().getString("detail")).contains("is RUNNING");
-      Http.Response paused = http.post("/api/runs/" + id + "/pause");
-      assertThat(paused.status()).as(paused.body()).isEqualTo(200);
-      assertThat(paused.json().getString("state")).isEqualTo("PAUSED");
-      Http.Response twice = http.post("/api/runs/" + id + "/pause");
-      assertThat(twice.status()).isEqualTo(409);
-      assertThat(twice.json().getString("detail")).contains("is PAUSED");
-      assertThat(http.post("/api/runs/" + id + "/retry").json().getString("detail"))
-          .contains("is PAUSED");
-      assertThat(http.post("/api/runs/no-such-run/pause").status()).isEqualTo(404);
-
-      leader.kill();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .until(() -> nextId.equals(http.get("/api/cluster").json().getString("leader")));
-      // what ran at the pause finishes on the workers and its results reach the new orchestrator
-      JsonObject settled =
-          awaitRun(
-              http,
-              id,
-              "paused with nothing running",
-              run -> "PAUSED".equals(run.getString("state")) && running(http, id) == 0);
-      int pending =
-          settled
-              .getJsonArray("stages")
-              .getJsonObject(0)
-              .getJsonObject("tasks")
-              .getInteger("pending");
-      assertThat(pending).as("tasks held by the pause").isPositive();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .ignoreExceptions()
-          .until(() -> http.get("/api/cluster").json().getLong("tasks_queued") == pending);
-      Map<String, Long> atPause = executions(cluster, id);
-      // the queue holds them, every worker slot is free: a dispatcher that ignored the pause
-      // would have given them out by now; one more request through the orchestrator's context
-      assertThat(http.post("/api/runs/" + id + "/pause").status()).isEqualTo(409);
-      assertThat(http.get("/api/cluster").json().getLong("tasks_running")).isZero();
-      assertThat(executions(cluster, id)).as("nothing started while paused").isEqualTo(atPause);
-      assertThat(atPause.values().stream().mapToLong(Long::longValue).sum())
-          .isEqualTo(COUNT - pending);
-      System.out.printf(
-          "FIGURE paused fan-out: %d of %d instances held across the orchestrator's kill -9%n",
-          pending, COUNT);
-
-      Http.Response resumed = http.post("/api/runs/" + id + "/resume");
-      assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
-      assertThat(resumed.json().getString("state")).isIn("RUNNING", "SUCCEEDED");
-
-      assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED");
-      Map<String, Long> counts = executions(cluster, id);
-      assertThat(counts).hasSize(COUNT);
-      for (JsonObject task : Runs.tasks(http, id, "stage=0")) {
-        if (!"task".equals(task.getString("kind"))) {
-          continue;
-        }
-        String index = String.valueOf(task.getInteger("index"));
-        int attempts = task.getJsonArray("history").size();
-        assertThat(counts.get(index))
-            .as("task %s ran as often as it was attempted", task.getString("id"))
-            .isEqualTo((long) attempts);
-        assertThat(attempts).as("no attempt of %s was lost", task.getString("id")).isEqualTo(1);
-      }
-      assertThat(JournalEvents.of(cluster.data(), id))
-          .extracting(e -> e.getString("type"))
-          .contains("paused", "resumed");
+      cluster.explainingFailures(() -> pausedRunSurvivesTheKill(cluster));
     }
+  }
+
+  private void pausedRunSurvivesTheKill(JarCluster cluster) throws Exception {
+    JarNode leader = cluster.startOne("controller");
+    List<JarNode> others = cluster.start("controller,worker", "worker");
+    JarNode next = others.get(0);
+    cluster.awaitFormed(leader, 3);
+    String nextId = cluster.nodeIdOf(next);
+    Http http = next.http();
+    String id = Runs.create(http, "/api/jobs/slowfan/runs?count=" + COUNT + "&seconds=2");
+    awaitRun(http, id, "running instances", run -> running(http, id) > 0);
+
+    Http.Response early = http.post("/api/runs/" + id + "/resume");
+    assertThat(early.status()).isEqualTo(409);
+    assertThat(early.json().getString("detail")).contains("is RUNNING");
+    Http.Response paused = http.post("/api/runs/" + id + "/pause");
+    assertThat(paused.status()).as(paused.body()).isEqualTo(200);
+    assertThat(paused.json().getString("state")).isEqualTo("PAUSED");
+    Http.Response twice = http.post("/api/runs/" + id + "/pause");
+    assertThat(twice.status()).isEqualTo(409);
+    assertThat(twice.json().getString("detail")).contains("is PAUSED");
+    assertThat(http.post("/api/runs/" + id + "/retry").json().getString("detail"))
+        .contains("is PAUSED");
+    assertThat(http.post("/api/runs/no-such-run/pause").status()).isEqualTo(404);
+
+    leader.kill();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> nextId.equals(http.get("/api/cluster").json().getString("leader")));
+    // what ran at the pause finishes on the workers and its results reach the new orchestrator
+    JsonObject settled =
+        awaitRun(
+            http,
+            id,
+            "paused with nothing running",
+            run -> "PAUSED".equals(run.getString("state")) && running(http, id) == 0);
+    int pending =
+        settled
+            .getJsonArray("stages")
+            .getJsonObject(0)
+            .getJsonObject("tasks")
+            .getInteger("pending");
+    assertThat(pending).as("tasks held by the pause").isPositive();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> http.get("/api/cluster").json().getLong("tasks_queued") == pending);
+    Map<String, Long> atPause = executions(cluster, id);
+    // the queue holds them, every worker slot is free: a dispatcher that ignored the pause
+    // would have given them out by now; one more request through the orchestrator's context
+    assertThat(http.post("/api/runs/" + id + "/pause").status()).isEqualTo(409);
+    assertThat(http.get("/api/cluster").json().getLong("tasks_running")).isZero();
+    assertThat(executions(cluster, id)).as("nothing started while paused").isEqualTo(atPause);
+    assertThat(atPause.values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(COUNT - pending);
+    System.out.printf(
+        "FIGURE paused fan-out: %d of %d instances held across the orchestrator's kill -9%n",
+        pending, COUNT);
+
+    Http.Response resumed = http.post("/api/runs/" + id + "/resume");
+    assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+    assertThat(resumed.json().getString("state")).isIn("RUNNING", "SUCCEEDED");
+
+    assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED");
+    Map<String, Long> counts = executions(cluster, id);
+    assertThat(counts).hasSize(COUNT);
+    for (JsonObject task : Runs.tasks(http, id, "stage=0")) {
+      if (!"task".equals(task.getString("kind"))) {
+        continue;
+      }
+      String index = String.valueOf(task.getInteger("index"));
+      int attempts = task.getJsonArray("history").size();
+      assertThat(counts.get(index))
+          .as("task %s ran as often as it was attempted", task.getString("id"))
+          .isEqualTo((long) attempts);
+      assertThat(attempts).as("no attempt of %s was lost", task.getString("id")).isEqualTo(1);
+    }
+    assertThat(JournalEvents.of(cluster.data(), id))
+        .extracting(e -> e.getString("type"))
+        .contains("paused", "resumed");
   }
 
   private static int running(Http http, String id) {

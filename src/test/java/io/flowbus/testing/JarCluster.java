@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Several {@code java -jar flowbus.jar} processes on loopback, one cluster, one data directory. */
 public final class JarCluster implements AutoCloseable {
@@ -70,21 +71,14 @@ public final class JarCluster implements AutoCloseable {
     Http http = via.http();
     try {
       awaitFormed(http, count);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      StringBuilder logs = new StringBuilder("cluster not formed; last answer: ");
+    } catch (ConditionTimeoutException e) {
+      String last;
       try {
-        logs.append(http.get("/api/cluster").body());
+        last = http.get("/api/cluster").body();
       } catch (RuntimeException ignored) {
-        logs.append("none");
+        last = "none";
       }
-      for (JarNode node : nodes) {
-        String out = node.output();
-        logs.append("\n--- node ")
-            .append(node.port())
-            .append(" ---\n")
-            .append(out.substring(Math.max(0, out.length() - 4000)));
-      }
-      throw new AssertionError(logs.toString(), e);
+      throw new AssertionError("cluster not formed; last answer: " + last + logs(4000), e);
     }
   }
 
@@ -109,6 +103,37 @@ public final class JarCluster implements AutoCloseable {
 
   public String nodeIdOf(JarNode node) {
     return node.http().get("/health").json().getString("node");
+  }
+
+  /** What a check of the cluster does; it may throw. */
+  @FunctionalInterface
+  public interface Check {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code check}; if an assertion in it fails, the failure says what every node printed (the
+   * last 20,000 characters of each), which the nodes' temporary folders take with them.
+   */
+  public void explainingFailures(Check check) throws Exception {
+    try {
+      check.run();
+    } catch (AssertionError | ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + logs(20_000), e);
+    }
+  }
+
+  /** What every node printed, the last {@code tail} characters of each. */
+  public String logs(int tail) {
+    StringBuilder logs = new StringBuilder();
+    for (JarNode node : nodes) {
+      String out = node.output();
+      logs.append("\n--- node ")
+          .append(node.port())
+          .append(" ---\n")
+          .append(out.substring(Math.max(0, out.length() - tail)));
+    }
+    return logs.toString();
   }
 
   public Path data() {
