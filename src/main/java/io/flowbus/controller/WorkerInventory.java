@@ -19,6 +19,12 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerInventory {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerInventory.class);
+
+  /**
+   * How long a takeover waits for a worker that does not answer: longer than the 5 s within which
+   * {@code DurableConsumers} registers a consumer again that the cluster lost. The whole takeover
+   * waits (no API, results or dispatch meanwhile), so not much longer.
+   */
   static final long TAKEOVER_PATIENCE_MS = 10_000;
 
   private final Membership membership;

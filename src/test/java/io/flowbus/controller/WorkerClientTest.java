@@ -62,15 +62,53 @@ class WorkerClientTest {
   }
 
   @Test
-  void aMemberThatNeverListensFailsOnceThePatienceIsOver() {
+  void aMemberThatNeverListensIsAskedAgainUntilThePatienceIsOver() {
+    AtomicInteger checks = new AtomicInteger();
     long started = System.nanoTime();
 
-    Throwable failure = failure(client.inventoryOnceListening("mute", node -> true, 600));
+    Throwable failure =
+        failure(client.inventoryOnceListening("mute", node -> checks.incrementAndGet() > 0, 600));
 
-    assertThat(failure).isInstanceOf(ReplyException.class);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
-        .as("asked again until the patience was over")
-        .isGreaterThanOrEqualTo(600);
+    assertThat(failure)
+        .isInstanceOfSatisfying(
+            ReplyException.class,
+            e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
+    assertThat(checks.get()).as("asked again").isGreaterThan(1);
+    assertThat(elapsedMs(started)).isBetween(600L - 200, 4_000L);
+  }
+
+  @Test
+  void aQuestionStillOpenWhenThePatienceEndsIsGivenOnlyTheTimeLeft() {
+    vertx.eventBus().consumer(Addresses.workerControl("frozen"), m -> asked.incrementAndGet());
+    long started = System.nanoTime();
+
+    Throwable failure = failure(client.inventoryOnceListening("frozen", node -> true, 600));
+
+    assertThat(failure)
+        .isInstanceOfSatisfying(
+            ReplyException.class, e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.TIMEOUT));
+    assertThat(asked).hasValue(1);
+    assertThat(elapsedMs(started)).as("not the 3 s of a question's own timeout").isLessThan(2_500);
+  }
+
+  @Test
+  void aWorkerThatRefusesTheQuestionIsNotAskedAgain() {
+    vertx
+        .eventBus()
+        .consumer(
+            Addresses.workerControl("odd"),
+            m -> {
+              asked.incrementAndGet();
+              m.fail(400, "unknown control");
+            });
+
+    Throwable failure = failure(client.inventoryOnceListening("odd", node -> true, 10_000));
+
+    assertThat(failure)
+        .isInstanceOfSatisfying(
+            ReplyException.class,
+            e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE));
+    assertThat(asked).hasValue(1);
   }
 
   @Test
@@ -92,6 +130,10 @@ class WorkerClientTest {
               m.reply(
                   new WorkerControl.Inventory(node, 2, false, List.of(HELD), List.of()).toJson());
             });
+  }
+
+  private static long elapsedMs(long startedNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
   }
 
   private static <T> T result(Future<T> future) throws Exception {

@@ -112,14 +112,15 @@ public final class JarCluster implements AutoCloseable {
   }
 
   /**
-   * Runs {@code check}; if an assertion in it fails, the failure says what every node printed (the
-   * last 20,000 characters of each), which the nodes' temporary folders take with them.
+   * Runs {@code check}; if it fails (an assertion, a wait, a request), the failure says what every
+   * node printed (the last 20,000 characters of each), which the nodes' temporary folders take with
+   * them.
    */
   public void explainingFailures(Check check) throws Exception {
     try {
       check.run();
-    } catch (AssertionError | ConditionTimeoutException e) {
-      throw new AssertionError(e.getMessage() + logs(20_000), e);
+    } catch (Exception | AssertionError e) {
+      throw new AssertionError(e + logs(20_000), e);
     }
   }
 
