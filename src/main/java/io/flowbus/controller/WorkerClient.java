@@ -124,7 +124,7 @@ final class WorkerClient {
    * answer. A failure of the worker's own (it refused the question) or an answer that cannot be
    * read would not change.
    */
-  static boolean mayPass(Throwable e) {
+  private static boolean mayPass(Throwable e) {
     return e instanceof ReplyException r && r.failureType() != ReplyFailure.RECIPIENT_FAILURE;
   }
 

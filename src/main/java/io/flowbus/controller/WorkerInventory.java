@@ -48,7 +48,7 @@ final class WorkerInventory {
 
   /** Asks the node what it holds; its answer confirms it takes work (unless it drains). */
   Future<Inventory> ask(String nodeId) {
-    return taken(nodeId, workers.inventory(nodeId))
+    return confirming(nodeId, workers.inventory(nodeId))
         .onFailure(
             e -> {
               WorkerPool.Worker w = dispatcher.pool().get(nodeId);
@@ -69,7 +69,7 @@ final class WorkerInventory {
    * member that does not answer is asked again for up to {@value #TAKEOVER_PATIENCE_MS} ms.
    */
   Future<Inventory> askForTakeover(String nodeId) {
-    return taken(
+    return confirming(
             nodeId, workers.inventoryOnceListening(nodeId, this::isMember, TAKEOVER_PATIENCE_MS))
         .onFailure(
             e ->
@@ -79,7 +79,8 @@ final class WorkerInventory {
                     e.getMessage()));
   }
 
-  private Future<Inventory> taken(String nodeId, Future<Inventory> inventory) {
+  /** The answer, once it comes, confirms the worker and corrects the slots counted for it. */
+  private Future<Inventory> confirming(String nodeId, Future<Inventory> inventory) {
     return inventory.onSuccess(
         inv -> dispatcher.confirmed(nodeId, inv.draining(), new HashSet<>(inv.attempts())));
   }
