@@ -80,6 +80,16 @@ public final class Membership {
     return nodes;
   }
 
+  /** Whether the node is a member that has finished joining. */
+  public boolean isMember(String nodeId) {
+    for (Member member : hazelcast.getCluster().getMembers()) {
+      if (nodeId.equals(member.getAttribute(VERTX_NODE_ID))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public Optional<NodeInfo> leader() {
     return nodes().stream().filter(NodeInfo::isController).findFirst();
   }

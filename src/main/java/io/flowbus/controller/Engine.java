@@ -50,7 +50,7 @@ final class Engine {
     ids = new RunIds(clock);
     keys = new IdempotencyKeys(clock);
     ReadyQueue queue = new ReadyQueue();
-    WorkerClient workers = new WorkerClient(vertx, membership.selfId());
+    WorkerClient workers = new WorkerClient(vertx, membership.selfId(), membership::isMember);
     RunEffects visible = new RunEffects(vertx, clock, runs, queue, workers, metrics);
     watchers = new RunWatchers(clock);
     DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible, watchers);

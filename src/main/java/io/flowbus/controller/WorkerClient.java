@@ -13,26 +13,37 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends {@link WorkerControl} messages to one worker node. */
+/**
+ * Sends {@link WorkerControl} messages to one worker node. A question that only a member's missing
+ * registration or a slow answer keeps from its worker is asked again ({@link #untilAnswered}): a
+ * takeover's inventory and a cancel.
+ */
 final class WorkerClient {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerClient.class);
-  private static final long INVENTORY_TIMEOUT_MS = 3_000;
-  private static final long INVENTORY_RETRY_MS = 200;
+  private static final long QUESTION_TIMEOUT_MS = 3_000;
+  private static final long RETRY_MS = 200;
+
+  /** How long a cancel is sent again to a member that does not answer it. */
+  static final long CANCEL_PATIENCE_MS = 10_000;
 
   private final Vertx vertx;
   private final String selfId;
+  private final Predicate<String> member;
 
   /**
    * @param selfId this node: a message to its own worker stays in the process (the cluster's lookup
    *     of the address's nodes is skipped), still a request-reply over the event bus
+   * @param member whether a node is in the cluster now: only a member is asked again
    */
-  WorkerClient(Vertx vertx, String selfId) {
+  WorkerClient(Vertx vertx, String selfId, Predicate<String> member) {
     this.vertx = vertx;
     this.selfId = selfId;
+    this.member = member;
     BusCodecs.register(vertx);
   }
 
@@ -46,41 +57,66 @@ final class WorkerClient {
             new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(node.equals(selfId)));
   }
 
-  /** Asks the node to stop the attempt; a failure to reach it is logged only. */
-  void cancel(String node, AttemptKey attempt, String reason) {
-    vertx
-        .eventBus()
-        .request(Addresses.workerControl(node), new WorkerControl.Cancel(attempt, reason).toJson())
+  /**
+   * Asks the node to stop the attempt, again while it does not answer, for up to {@value
+   * #CANCEL_PATIENCE_MS} ms: a cancel lost on the way would leave the attempt running to its end.
+   * Completes once the worker answered; a failure after that is logged, and the attempt's result,
+   * whenever it comes, is no longer applied.
+   */
+  Future<Void> cancel(String node, AttemptKey attempt, String reason) {
+    JsonObject cancel = new WorkerControl.Cancel(attempt, reason).toJson();
+    return untilAnswered(
+            node, "the stop of " + attempt, CANCEL_PATIENCE_MS, t -> control(node, cancel, t))
+        .<Void>mapEmpty()
         .onFailure(e -> LOG.warn("cannot stop {} on {}: {}", attempt, node, e.getMessage()));
   }
 
   /**
-   * The node's inventory, asked again every 200 ms while it does not answer, as long as {@code
-   * member} says the node is in the cluster and {@code patienceMs} has not passed (a question is
-   * given no more time than is left); then the last failure. When a member dies, Hazelcast may lose
-   * the partitions that held the event bus's registrations (a young cluster has no backups yet),
-   * and every node publishes its own again a moment later, or {@code DurableConsumers} within 5 s:
-   * until then a question to a live node finds no handler. A worker that refuses the question, or
-   * answers what cannot be read, is not asked again.
+   * The node's inventory, asked again while it does not answer, for up to {@code patienceMs}. When
+   * a member dies, Hazelcast may lose the partitions that held the event bus's registrations (a
+   * young cluster has no backups yet), and every node publishes its own again a moment later, or
+   * {@code DurableConsumers} within 5 s: until then a question to a live node finds no handler.
    */
-  Future<WorkerControl.Inventory> inventoryOnceListening(
-      String node, Predicate<String> member, long patienceMs) {
-    Promise<WorkerControl.Inventory> answered = Promise.promise();
-    ask(new Questions(node, member, System.nanoTime() + patienceMs * 1_000_000), answered);
+  Future<WorkerControl.Inventory> inventoryOnceListening(String node, long patienceMs) {
+    JsonObject ask = new WorkerControl.AskInventory().toJson();
+    return untilAnswered(node, "what it holds", patienceMs, t -> control(node, ask, t))
+        .map(WorkerControl.Inventory::fromJson);
+  }
+
+  /** The node's inventory, asked once. */
+  Future<WorkerControl.Inventory> inventory(String node) {
+    return control(node, new WorkerControl.AskInventory().toJson(), QUESTION_TIMEOUT_MS)
+        .map(WorkerControl.Inventory::fromJson);
+  }
+
+  /**
+   * The answer to {@code question}, asked again every 200 ms while it fails in a way that may pass
+   * ({@link #mayPass}), the node is a member and {@code patienceMs} has not passed (a question is
+   * given no more time than is left); then the last failure. An answer that came only after several
+   * questions is logged at INFO with the first failure.
+   */
+  private <T> Future<T> untilAnswered(
+      String node, String what, long patienceMs, LongFunction<Future<T>> question) {
+    Promise<T> answered = Promise.promise();
+    ask(
+        new Questions<>(node, what, question, System.nanoTime() + patienceMs * 1_000_000),
+        answered);
     return answered.future();
   }
 
-  /** The questions of one takeover to one node: until when, how many, the first failure. */
-  private static final class Questions {
+  /** The questions to one node: what, until when, how many, the first failure. */
+  private static final class Questions<T> {
     final String node;
-    final Predicate<String> member;
+    final String what;
+    final LongFunction<Future<T>> question;
     final long deadlineNanos;
     int asked;
     String firstFailure;
 
-    Questions(String node, Predicate<String> member, long deadlineNanos) {
+    Questions(String node, String what, LongFunction<Future<T>> question, long deadlineNanos) {
       this.node = node;
-      this.member = member;
+      this.what = what;
+      this.question = question;
       this.deadlineNanos = deadlineNanos;
     }
 
@@ -89,33 +125,34 @@ final class WorkerClient {
     }
   }
 
-  private void ask(Questions q, Promise<WorkerControl.Inventory> answered) {
+  private <T> void ask(Questions<T> q, Promise<T> answered) {
     q.asked++;
-    inventory(q.node, Math.max(1, Math.min(INVENTORY_TIMEOUT_MS, q.leftMs())))
+    q.question
+        .apply(Math.max(1, Math.min(QUESTION_TIMEOUT_MS, q.leftMs())))
         .onSuccess(
-            inventory -> {
+            answer -> {
               if (q.asked > 1) {
                 LOG.info(
-                    "worker {} said what it holds when asked {} times (first: {})",
+                    "worker {} answered {} when asked {} times (first: {})",
                     q.node,
+                    q.what,
                     q.asked,
                     q.firstFailure);
               }
-              answered.complete(inventory);
+              answered.complete(answer);
             })
         .onFailure(
             e -> {
               if (q.firstFailure == null) {
                 q.firstFailure = e.getMessage();
               }
-              boolean again =
-                  mayPass(e) && q.leftMs() > INVENTORY_RETRY_MS && q.member.test(q.node);
+              boolean again = mayPass(e) && q.leftMs() > RETRY_MS && member.test(q.node);
               if (!again) {
                 answered.fail(e);
                 return;
               }
-              LOG.debug("worker {} does not answer its inventory yet: {}", q.node, e.getMessage());
-              vertx.setTimer(INVENTORY_RETRY_MS, t -> ask(q, answered));
+              LOG.debug("worker {} does not answer {} yet: {}", q.node, q.what, e.getMessage());
+              vertx.setTimer(RETRY_MS, t -> ask(q, answered));
             });
   }
 
@@ -128,18 +165,13 @@ final class WorkerClient {
     return e instanceof ReplyException r && r.failureType() != ReplyFailure.RECIPIENT_FAILURE;
   }
 
-  Future<WorkerControl.Inventory> inventory(String node) {
-    return inventory(node, INVENTORY_TIMEOUT_MS);
-  }
-
-  private Future<WorkerControl.Inventory> inventory(String node, long timeoutMs) {
+  private Future<JsonObject> control(String node, JsonObject message, long timeoutMs) {
     return vertx
         .eventBus()
         .<JsonObject>request(
             Addresses.workerControl(node),
-            new WorkerControl.AskInventory().toJson(),
+            message,
             new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(node.equals(selfId)))
-        .map(Message::body)
-        .map(WorkerControl.Inventory::fromJson);
+        .map(Message::body);
   }
 }

@@ -69,8 +69,7 @@ final class WorkerInventory {
    * member that does not answer is asked again for up to {@value #TAKEOVER_PATIENCE_MS} ms.
    */
   Future<Inventory> askForTakeover(String nodeId) {
-    return confirming(
-            nodeId, workers.inventoryOnceListening(nodeId, this::isMember, TAKEOVER_PATIENCE_MS))
+    return confirming(nodeId, workers.inventoryOnceListening(nodeId, TAKEOVER_PATIENCE_MS))
         .onFailure(
             e ->
                 LOG.warn(
@@ -83,10 +82,6 @@ final class WorkerInventory {
   private Future<Inventory> confirming(String nodeId, Future<Inventory> inventory) {
     return inventory.onSuccess(
         inv -> dispatcher.confirmed(nodeId, inv.draining(), new HashSet<>(inv.attempts())));
-  }
-
-  private boolean isMember(String nodeId) {
-    return membership.nodes().stream().anyMatch(n -> n.id().equals(nodeId));
   }
 
   /**

@@ -156,7 +156,7 @@ class DispatcherTest {
           () -> {
             Runs runs = new Runs();
             ReadyQueue queue = new ReadyQueue();
-            WorkerClient workers = new WorkerClient(vertx, "orchestrator-node");
+            WorkerClient workers = new WorkerClient(vertx, "orchestrator-node", node -> true);
             RunEffects visible =
                 new RunEffects(
                     vertx,
@@ -218,7 +218,7 @@ class DispatcherTest {
         clock,
         runs,
         new ReadyQueue(),
-        new WorkerClient(vertx, "orchestrator-node"),
+        new WorkerClient(vertx, "orchestrator-node", node -> true),
         new RunCoordinator(clock, effects));
   }
 

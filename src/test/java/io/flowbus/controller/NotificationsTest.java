@@ -194,7 +194,12 @@ class NotificationsTest {
           OrchestratorMetrics metrics = new OrchestratorMetrics(new SimpleMeterRegistry());
           RunEffects visible =
               new RunEffects(
-                  vertx, clock, runs, queue, new WorkerClient(vertx, "orchestrator-node"), metrics);
+                  vertx,
+                  clock,
+                  runs,
+                  queue,
+                  new WorkerClient(vertx, "orchestrator-node", node -> true),
+                  metrics);
           DurableEffects durable = new DurableEffects(context, EventStore.of(store), visible);
           coordinator = new RunCoordinator(clock, durable);
           WebhookSender sender = new WebhookSender(vertx, WebhookSecret.of(SECRET), ms(2000));

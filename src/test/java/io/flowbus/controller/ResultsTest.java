@@ -88,7 +88,7 @@ class ResultsTest {
     Clock clock = Clock.systemUTC();
     runs = new Runs();
     ReadyQueue queue = new ReadyQueue();
-    WorkerClient workers = new WorkerClient(vertx, "orchestrator-node");
+    WorkerClient workers = new WorkerClient(vertx, "orchestrator-node", node -> true);
     OrchestratorMetrics metrics = new OrchestratorMetrics(new SimpleMeterRegistry());
     RunEffects visible = new RunEffects(vertx, clock, runs, queue, workers, metrics);
     EventStore events = EventStore.of(store);

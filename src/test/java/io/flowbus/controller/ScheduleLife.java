@@ -53,7 +53,7 @@ final class ScheduleLife implements AutoCloseable {
             clock,
             runs,
             new ReadyQueue(),
-            new WorkerClient(vertx, "orchestrator-node"),
+            new WorkerClient(vertx, "orchestrator-node", node -> true),
             new OrchestratorMetrics(new SimpleMeterRegistry()));
     durable = new DurableEffects(context, new FaultyEventStore(writer, store, failing), visible);
     coordinator = new RunCoordinator(clock, durable);

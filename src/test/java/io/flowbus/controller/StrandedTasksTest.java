@@ -94,7 +94,7 @@ class StrandedTasksTest {
                   clock,
                   runs,
                   new ReadyQueue(),
-                  new WorkerClient(vertx, "orchestrator-node"),
+                  new WorkerClient(vertx, "orchestrator-node", node -> true),
                   new RunCoordinator(clock, new NoEffects()));
           stranded = new StrandedTasks(runs, dispatcher, id -> !writing.contains(id));
           return null;

@@ -19,14 +19,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A takeover's question to a worker, what it holds, against a real (local) event bus: a member that
- * does not listen yet, as after a dead member took the bus's registrations with it, is asked again.
+ * A takeover's question to a worker, what it holds, and a cancel, against a real (local) event bus:
+ * a member that does not listen yet, as after a dead member took the bus's registrations with it,
+ * is asked again.
  */
 class WorkerClientTest {
   private static final AttemptKey HELD = new AttemptKey("run-1", "s0-t3", 1);
 
   private final Vertx vertx = Vertx.vertx();
-  private final WorkerClient client = new WorkerClient(vertx, "self");
+  private final WorkerClient client = new WorkerClient(vertx, "self", node -> true);
   private final AtomicInteger asked = new AtomicInteger();
 
   @AfterEach
@@ -38,8 +39,7 @@ class WorkerClientTest {
   void aMemberThatListensOnlyLaterIsAskedAgainUntilItSaysWhatItHolds() throws Exception {
     vertx.setTimer(700, t -> listen("w1")); // its registration comes back after a few tries
 
-    WorkerControl.Inventory inventory =
-        result(client.inventoryOnceListening("w1", node -> true, 10_000));
+    WorkerControl.Inventory inventory = result(client.inventoryOnceListening("w1", 10_000));
 
     assertThat(inventory.node()).isEqualTo("w1");
     assertThat(inventory.attempts()).containsExactly(HELD);
@@ -52,7 +52,8 @@ class WorkerClientTest {
 
     ReplyFailure failure =
         failureType(
-            client.inventoryOnceListening("gone", node -> checks.incrementAndGet() < 0, 10_000));
+            new WorkerClient(vertx, "self", node -> checks.incrementAndGet() < 0)
+                .inventoryOnceListening("gone", 10_000));
 
     assertThat(failure).isEqualTo(ReplyFailure.NO_HANDLERS);
     assertThat(checks).hasValue(1);
@@ -65,7 +66,8 @@ class WorkerClientTest {
 
     ReplyFailure failure =
         failureType(
-            client.inventoryOnceListening("mute", node -> checks.incrementAndGet() > 0, 600));
+            new WorkerClient(vertx, "self", node -> checks.incrementAndGet() > 0)
+                .inventoryOnceListening("mute", 600));
 
     assertThat(failure).isEqualTo(ReplyFailure.NO_HANDLERS);
     assertThat(checks.get()).as("asked again").isGreaterThan(1);
@@ -77,7 +79,7 @@ class WorkerClientTest {
     vertx.eventBus().consumer(Addresses.workerControl("frozen"), m -> asked.incrementAndGet());
     long started = System.nanoTime();
 
-    ReplyFailure failure = failureType(client.inventoryOnceListening("frozen", node -> true, 600));
+    ReplyFailure failure = failureType(client.inventoryOnceListening("frozen", 600));
 
     assertThat(failure).isEqualTo(ReplyFailure.TIMEOUT);
     assertThat(asked).hasValue(1);
@@ -95,7 +97,7 @@ class WorkerClientTest {
               m.fail(400, "unknown control");
             });
 
-    ReplyFailure failure = failureType(client.inventoryOnceListening("odd", node -> true, 10_000));
+    ReplyFailure failure = failureType(client.inventoryOnceListening("odd", 10_000));
 
     assertThat(failure).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
     assertThat(asked).hasValue(1);
@@ -105,9 +107,43 @@ class WorkerClientTest {
   void aWorkerThatAnswersAtOnceIsAskedOnce() throws Exception {
     listen("w2");
 
-    assertThat(result(client.inventoryOnceListening("w2", node -> true, 10_000)).node())
-        .isEqualTo("w2");
+    assertThat(result(client.inventoryOnceListening("w2", 10_000)).node()).isEqualTo("w2");
     assertThat(asked).hasValue(1);
+  }
+
+  @Test
+  void aCancelToAMemberThatListensOnlyLaterIsSentAgainUntilTheWorkerHasIt() throws Exception {
+    List<JsonObject> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.setTimer(
+        700,
+        t ->
+            vertx
+                .eventBus()
+                .<JsonObject>consumer(
+                    Addresses.workerControl("w3"),
+                    m -> {
+                      received.add(m.body());
+                      m.reply(new JsonObject().put("stopping", true));
+                    }));
+
+    result(client.cancel("w3", HELD, "cancelled on request"));
+
+    assertThat(received).hasSize(1);
+    assertThat(WorkerControl.fromJson(received.get(0)))
+        .isEqualTo(new WorkerControl.Cancel(HELD, "cancelled on request"));
+  }
+
+  @Test
+  void aCancelToANodeThatLeftIsSentOnce() {
+    AtomicInteger checks = new AtomicInteger();
+
+    ReplyFailure failure =
+        failureType(
+            new WorkerClient(vertx, "self", node -> checks.incrementAndGet() < 0)
+                .cancel("gone", HELD, "cancelled on request"));
+
+    assertThat(failure).isEqualTo(ReplyFailure.NO_HANDLERS);
+    assertThat(checks).hasValue(1);
   }
 
   private void listen(String node) {

@@ -34,7 +34,7 @@ record WritesWiring(Runs runs, IdempotencyKeys keys, RunWrites writes) {
             clock,
             runs,
             queue,
-            new WorkerClient(vertx, "orchestrator-node"),
+            new WorkerClient(vertx, "orchestrator-node", node -> true),
             new OrchestratorMetrics(new SimpleMeterRegistry()));
     DurableEffects durable = new DurableEffects(context, events, visible);
     RunCoordinator coordinator = new RunCoordinator(clock, durable);
