@@ -114,7 +114,7 @@ final class AssignmentAnswers {
       coordinator.dispatched(run, task, attempt, sent.node());
     } else {
       // cancelled while on its way: stop it there; its result will be ignored but frees the slot
-      workers.cancel(sent.node(), sent.key(), "the run no longer needs it");
+      workers.cancelOnce(sent.node(), sent.key(), "the run no longer needs it");
     }
   }
 
@@ -153,7 +153,7 @@ final class AssignmentAnswers {
           "node " + node + " did not answer the assignment",
           null);
     } else {
-      workers.cancel(node, sent.key(), "the run no longer needs it");
+      workers.cancelOnce(node, sent.key(), "the run no longer needs it");
     }
   }
 }

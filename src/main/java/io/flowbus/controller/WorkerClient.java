@@ -58,15 +58,33 @@ final class WorkerClient {
   }
 
   /**
-   * Asks the node to stop the attempt, again while it does not answer, for up to {@value
-   * #CANCEL_PATIENCE_MS} ms: a cancel lost on the way would leave the attempt running to its end.
-   * Completes once the worker answered; a failure after that is logged, and the attempt's result,
-   * whenever it comes, is no longer applied.
+   * Asks the node to stop the attempt, once; a failure to reach it is logged. For an attempt that
+   * was never journaled (an assignment still on its way when its run stopped needing it): its
+   * number may be handed out again, and a copy of this cancel that came late would stop that one.
+   */
+  void cancelOnce(String node, AttemptKey attempt, String reason) {
+    control(node, new WorkerControl.Cancel(attempt, reason).toJson(), CANCEL_PATIENCE_MS)
+        .onFailure(e -> LOG.warn("cannot stop {} on {}: {}", attempt, node, e.getMessage()));
+  }
+
+  /**
+   * Asks the node to stop a journaled attempt (whose number is never handed out again), sent again
+   * every 200 ms while the node is a member and has no handler for it, for up to {@value
+   * #CANCEL_PATIENCE_MS} ms: a cancel lost to a missing event-bus registration would leave the
+   * attempt running to its end. A cancel that may have reached the worker (no answer in time) is
+   * not sent again. Succeeds once the worker answered, whatever it answered; fails, with a WARN,
+   * when it could not be delivered: the attempt then runs to its end.
    */
   Future<Void> cancel(String node, AttemptKey attempt, String reason) {
     JsonObject cancel = new WorkerControl.Cancel(attempt, reason).toJson();
     return untilAnswered(
-            node, "the stop of " + attempt, CANCEL_PATIENCE_MS, t -> control(node, cancel, t))
+            new Questions<>(
+                node,
+                "the stop of " + attempt,
+                t -> control(node, cancel, t),
+                CANCEL_PATIENCE_MS,
+                CANCEL_PATIENCE_MS,
+                failure -> failure == ReplyFailure.NO_HANDLERS))
         .<Void>mapEmpty()
         .onFailure(e -> LOG.warn("cannot stop {} on {}: {}", attempt, node, e.getMessage()));
   }
@@ -75,11 +93,20 @@ final class WorkerClient {
    * The node's inventory, asked again while it does not answer, for up to {@code patienceMs}. When
    * a member dies, Hazelcast may lose the partitions that held the event bus's registrations (a
    * young cluster has no backups yet), and every node publishes its own again a moment later, or
-   * {@code DurableConsumers} within 5 s: until then a question to a live node finds no handler.
+   * {@code DurableConsumers} within 5 s: until then a question to a live node finds no handler. A
+   * question is a read: one that reached the worker late does no harm, so no answer in time, or no
+   * connection, is asked again too.
    */
   Future<WorkerControl.Inventory> inventoryOnceListening(String node, long patienceMs) {
     JsonObject ask = new WorkerControl.AskInventory().toJson();
-    return untilAnswered(node, "what it holds", patienceMs, t -> control(node, ask, t))
+    return untilAnswered(
+            new Questions<>(
+                node,
+                "what it holds",
+                t -> control(node, ask, t),
+                patienceMs,
+                QUESTION_TIMEOUT_MS,
+                failure -> failure != ReplyFailure.RECIPIENT_FAILURE))
         .map(WorkerControl.Inventory::fromJson);
   }
 
@@ -90,45 +117,59 @@ final class WorkerClient {
   }
 
   /**
-   * The answer to {@code question}, asked again every 200 ms while it fails in a way that may pass
-   * ({@link #mayPass}), the node is a member and {@code patienceMs} has not passed (a question is
-   * given no more time than is left); then the last failure. An answer that came only after several
+   * The answer to the question, asked again every 200 ms while it fails in a way that {@code again}
+   * allows, the node is a member and the patience has not passed (a question is given no more time
+   * than is left); then the last failure. A failure of the worker's own (it refused the question)
+   * or an answer that cannot be read is never asked again. An answer that came only after several
    * questions is logged at INFO with the first failure.
    */
-  private <T> Future<T> untilAnswered(
-      String node, String what, long patienceMs, LongFunction<Future<T>> question) {
+  private <T> Future<T> untilAnswered(Questions<T> q) {
     Promise<T> answered = Promise.promise();
-    ask(
-        new Questions<>(node, what, question, System.nanoTime() + patienceMs * 1_000_000),
-        answered);
+    ask(q, answered);
     return answered.future();
   }
 
-  /** The questions to one node: what, until when, how many, the first failure. */
+  /** The questions to one node: what, how, until when, which failures may pass, how many. */
   private static final class Questions<T> {
     final String node;
     final String what;
     final LongFunction<Future<T>> question;
     final long deadlineNanos;
+    final long questionMs;
+    final Predicate<ReplyFailure> again;
     int asked;
     String firstFailure;
 
-    Questions(String node, String what, LongFunction<Future<T>> question, long deadlineNanos) {
+    Questions(
+        String node,
+        String what,
+        LongFunction<Future<T>> question,
+        long patienceMs,
+        long questionMs,
+        Predicate<ReplyFailure> again) {
       this.node = node;
       this.what = what;
       this.question = question;
-      this.deadlineNanos = deadlineNanos;
+      this.deadlineNanos = System.nanoTime() + patienceMs * 1_000_000;
+      this.questionMs = questionMs;
+      this.again = again;
     }
 
     long leftMs() {
       return (deadlineNanos - System.nanoTime()) / 1_000_000;
+    }
+
+    boolean mayPass(Throwable e) {
+      return e instanceof ReplyException r
+          && r.failureType() != ReplyFailure.RECIPIENT_FAILURE
+          && again.test(r.failureType());
     }
   }
 
   private <T> void ask(Questions<T> q, Promise<T> answered) {
     q.asked++;
     q.question
-        .apply(Math.max(1, Math.min(QUESTION_TIMEOUT_MS, q.leftMs())))
+        .apply(Math.max(1, Math.min(q.questionMs, q.leftMs())))
         .onSuccess(
             answer -> {
               if (q.asked > 1) {
@@ -146,8 +187,7 @@ final class WorkerClient {
               if (q.firstFailure == null) {
                 q.firstFailure = e.getMessage();
               }
-              boolean again = mayPass(e) && q.leftMs() > RETRY_MS && member.test(q.node);
-              if (!again) {
+              if (!(q.mayPass(e) && q.leftMs() > RETRY_MS && isMember(q.node))) {
                 answered.fail(e);
                 return;
               }
@@ -156,13 +196,13 @@ final class WorkerClient {
             });
   }
 
-  /**
-   * No handler yet, no answer in time, or the node could not be reached: asked again, it may
-   * answer. A failure of the worker's own (it refused the question) or an answer that cannot be
-   * read would not change.
-   */
-  private static boolean mayPass(Throwable e) {
-    return e instanceof ReplyException r && r.failureType() != ReplyFailure.RECIPIENT_FAILURE;
+  /** Whether the node is a member; not when that cannot be told (the node is stopping). */
+  private boolean isMember(String node) {
+    try {
+      return member.test(node);
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private Future<JsonObject> control(String node, JsonObject message, long timeoutMs) {

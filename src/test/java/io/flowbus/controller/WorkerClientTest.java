@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -113,7 +114,7 @@ class WorkerClientTest {
 
   @Test
   void aCancelToAMemberThatListensOnlyLaterIsSentAgainUntilTheWorkerHasIt() throws Exception {
-    List<JsonObject> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<JsonObject> received = new CopyOnWriteArrayList<>();
     vertx.setTimer(
         700,
         t ->
@@ -134,7 +135,7 @@ class WorkerClientTest {
   }
 
   @Test
-  void aCancelToANodeThatLeftIsSentOnce() {
+  void aCancelToANodeThatLeftIsNotSentAgain() {
     AtomicInteger checks = new AtomicInteger();
 
     ReplyFailure failure =
@@ -144,6 +145,54 @@ class WorkerClientTest {
 
     assertThat(failure).isEqualTo(ReplyFailure.NO_HANDLERS);
     assertThat(checks).hasValue(1);
+  }
+
+  @Test
+  void aCancelThatTheWorkerAnswersLateIsNotSentAgain() throws Exception {
+    vertx
+        .eventBus()
+        .consumer(
+            Addresses.workerControl("slow"),
+            m -> {
+              asked.incrementAndGet();
+              vertx.setTimer(3_500, t -> m.reply(new JsonObject().put("stopping", true)));
+            });
+
+    result(client.cancel("slow", HELD, "cancelled on request"));
+
+    assertThat(asked).as("a copy would stop a task twice, or a later one").hasValue(1);
+  }
+
+  @Test
+  void aCancelTheWorkerRefusesIsSentOnce() {
+    vertx
+        .eventBus()
+        .consumer(
+            Addresses.workerControl("odd"),
+            m -> {
+              asked.incrementAndGet();
+              m.fail(400, "unknown control");
+            });
+
+    ReplyFailure failure = failureType(client.cancel("odd", HELD, "cancelled on request"));
+
+    assertThat(failure).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+    assertThat(asked).hasValue(1);
+  }
+
+  @Test
+  void aMembershipThatCannotBeToldEndsTheQuestions() {
+    ReplyFailure failure =
+        failureType(
+            new WorkerClient(
+                    vertx,
+                    "self",
+                    node -> {
+                      throw new IllegalStateException("Hazelcast instance is not active");
+                    })
+                .cancel("gone", HELD, "cancelled on request"));
+
+    assertThat(failure).isEqualTo(ReplyFailure.NO_HANDLERS);
   }
 
   private void listen(String node) {
