@@ -89,14 +89,7 @@ class WorkerClientTest {
 
   @Test
   void aWorkerThatRefusesTheQuestionIsNotAskedAgain() {
-    vertx
-        .eventBus()
-        .consumer(
-            Addresses.workerControl("odd"),
-            m -> {
-              asked.incrementAndGet();
-              m.fail(400, "unknown control");
-            });
+    refuse("odd");
 
     ReplyFailure failure = failureType(client.inventoryOnceListening("odd", 10_000));
 
@@ -165,14 +158,7 @@ class WorkerClientTest {
 
   @Test
   void aCancelTheWorkerRefusesIsSentOnce() {
-    vertx
-        .eventBus()
-        .consumer(
-            Addresses.workerControl("odd"),
-            m -> {
-              asked.incrementAndGet();
-              m.fail(400, "unknown control");
-            });
+    refuse("odd");
 
     ReplyFailure failure = failureType(client.cancel("odd", HELD, "cancelled on request"));
 
@@ -193,6 +179,18 @@ class WorkerClientTest {
                 .cancel("gone", HELD, "cancelled on request"));
 
     assertThat(failure).isEqualTo(ReplyFailure.NO_HANDLERS);
+  }
+
+  /** The node's worker refuses every control message, as one that does not know it would. */
+  private void refuse(String node) {
+    vertx
+        .eventBus()
+        .consumer(
+            Addresses.workerControl(node),
+            m -> {
+              asked.incrementAndGet();
+              m.fail(400, "unknown control");
+            });
   }
 
   private void listen(String node) {
