@@ -19,21 +19,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends {@link WorkerControl} messages to one worker node. A question that only a member's missing
- * registration or a slow answer keeps from its worker is asked again ({@link #untilAnswered}): a
- * takeover's inventory and a cancel.
+ * Sends {@link WorkerControl} messages to one worker node. Two are asked again while the worker is
+ * a member ({@link #untilAnswered}): a takeover's inventory (no handler, no answer in time, no
+ * connection) and the cancel of a journaled attempt (no handler only).
  */
 final class WorkerClient {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerClient.class);
   private static final long QUESTION_TIMEOUT_MS = 3_000;
   private static final long RETRY_MS = 200;
 
-  /** How long a cancel is sent again to a member that does not answer it. */
+  /** How long a cancel is sent again to a member that has no handler for it. */
   static final long CANCEL_PATIENCE_MS = 10_000;
 
   private final Vertx vertx;
   private final String selfId;
   private final Predicate<String> member;
+  private final long cancelPatienceMs;
 
   /**
    * @param selfId this node: a message to its own worker stays in the process (the cluster's lookup
@@ -41,9 +42,15 @@ final class WorkerClient {
    * @param member whether a node is in the cluster now: only a member is asked again
    */
   WorkerClient(Vertx vertx, String selfId, Predicate<String> member) {
+    this(vertx, selfId, member, CANCEL_PATIENCE_MS);
+  }
+
+  /** With a cancel's patience of {@code cancelPatienceMs} (a test's, shorter). */
+  WorkerClient(Vertx vertx, String selfId, Predicate<String> member, long cancelPatienceMs) {
     this.vertx = vertx;
     this.selfId = selfId;
     this.member = member;
+    this.cancelPatienceMs = cancelPatienceMs;
     BusCodecs.register(vertx);
   }
 
@@ -63,7 +70,7 @@ final class WorkerClient {
    * number may be handed out again, and a copy of this cancel that came late would stop that one.
    */
   void cancelOnce(String node, AttemptKey attempt, String reason) {
-    control(node, new WorkerControl.Cancel(attempt, reason).toJson(), CANCEL_PATIENCE_MS)
+    control(node, new WorkerControl.Cancel(attempt, reason).toJson(), cancelPatienceMs)
         .onFailure(e -> LOG.warn("cannot stop {} on {}: {}", attempt, node, e.getMessage()));
   }
 
@@ -72,8 +79,9 @@ final class WorkerClient {
    * every 200 ms while the node is a member and has no handler for it, for up to {@value
    * #CANCEL_PATIENCE_MS} ms: a cancel lost to a missing event-bus registration would leave the
    * attempt running to its end. A cancel that may have reached the worker (no answer in time) is
-   * not sent again. Succeeds once the worker answered, whatever it answered; fails, with a WARN,
-   * when it could not be delivered: the attempt then runs to its end.
+   * not sent again. Succeeds once the worker replied; fails, with a WARN, on a refusal, on no
+   * answer within the patience (it may have arrived), or when it could not be delivered (no handler
+   * after the patience, or the node left): the attempt may then run to its end.
    */
   Future<Void> cancel(String node, AttemptKey attempt, String reason) {
     JsonObject cancel = new WorkerControl.Cancel(attempt, reason).toJson();
@@ -82,8 +90,8 @@ final class WorkerClient {
                 node,
                 "the stop of " + attempt,
                 t -> control(node, cancel, t),
-                CANCEL_PATIENCE_MS,
-                CANCEL_PATIENCE_MS,
+                cancelPatienceMs,
+                cancelPatienceMs,
                 failure -> failure == ReplyFailure.NO_HANDLERS))
         .<Void>mapEmpty()
         .onFailure(e -> LOG.warn("cannot stop {} on {}: {}", attempt, node, e.getMessage()));

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -157,6 +158,31 @@ class WorkerClientTest {
   }
 
   @Test
+  void aCancelWithNoAnswerInTimeIsNotSentAgain() {
+    vertx.eventBus().consumer(Addresses.workerControl("frozen"), m -> asked.incrementAndGet());
+
+    ReplyFailure failure =
+        failureType(
+            new WorkerClient(vertx, "self", node -> true, 600)
+                .cancel("frozen", HELD, "cancelled on request"));
+
+    assertThat(failure).isEqualTo(ReplyFailure.TIMEOUT);
+    assertThat(asked).as("it may have arrived: a copy could stop a later task").hasValue(1);
+  }
+
+  @Test
+  void aCancelOfAnAssignmentOnItsWayIsSentOnlyOnce() {
+    client.cancelOnce("w4", HELD, "the run no longer needs it");
+    vertx.setTimer(300, t -> listen("w4"));
+
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> assertThat(asked).as("its attempt number may be given out again").hasValue(0));
+  }
+
+  @Test
   void aCancelTheWorkerRefusesIsSentOnce() {
     refuse("odd");
 
@@ -216,7 +242,7 @@ class WorkerClientTest {
   /** How the future failed: it must fail with a {@link ReplyException}. */
   private static ReplyFailure failureType(Future<?> future) {
     CompletableFuture<?> done = future.toCompletionStage().toCompletableFuture();
-    await().atMost(java.time.Duration.ofSeconds(20)).until(done::isDone);
+    await().atMost(Duration.ofSeconds(20)).until(done::isDone);
     Throwable failure = done.handle((v, e) -> e).join();
     assertThat(failure).isInstanceOf(ReplyException.class);
     return ((ReplyException) failure).failureType();
