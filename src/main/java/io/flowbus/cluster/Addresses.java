@@ -5,8 +5,8 @@ package io.flowbus.cluster;
  * node (by free slots) instead of the event bus's round-robin, which skews with consumer counts.
  */
 public final class Addresses {
-  /** Task results sent by workers to whichever node orchestrates now. */
-  public static final String ORCHESTRATOR_RESULTS = "flowbus.orchestrator.results";
+  /** {@link ResultBatch}es sent by workers to whichever node orchestrates now. */
+  public static final String ORCHESTRATOR_RESULTS = "flowbus.orchestrator.result-batches";
 
   /** Published when a node starts or stops taking tasks, so the orchestrator looks again. */
   public static final String WORKERS_CHANGED = "flowbus.workers.changed";

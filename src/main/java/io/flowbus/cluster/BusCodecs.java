@@ -36,12 +36,14 @@ public final class BusCodecs {
               TaskAssignment.Taken::toJson,
               TaskAssignment.Taken::fromJson));
       bus.registerDefaultCodec(
-          TaskResult.class,
-          new RecordCodec<>("flowbus.task-result", TaskResult::toJson, TaskResult::fromJson));
+          ResultBatch.class,
+          new RecordCodec<>("flowbus.result-batch", ResultBatch::toJson, ResultBatch::fromJson));
       bus.registerDefaultCodec(
-          TaskResult.Taken.class,
+          ResultBatch.Answers.class,
           new RecordCodec<>(
-              "flowbus.task-result.taken", TaskResult.Taken::toJson, TaskResult.Taken::fromJson));
+              "flowbus.result-batch.answers",
+              ResultBatch.Answers::toJson,
+              ResultBatch.Answers::fromJson));
     }
   }
 }

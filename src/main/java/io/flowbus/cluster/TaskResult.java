@@ -5,7 +5,8 @@ import io.flowbus.model.AttemptState;
 import io.vertx.core.json.JsonObject;
 
 /**
- * How an attempt ended, sent by its worker until the orchestrator acknowledges it.
+ * How an attempt ended, sent by its worker (in a {@link ResultBatch}) until the orchestrator
+ * acknowledges it.
  *
  * @param outcome SUCCEEDED, FAILED, CANCELLED, or LOST when the worker hands the task back
  * @param spawnCount for a spawn task that succeeded: how many entries it wrote; else null
@@ -19,17 +20,6 @@ public record TaskResult(
     Integer exitCode,
     String error,
     Integer spawnCount) {
-
-  /** The orchestrator's answer: it took the result in (applied) or had given the attempt up. */
-  public record Taken(boolean applied) {
-    public JsonObject toJson() {
-      return new JsonObject().put("applied", applied);
-    }
-
-    public static Taken fromJson(JsonObject json) {
-      return new Taken(json.getBoolean("applied"));
-    }
-  }
 
   public String key() {
     return attemptKey().taskKey();

@@ -4,7 +4,7 @@ import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.DurableConsumers;
 import io.flowbus.cluster.Membership;
-import io.flowbus.cluster.TaskResult;
+import io.flowbus.cluster.ResultBatch;
 import io.flowbus.config.NodeConfig;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
@@ -104,7 +104,7 @@ public final class Orchestrator extends VerticleBase {
     metrics.register();
     DurableConsumers consumers = new DurableConsumers(vertx);
     return consumers
-        .<TaskResult>add(Addresses.ORCHESTRATOR_RESULTS, engine.results()::handle)
+        .<ResultBatch>add(Addresses.ORCHESTRATOR_RESULTS, engine.results()::handle)
         .compose(v -> vertx.executeBlocking(store::loadAll))
         .compose(loaded -> engine.takeOver(loaded))
         .compose(

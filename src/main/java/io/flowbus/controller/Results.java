@@ -1,7 +1,9 @@
 package io.flowbus.controller;
 
 import io.flowbus.cluster.Problems;
+import io.flowbus.cluster.ResultBatch;
 import io.flowbus.cluster.TaskResult;
+import io.flowbus.controller.BatchAnswers.Delivered;
 import io.flowbus.model.AttemptKey;
 import io.flowbus.model.AttemptState;
 import io.flowbus.model.Run;
@@ -20,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes in the results workers send: a result of the current attempt is applied and acknowledged
- * once what it changed is in the journal; if that fails it is refused (503), and the worker keeps
- * it and sends it again. A result of an attempt given up is acknowledged without being applied.
+ * Takes in the results workers send, in batches, each answered in its place: a result of the
+ * current attempt is applied and acknowledged once what it changed is in the journal; if that fails
+ * it is refused (503), and the worker keeps it and sends it again. A result of an attempt given up
+ * is acknowledged without being applied.
  *
  * <p>One failure path: whatever else goes wrong while taking a result in is logged once, here, with
  * a reference, and answered as a permanent failure (500): sending it again would fail again, so the
@@ -43,7 +46,7 @@ final class Results {
   private final Dispatcher dispatcher;
 
   /** Results that came while the orchestrator took over; null once it has. */
-  private List<Message<TaskResult>> early = new ArrayList<>();
+  private List<Delivered> early = new ArrayList<>();
 
   Results(
       Vertx vertx,
@@ -60,53 +63,58 @@ final class Results {
     this.dispatcher = dispatcher;
   }
 
-  void handle(Message<TaskResult> message) {
+  /** Takes in each result of the batch; the batch is answered once every result is. */
+  void handle(Message<ResultBatch> message) {
+    BatchAnswers.of(message).forEach(this::handle);
+  }
+
+  private void handle(Delivered delivered) {
     if (early != null) {
-      early.add(message);
+      early.add(delivered);
     } else {
-      guarded(message, () -> take(message, message.body()));
+      guarded(delivered, () -> take(delivered, delivered.result()));
     }
   }
 
   /** The attempts results came for while taking over, and their nodes: they still count. */
   Map<AttemptKey, String> early() {
     Map<AttemptKey, String> attempts = new HashMap<>();
-    for (Message<TaskResult> m : early) {
-      attempts.put(m.body().attemptKey(), m.body().node());
+    for (Delivered d : early) {
+      attempts.put(d.result().attemptKey(), d.result().node());
     }
     return attempts;
   }
 
   /** Takeover is done: the results that waited are taken in, and from now on each as it comes. */
   void open() {
-    List<Message<TaskResult>> waiting = early;
+    List<Delivered> waiting = early;
     early = null;
     waiting.forEach(this::handle);
   }
 
-  private void take(Message<TaskResult> message, TaskResult result) {
+  private void take(Delivered delivered, TaskResult result) {
     TaskRun task = currentOrOnItsWay(result);
     if (task == null) {
       // not (or no longer) the current attempt: unless changes on their way are undone
       durable
           .settled(result.runId())
-          .onComplete(v -> guarded(message, () -> takeSettled(message, result)));
+          .onComplete(v -> guarded(delivered, () -> takeSettled(delivered, result)));
     } else if (task.kind() == TaskKind.SPAWN && result.outcome() == AttemptState.SUCCEEDED) {
       vertx
           .executeBlocking(() -> store.spawnEntries(result.runId(), task.stage()))
           .onComplete(
-              ar -> guarded(message, () -> apply(message, result, ar.result(), ar.cause())));
+              ar -> guarded(delivered, () -> apply(delivered, result, ar.result(), ar.cause())));
     } else {
-      apply(message, result, null, null);
+      apply(delivered, result, null, null);
     }
   }
 
-  private void takeSettled(Message<TaskResult> message, TaskResult result) {
+  private void takeSettled(Delivered delivered, TaskResult result) {
     if (current(result) != null) {
-      take(message, result);
+      take(delivered, result);
     } else {
       dispatcher.released(result.node(), result.attemptKey());
-      message.reply(new TaskResult.Taken(false));
+      delivered.taken(false);
     }
   }
 
@@ -140,13 +148,10 @@ final class Results {
    * changed is in the journal. If that fails, the worker keeps the result and sends it again.
    */
   private void apply(
-      Message<TaskResult> message,
-      TaskResult r,
-      List<Map<String, String>> entries,
-      Throwable unreadable) {
+      Delivered delivered, TaskResult r, List<Map<String, String>> entries, Throwable unreadable) {
     TaskRun task = current(r);
     if (task == null) {
-      take(message, r); // changed while the spawn entries were read
+      take(delivered, r); // changed while the spawn entries were read
       return;
     }
     Run run = runs.get(r.runId());
@@ -155,15 +160,16 @@ final class Results {
         .onComplete(
             ar ->
                 guarded(
-                    message,
+                    delivered,
                     () -> {
                       if (ar.failed() && ar.cause() instanceof NotWritten) {
-                        message.fail(503, ar.cause().getMessage());
+                        delivered.refused(
+                            Problems.problem(503, "Result not journaled", ar.cause().getMessage()));
                       } else if (ar.failed()) {
                         throw new IllegalStateException(ar.cause());
                       } else {
                         dispatcher.released(r.node(), r.attemptKey());
-                        message.reply(new TaskResult.Taken(true));
+                        delivered.taken(true);
                       }
                     }));
   }
@@ -187,14 +193,14 @@ final class Results {
   }
 
   /** Runs {@code step}; if it throws, the result is answered as a permanent failure. */
-  private void guarded(Message<TaskResult> message, Runnable step) {
+  private void guarded(Delivered delivered, Runnable step) {
     try {
       step.run();
     } catch (RuntimeException e) {
       String reference = UUID.randomUUID().toString().substring(0, 8);
-      LOG.error("a result could not be taken in (reference {}): {}", reference, message.body(), e);
-      Problems.fail(
-          message,
+      LOG.error(
+          "a result could not be taken in (reference {}): {}", reference, delivered.result(), e);
+      delivered.refused(
           Problems.problem(
               500,
               "Result not applicable",

@@ -2,6 +2,7 @@ package io.flowbus.worker;
 
 import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.BusCodecs;
+import io.flowbus.cluster.ResultBatch;
 import io.flowbus.cluster.TaskResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -9,7 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * kept while no orchestrator answers (one is dying and the next taking over), so nothing a task did
  * is lost on the way.
  *
+ * <p>Results travel in batches ({@link ResultBatch}), at most {@link #MAX_ON_THEIR_WAY} on their
+ * way at a time: what ends while they wait for their answers (their results being journaled) goes
+ * in the next one. A worker that is not busy sends each result alone, at once; a busy one sends one
+ * message for many.
+ *
  * <p>A result the orchestrator answers with a permanent failure (500: it cannot take it in, and
  * would not on a second try) is dropped, logged once with the orchestrator's reference, so that it
  * is not sent forever. A refusal for now (503: its journal cannot be written) keeps it.
@@ -32,14 +41,29 @@ final class ResultOutbox {
   private static final long MAX_RETRY_MS = 5_000;
   private static final long SEND_TIMEOUT_MS = 5_000;
 
+  /** The most results in one message. */
+  static final int MAX_BATCH = 256;
+
+  /**
+   * The most batches on their way at once: a batch is answered when its slowest result is (a spawn
+   * task's, whose entries the orchestrator reads back first), and the next may go meanwhile.
+   */
+  static final int MAX_ON_THEIR_WAY = 2;
+
+  /** A result ready to go, with the delay before its next try if this one fails. */
+  private record Try(TaskResult result, long nextDelay, int chain) {}
+
   private final Vertx vertx;
   private final BooleanSupplier orchestratorHere;
   private final Map<String, TaskResult> pending = new LinkedHashMap<>();
-  private final Map<String, Integer> chains = new java.util.HashMap<>();
+  private final Map<String, Integer> chains = new HashMap<>();
+  private final Map<String, Try> ready = new LinkedHashMap<>();
+  private int onTheirWay;
+  private int generation;
   private Promise<Void> emptied;
 
   /**
-   * @param orchestratorHere whether this node orchestrates: a result then stays in the process (the
+   * @param orchestratorHere whether this node orchestrates: a batch then stays in the process (the
    *     cluster's lookup of the address's nodes is skipped), still a request-reply over the bus
    */
   ResultOutbox(Vertx vertx, BooleanSupplier orchestratorHere) {
@@ -50,54 +74,110 @@ final class ResultOutbox {
 
   void send(TaskResult result) {
     pending.put(result.key(), result);
-    attempt(result, FIRST_RETRY_MS, chains.merge(result.key(), 1, Integer::sum));
+    attempt(new Try(result, FIRST_RETRY_MS, chains.merge(result.key(), 1, Integer::sum)));
   }
 
   /**
    * Sends every unacknowledged result again now, e.g. when the orchestrator may have moved: a
-   * request to a node that died would only end at its timeout.
+   * request to a node that died would only end at its timeout, so the batch on its way no longer
+   * holds the next one back.
    */
   void resendAll() {
+    generation++;
+    onTheirWay = 0;
     // a new chain of tries per result; the old chain stops at its next step
     List.copyOf(pending.values())
-        .forEach(r -> attempt(r, FIRST_RETRY_MS, chains.merge(r.key(), 1, Integer::sum)));
+        .forEach(r -> attempt(new Try(r, FIRST_RETRY_MS, chains.merge(r.key(), 1, Integer::sum))));
   }
 
-  private void attempt(TaskResult result, long nextDelay, int chain) {
-    if (pending.get(result.key()) != result || chains.getOrDefault(result.key(), 0) != chain) {
-      return; // acknowledged meanwhile, replaced by a later attempt's result, or sent anew
+  private void attempt(Try t) {
+    if (current(t)) {
+      ready.put(t.result().key(), t);
+      sendReady();
     }
+  }
+
+  /**
+   * Whether the try is still wanted: not acknowledged, replaced by a later result, or sent anew.
+   */
+  private boolean current(Try t) {
+    String key = t.result().key();
+    return pending.get(key) == t.result() && chains.getOrDefault(key, 0) == t.chain();
+  }
+
+  /** Sends what is ready, in batches, as long as fewer than may be are on their way. */
+  private void sendReady() {
+    while (onTheirWay < MAX_ON_THEIR_WAY && !ready.isEmpty()) {
+      List<Try> batch = new ArrayList<>();
+      for (Iterator<Try> it = ready.values().iterator();
+          it.hasNext() && batch.size() < MAX_BATCH; ) {
+        Try t = it.next();
+        it.remove();
+        if (current(t)) {
+          batch.add(t);
+        }
+      }
+      if (!batch.isEmpty()) {
+        sendBatch(batch);
+      }
+    }
+  }
+
+  private void sendBatch(List<Try> batch) {
+    onTheirWay++;
+    int sentIn = generation;
     vertx
         .eventBus()
-        .request(
+        .<ResultBatch.Answers>request(
             Addresses.ORCHESTRATOR_RESULTS,
-            result,
+            new ResultBatch(batch.stream().map(Try::result).toList()),
             new DeliveryOptions()
                 .setSendTimeout(SEND_TIMEOUT_MS)
                 .setLocalOnly(orchestratorHere.getAsBoolean()))
-        .onSuccess(reply -> acknowledged(result))
-        .onFailure(
-            e -> {
-              if (permanent(e)) {
-                LOG.error("result of {} dropped: {}", result.key(), e.getMessage());
-                acknowledged(result);
-                return;
+        .onComplete(
+            ar -> {
+              if (sentIn == generation) {
+                onTheirWay--;
               }
-              LOG.debug("result of {} not delivered yet: {}", result.key(), e.getMessage());
-              // nobody orchestrates for a moment (a takeover): ask again soon, it costs nothing
-              boolean noOne =
-                  e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
-              long delay = noOne ? FIRST_RETRY_MS : nextDelay;
-              vertx.setTimer(
-                  delay, t -> attempt(result, Math.min(MAX_RETRY_MS, nextDelay * 2), chain));
+              if (ar.failed()) {
+                batch.forEach(t -> notDelivered(t, ar.cause()));
+              } else {
+                answered(batch, ar.result().body().answers());
+              }
+              sendReady();
             });
   }
 
-  /** The orchestrator took the result and cannot take it in: trying again would not help. */
-  static boolean permanent(Throwable e) {
-    return e instanceof ReplyException r
-        && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && r.failureCode() == 500;
+  private void answered(List<Try> batch, List<ResultBatch.Answer> answers) {
+    for (int i = 0; i < batch.size(); i++) {
+      Try t = batch.get(i);
+      ResultBatch.Answer answer = i < answers.size() ? answers.get(i) : null;
+      if (answer != null && answer.isTaken()) {
+        acknowledged(t.result());
+      } else if (answer != null && answer.status() == 500) {
+        LOG.error("result of {} dropped: {}", t.result().key(), answer.problem());
+        acknowledged(t.result());
+      } else {
+        String why = answer == null ? "no answer for it" : String.valueOf(answer.problem());
+        LOG.debug("result of {} not taken in yet: {}", t.result().key(), why);
+        retry(t, t.nextDelay());
+      }
+    }
+  }
+
+  private void notDelivered(Try t, Throwable e) {
+    LOG.debug("result of {} not delivered yet: {}", t.result().key(), e.getMessage());
+    // nobody orchestrates for a moment (a takeover): ask again soon, it costs nothing
+    boolean noOne = e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
+    retry(t, noOne ? FIRST_RETRY_MS : t.nextDelay());
+  }
+
+  private void retry(Try t, long delay) {
+    if (current(t)) {
+      vertx.setTimer(
+          delay,
+          id -> attempt(new Try(t.result(), Math.min(MAX_RETRY_MS, t.nextDelay() * 2), t.chain())));
+    }
   }
 
   private void acknowledged(TaskResult result) {

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.NodeInfo;
+import io.flowbus.cluster.ResultBatch;
 import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.config.Role;
@@ -29,8 +30,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -117,7 +116,7 @@ class ResultsTest {
     dispatcher = new Dispatcher(vertx, clock, runs, queue, workers, coordinator);
     Results results = new Results(vertx, runs, store, durable, coordinator, dispatcher);
     results.open();
-    vertx.eventBus().<TaskResult>consumer(RESULTS, results::handle);
+    vertx.eventBus().<ResultBatch>consumer(RESULTS, results::handle);
     vertx.eventBus().consumer(MARKER, m -> m.reply(null));
     return null;
   }
@@ -142,22 +141,46 @@ class ResultsTest {
                 }));
     storeThrows = true;
 
-    Future<Message<TaskResult.Taken>> answer = onContext(() -> sendResult());
+    Future<Message<ResultBatch.Answers>> answer = onContext(() -> sendResult());
 
     await().until(answer::isComplete);
-    assertThat(answer.cause())
-        .isInstanceOfSatisfying(
-            ReplyException.class,
-            e -> {
-              // 500, not 503: the worker drops it instead of sending it forever
-              assertThat(e.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
-              assertThat(e.failureCode()).isEqualTo(500);
-              assertThat(e.getMessage()).contains("reference").doesNotContain("a bug while");
-            });
+    assertThat(answer.succeeded()).as("answered: %s", answer.cause()).isTrue();
+    ResultBatch.Answer refused = answer.result().body().answers().get(0);
+    // 500, not 503: the worker drops it instead of sending it forever
+    assertThat(refused.status()).isEqualTo(500);
+    assertThat(refused.problem().getString("detail"))
+        .contains("reference")
+        .doesNotContain("a bug while");
     List<ILoggingEvent> errors =
         logged.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0).getThrowableProxy().getMessage()).isEqualTo("a bug while writing");
+  }
+
+  @Test
+  void eachResultOfABatchIsAnsweredInItsPlace() throws Exception {
+    createAndStart();
+    succeeds(
+        () ->
+            durable.step(
+                () -> {
+                  Run run = runs.get(RUN);
+                  coordinator.dispatched(run, run.task("s0-t0"), 1, "w");
+                  return null;
+                }));
+    TaskResult givenUp =
+        new TaskResult(RUN, "s0-t0", 7, "w", AttemptState.SUCCEEDED, 0, null, null);
+    TaskResult current = new TaskResult(RUN, "s0-t0", 1, "w", AttemptState.FAILED, 3, "exit", null);
+
+    Future<Message<ResultBatch.Answers>> answer =
+        onContext(
+            () -> vertx.eventBus().request(RESULTS, new ResultBatch(List.of(givenUp, current))));
+
+    await().until(answer::isComplete);
+    assertThat(answer.succeeded()).as("answered: %s", answer.cause()).isTrue();
+    assertThat(answer.result().body().answers())
+        .containsExactly(ResultBatch.Answer.taken(false), ResultBatch.Answer.taken(true));
+    assertThat(onContext(() -> runs.get(RUN).task("s0-t0").state())).isEqualTo(TaskState.FAILED);
   }
 
   /**
@@ -179,10 +202,10 @@ class ResultsTest {
     createAndStart();
     await().until(() -> assignment.get() != null);
 
-    Future<Message<TaskResult.Taken>> applied = onContext(() -> sendResult());
+    Future<Message<ResultBatch.Answers>> applied = onContext(() -> sendResult());
     await().until(applied::isComplete);
     assertThat(applied.succeeded()).as("applied: %s", applied.cause()).isTrue();
-    assertThat(applied.result().body().applied()).isTrue();
+    assertThat(applied.result().body().answers()).containsExactly(ResultBatch.Answer.taken(true));
 
     // the answer, late; then a message behind it on the same way: once it is in, so is the answer
     Future<Message<Object>> behind =
@@ -213,9 +236,9 @@ class ResultsTest {
                 }));
   }
 
-  private Future<Message<TaskResult.Taken>> sendResult() {
+  private Future<Message<ResultBatch.Answers>> sendResult() {
     TaskResult result = new TaskResult(RUN, "s0-t0", 1, "w", AttemptState.SUCCEEDED, 0, null, null);
-    return vertx.eventBus().request(RESULTS, result);
+    return vertx.eventBus().request(RESULTS, new ResultBatch(List.of(result)));
   }
 
   private long journalCount(String type) throws Exception {

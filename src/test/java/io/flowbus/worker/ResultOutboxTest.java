@@ -4,20 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.Problems;
+import io.flowbus.cluster.ResultBatch;
+import io.flowbus.cluster.ResultBatch.Answer;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.model.AttemptState;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.Message;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A result the orchestrator cannot journal stays with the worker and is sent again. */
+/**
+ * Results go to the orchestrator in batches, two on their way at most, and stay with the worker
+ * until the orchestrator has taken each in.
+ */
 class ResultOutboxTest {
   private final Vertx vertx = Vertx.vertx();
   private final io.vertx.core.Context context = vertx.getOrCreateContext();
+
+  /** Every batch the orchestrator got, in order. */
+  private final List<Message<ResultBatch>> batches = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void close() throws Exception {
@@ -27,20 +41,14 @@ class ResultOutboxTest {
   @Test
   void aResultRefusedWithA503IsKeptAndSentAgainUntilItIsApplied() throws Exception {
     AtomicInteger tries = new AtomicInteger();
-    vertx
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.ORCHESTRATOR_RESULTS,
-            m -> {
-              if (tries.incrementAndGet() <= 3) {
-                m.fail(503, "the journal cannot be written: No space left on device");
-              } else {
-                m.reply(new JsonObject().put("applied", true));
-              }
-            });
+    orchestrator(
+        r ->
+            tries.incrementAndGet() <= 3
+                ? Answer.refused(
+                    Problems.problem(503, "Result not journaled", "No space left on device"))
+                : Answer.taken(true));
     ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
-    TaskResult result =
-        new TaskResult("r", "s0-t0", 1, "n1", AttemptState.SUCCEEDED, 0, null, null);
+    TaskResult result = result("s0-t0");
 
     context.runOnContext(v -> outbox.send(result));
 
@@ -52,31 +60,130 @@ class ResultOutboxTest {
 
   @Test
   void aResultTheOrchestratorCannotTakeInIsDroppedNotSentForever() throws Exception {
-    AtomicInteger tries = new AtomicInteger();
-    vertx
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.ORCHESTRATOR_RESULTS,
-            m -> {
-              tries.incrementAndGet();
-              m.fail(500, "{\"status\":500,\"detail\":\"cannot take in (reference 1a2b3c4d)\"}");
-            });
+    orchestrator(
+        r ->
+            Answer.refused(
+                Problems.problem(500, "Result not applicable", "cannot (reference 1a2b3c4d)")));
     ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
-    TaskResult result =
-        new TaskResult("r", "s0-t0", 1, "n1", AttemptState.SUCCEEDED, 0, null, null);
 
-    context.runOnContext(v -> outbox.send(result));
+    context.runOnContext(v -> outbox.send(result("s0-t0")));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
     assertThat(onContext(() -> outbox.whenEmpty().succeeded())).isTrue();
     // a membership change sends what is pending again: nothing is
     context.runOnContext(v -> outbox.resendAll());
     assertThat(onContext(() -> outbox.pending())).isEmpty();
-    assertThat(tries).hasValue(1);
+    assertThat(batches).hasSize(1);
   }
 
-  private <T> T onContext(java.util.concurrent.Callable<T> action) throws Exception {
-    java.util.concurrent.CompletableFuture<T> out = new java.util.concurrent.CompletableFuture<>();
+  @Test
+  void resultsThatEndWhileTwoBatchesAreOnTheirWayGoTogetherInTheNext() throws Exception {
+    CompletableFuture<Void> answerFirstTwo = new CompletableFuture<>();
+    vertx
+        .eventBus()
+        .<ResultBatch>consumer(
+            Addresses.ORCHESTRATOR_RESULTS,
+            m -> {
+              batches.add(m);
+              if (batches.size() <= ResultOutbox.MAX_ON_THEIR_WAY) {
+                answerFirstTwo.thenRun(() -> m.reply(answers(m, r -> Answer.taken(true))));
+              } else {
+                m.reply(answers(m, r -> Answer.taken(true)));
+              }
+            });
+    ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
+
+    context.runOnContext(v -> List.of("s0-t0", "s0-t1").forEach(t -> outbox.send(result(t))));
+    await().until(() -> batches.size() == 2);
+    context.runOnContext(
+        v -> List.of("s1-t0", "s1-t1", "s1-t2").forEach(t -> outbox.send(result(t))));
+    assertThat(onContext(() -> outbox.pending())).hasSize(5);
+
+    answerFirstTwo.complete(null);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    assertThat(batches)
+        .extracting(this::taskIds)
+        .containsExactly(List.of("s0-t0"), List.of("s0-t1"), List.of("s1-t0", "s1-t1", "s1-t2"));
+  }
+
+  @Test
+  void onlyTheResultsOfABatchThatWereRefusedAreSentAgain() throws Exception {
+    AtomicInteger refusals = new AtomicInteger();
+    orchestrator(
+        r ->
+            r.taskId().equals("s0-t3") && refusals.incrementAndGet() == 1
+                ? Answer.refused(Problems.problem(503, "Result not journaled", "disk full"))
+                : Answer.taken(true));
+    ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
+
+    // the first two go alone; the next three wait for them and go together
+    context.runOnContext(
+        v ->
+            List.of("s0-t0", "s0-t1", "s0-t2", "s0-t3", "s0-t4")
+                .forEach(t -> outbox.send(result(t))));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    assertThat(batches)
+        .extracting(this::taskIds)
+        .containsExactly(
+            List.of("s0-t0"),
+            List.of("s0-t1"),
+            List.of("s0-t2", "s0-t3", "s0-t4"),
+            List.of("s0-t3"));
+  }
+
+  @Test
+  void batchesToAnOrchestratorThatDiedDoNotHoldBackTheResendAfterATakeover() throws Exception {
+    // the first orchestrator takes the batches and never answers (it died); the next answers
+    vertx
+        .eventBus()
+        .<ResultBatch>consumer(
+            Addresses.ORCHESTRATOR_RESULTS,
+            m -> {
+              batches.add(m);
+              if (batches.size() > ResultOutbox.MAX_ON_THEIR_WAY) {
+                m.reply(answers(m, r -> Answer.taken(true)));
+              }
+            });
+    ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
+    context.runOnContext(v -> List.of("s0-t0", "s0-t1").forEach(t -> outbox.send(result(t))));
+    await().until(() -> batches.size() == 2);
+
+    long before = System.nanoTime();
+    context.runOnContext(v -> outbox.resendAll());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    // well before the 5 s after which the first batches' requests time out
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  private List<String> taskIds(Message<ResultBatch> batch) {
+    return batch.body().results().stream().map(TaskResult::taskId).toList();
+  }
+
+  private void orchestrator(Function<TaskResult, Answer> answer) {
+    vertx
+        .eventBus()
+        .<ResultBatch>consumer(
+            Addresses.ORCHESTRATOR_RESULTS,
+            m -> {
+              batches.add(m);
+              m.reply(answers(m, answer));
+            });
+  }
+
+  private static ResultBatch.Answers answers(
+      Message<ResultBatch> batch, Function<TaskResult, Answer> answer) {
+    return new ResultBatch.Answers(batch.body().results().stream().map(answer).toList());
+  }
+
+  private static TaskResult result(String taskId) {
+    return new TaskResult("r", taskId, 1, "n1", AttemptState.SUCCEEDED, 0, null, null);
+  }
+
+  private <T> T onContext(Callable<T> action) throws Exception {
+    CompletableFuture<T> out = new CompletableFuture<>();
     context.runOnContext(
         v -> {
           try {
