@@ -10,18 +10,22 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Files;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Runs an accepted attempt to its outcome: its workspace made and its command started on a worker
- * thread, the exit awaited, and a spawn task's entries checked and stored where the orchestrator
- * reads them. Whatever goes wrong ends as a failed outcome with the reason, never as a failure.
+ * Runs an accepted attempt to its outcome: its workspace made, its command started and its exit
+ * awaited on one thread of the task pool, and a spawn task's entries checked and stored where the
+ * orchestrator reads them. Whatever goes wrong ends as a failed outcome with the reason, never as a
+ * failure.
  */
 final class AttemptRunner {
   /** How an attempt ended, with the number of entries a spawn task wrote (null for other tasks). */
   record Ended(CommandOutcome outcome, Integer spawnCount) {}
 
   private final Context context;
-  private final WorkerExecutor starter;
+  private final ExecutorService tasks;
+  private final WorkerExecutor spawnStore;
   private final TaskLaunch launch;
   private final TaskHost host;
   private final DataLayout layout;
@@ -30,18 +34,22 @@ final class AttemptRunner {
 
   /**
    * @param context where the outcomes are delivered (the worker's event loop)
-   * @param starter the threads that start commands and store spawn entries
+   * @param tasks the threads that start commands and follow them (the pool of {@code host}'s
+   *     runner, which also copies their output)
+   * @param spawnStore the threads that store spawn entries
    */
   AttemptRunner(
       Context context,
-      WorkerExecutor starter,
+      ExecutorService tasks,
+      WorkerExecutor spawnStore,
       TaskLaunch launch,
       TaskHost host,
       DataLayout layout,
       SecretBox secretBox,
       long spawnLimit) {
     this.context = context;
-    this.starter = starter;
+    this.tasks = tasks;
+    this.spawnStore = spawnStore;
     this.launch = launch;
     this.host = host;
     this.layout = layout;
@@ -51,8 +59,14 @@ final class AttemptRunner {
 
   /** Starts the attempt's command; the future ends, on the context, when the attempt has. */
   Future<Ended> run(RunningTask r) {
-    return starter
-        .executeBlocking(() -> start(r.task()), false)
+    Promise<RunningCommand> starting = Promise.promise();
+    try {
+      tasks.execute(() -> startAndFollow(r.task(), starting));
+    } catch (RejectedExecutionException e) {
+      starting.fail(new IllegalStateException("the worker is stopping", e));
+    }
+    return starting
+        .future()
         .transform(
             started -> {
               if (started.failed()) {
@@ -67,14 +81,23 @@ final class AttemptRunner {
         .compose(outcome -> spawned(r.task(), outcome));
   }
 
-  private RunningCommand start(TaskAssignment task) throws Exception {
-    CommandSpec spec = launch.spec(task);
-    host.createWorkspace(spec.workDir());
-    if (task.kind() == TaskKind.SPAWN) {
-      // a spawn.json left by an earlier stage or attempt must not pass for this one's
-      Files.deleteIfExists(spec.workDir().resolve(SpawnFile.NAME));
+  /**
+   * On a thread of the task pool: starts the command, tells {@code started} on the context, and
+   * stays with the command until its exit is known.
+   */
+  private void startAndFollow(TaskAssignment task, Promise<RunningCommand> started) {
+    try {
+      CommandSpec spec = launch.spec(task);
+      host.createWorkspace(spec.workDir());
+      if (task.kind() == TaskKind.SPAWN) {
+        // a spawn.json left by an earlier stage or attempt must not pass for this one's
+        Files.deleteIfExists(spec.workDir().resolve(SpawnFile.NAME));
+      }
+      host.runner().run(spec, command -> context.runOnContext(v -> started.complete(command)));
+    } catch (Throwable e) {
+      // a command that started is followed to its own outcome: only a failed start lands here
+      context.runOnContext(v -> started.tryFail(e));
     }
-    return host.runner().start(spec);
   }
 
   private Future<CommandOutcome> outcomeOf(RunningCommand command) {
@@ -90,7 +113,7 @@ final class AttemptRunner {
     if (task.kind() != TaskKind.SPAWN || outcome.state() != AttemptState.SUCCEEDED) {
       return Future.succeededFuture(new Ended(outcome, null));
     }
-    return starter
+    return spawnStore
         .executeBlocking(() -> storeSpawnEntries(task), false)
         .map(count -> new Ended(outcome, count))
         .recover(

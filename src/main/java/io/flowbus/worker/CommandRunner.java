@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +61,30 @@ final class CommandRunner {
   /**
    * Starts the command; blocking (a fork takes milliseconds). Throws {@link
    * IllegalArgumentException} when the program cannot be found and {@link IOException} when it
-   * cannot be started: the task fails with that message, it never hangs.
+   * cannot be started: the task fails with that message, it never hangs. It is followed on pooled
+   * threads.
    */
   RunningCommand start(CommandSpec spec) throws IOException {
+    Launched launched = launch(spec);
+    launched.watch().start(pumps);
+    return launched.command();
+  }
+
+  /**
+   * Starts the command as {@link #start} does, tells {@code started}, then follows it on this
+   * thread (a pool's thread: it waits for the exit, and more threads of the pool copy the output
+   * when the command needs them), so that a command needs no hand-over between its start and its
+   * watch. Returns once the exit is known and this thread's share of the output copied.
+   */
+  void run(CommandSpec spec, Consumer<RunningCommand> started) throws IOException {
+    Launched launched = launch(spec);
+    started.accept(launched.command());
+    launched.watch().watch(pumps);
+  }
+
+  private record Launched(RunningCommand command, CommandWatch watch) {}
+
+  private Launched launch(CommandSpec spec) throws IOException {
     ProcessBuilder builder = builder(spec);
     CappedOutput stdout = sink(spec.stdout(), spec);
     CappedOutput stderr = sink(spec.stderr(), spec);
@@ -84,8 +106,7 @@ final class CommandRunner {
     RunningCommand command =
         new RunningCommand(process, spec, sandbox, leaderStart, mark, watch, timer, stdout, stderr);
     record(process.pid(), leaderStart, command);
-    watch.start(pumps);
-    return command;
+    return new Launched(command, watch);
   }
 
   /** The program found on the task's PATH, wrapped by the sandbox, with the task's environment. */

@@ -63,7 +63,11 @@ final class CommandWatch {
     return CompletableFuture.allOf(stdoutDone, stderrDone);
   }
 
-  private void watch(ExecutorService pool) {
+  /**
+   * Watches on this thread until the exit is known and this thread's share of the output is copied;
+   * the pipes get threads of {@code pool} when the process needs them.
+   */
+  void watch(ExecutorService pool) {
     if (quickNanos > 0 && endsQuickly()) {
       exited.complete(process.exitValue());
       pump(process.getInputStream(), stdout, stdoutDone);

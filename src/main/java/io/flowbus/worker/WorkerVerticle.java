@@ -55,8 +55,8 @@ public final class WorkerVerticle extends VerticleBase {
   private WorkerMetrics metrics;
   private AttemptRunner attempts;
   private volatile TaskHost host;
-  private WorkerExecutor starter;
-  private ExecutorService pumps;
+  private WorkerExecutor spawnStore;
+  private ExecutorService taskThreads;
   private ScheduledExecutorService timer;
 
   public WorkerVerticle(
@@ -73,9 +73,9 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     leaderHere = membership.isLeader();
     outbox = new ResultOutbox(vertx, () -> leaderHere);
-    pumps = Executors.newCachedThreadPool(daemon("flowbus-output"));
+    taskThreads = Executors.newCachedThreadPool(daemon("flowbus-task"));
     timer = taskTimer();
-    starter = vertx.createSharedWorkerExecutor("flowbus-task-start", config.slots());
+    spawnStore = vertx.createSharedWorkerExecutor("flowbus-spawn-store", config.slots());
     metrics = new WorkerMetrics(registry, config.slots(), running);
     membership.onChange(
         context,
@@ -86,7 +86,7 @@ public final class WorkerVerticle extends VerticleBase {
     DurableConsumers consumers = new DurableConsumers(vertx);
     // before any task is taken: what a crashed earlier life of this node left running is stopped
     return vertx
-        .executeBlocking(() -> host = TaskHost.prepare(config, layout, pumps, timer), false)
+        .executeBlocking(() -> host = TaskHost.prepare(config, layout, taskThreads, timer), false)
         .compose(
             h -> {
               attempts = attemptRunner(h);
@@ -116,7 +116,7 @@ public final class WorkerVerticle extends VerticleBase {
     TaskLaunch launch =
         new TaskLaunch(layout, config.binDir(), config.taskLogLimit(), System.getenv());
     return new AttemptRunner(
-        context, starter, launch, taskHost, layout, secretBox, config.spawnLimit());
+        context, taskThreads, spawnStore, launch, taskHost, layout, secretBox, config.spawnLimit());
   }
 
   private void onTask(Message<TaskAssignment> message) {
@@ -238,12 +238,12 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     running.values().forEach(r -> r.stop(AttemptState.LOST, "node " + nodeId + " stopped"));
-    pumps.shutdown();
+    taskThreads.shutdown();
     timer.shutdown();
     if (host != null) {
       host.close();
     }
-    return starter.close();
+    return spawnStore.close();
   }
 
   /** The user this node runs tasks as when it is not its own (isolation on); null otherwise. */

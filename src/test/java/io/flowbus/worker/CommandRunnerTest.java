@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -565,6 +566,37 @@ class CommandRunnerTest {
     assertThat(outcome.state()).isEqualTo(AttemptState.SUCCEEDED);
     assertThat(stdout).doesNotExist();
     assertThat(stderr).doesNotExist();
+  }
+
+  @Test
+  void runTellsTheStartedCommandThenFollowsItOnTheCallingThread() throws Exception {
+    List<RunningCommand> told = new ArrayList<>();
+    List<Boolean> endedWhenTold = new ArrayList<>();
+
+    runner.run(
+        spec(List.of("sh", "-c", "echo out; echo err >&2")),
+        command -> {
+          pidsToKill.add(command.pid());
+          told.add(command);
+          endedWhenTold.add(command.outcome().isDone());
+        });
+
+    assertThat(told).hasSize(1);
+    assertThat(endedWhenTold).containsExactly(false);
+    assertThat(outcomeOf(told.get(0)).state()).isEqualTo(AttemptState.SUCCEEDED);
+    assertThat(Files.readString(stdout)).isEqualTo("out\n");
+    assertThat(Files.readString(stderr)).isEqualTo("err\n");
+    // the exit was awaited here: the pool lent threads to the two pipes only
+    assertThat(((ThreadPoolExecutor) pumps).getTaskCount()).isEqualTo(2);
+  }
+
+  @Test
+  void runThatCannotStartThrowsAndTellsNothing() {
+    List<RunningCommand> told = new ArrayList<>();
+
+    assertThatThrownBy(() -> runner.run(spec(List.of("no-such-program-here")), told::add))
+        .hasMessageContaining("no-such-program-here");
+    assertThat(told).isEmpty();
   }
 
   // --- helpers ---------------------------------------------------------------------------------
