@@ -13,6 +13,7 @@ import io.flowbus.model.TaskRun;
 import io.flowbus.storage.RunStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,7 +66,15 @@ final class Results {
 
   /** Takes in each result of the batch; the batch is answered once every result is. */
   void handle(Message<ResultBatch> message) {
-    BatchAnswers.of(message).forEach(this::handle);
+    List<Delivered> results;
+    try {
+      results = BatchAnswers.of(message);
+    } catch (RuntimeException e) {
+      // a batch that cannot be read: the worker drops its results instead of sending them forever
+      Problems.fail(message, notApplicable("a batch of results", e));
+      return;
+    }
+    results.forEach(this::handle);
   }
 
   private void handle(Delivered delivered) {
@@ -197,16 +206,19 @@ final class Results {
     try {
       step.run();
     } catch (RuntimeException e) {
-      String reference = UUID.randomUUID().toString().substring(0, 8);
-      LOG.error(
-          "a result could not be taken in (reference {}): {}", reference, delivered.result(), e);
-      delivered.refused(
-          Problems.problem(
-              500,
-              "Result not applicable",
-              "the orchestrator cannot take in this result (reference "
-                  + reference
-                  + "); sending it again would not help"));
+      delivered.refused(notApplicable("a result (" + delivered.result() + ")", e));
     }
+  }
+
+  /** Logs {@code e} once with a reference; the problem names only the reference. */
+  private static JsonObject notApplicable(String what, RuntimeException e) {
+    String reference = UUID.randomUUID().toString().substring(0, 8);
+    LOG.error("{} could not be taken in (reference {})", what, reference, e);
+    return Problems.problem(
+        500,
+        "Result not applicable",
+        "the orchestrator cannot take in this result (reference "
+            + reference
+            + "); sending it again would not help");
   }
 }

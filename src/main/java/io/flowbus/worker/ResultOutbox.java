@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * kept while no orchestrator answers (one is dying and the next taking over), so nothing a task did
  * is lost on the way.
  *
- * <p>Results travel in batches ({@link ResultBatch}), at most {@link #MAX_ON_THEIR_WAY} on their
- * way at a time: what ends while they wait for their answers (their results being journaled) goes
- * in the next one. A worker that is not busy sends each result alone, at once; a busy one sends one
- * message for many.
+ * <p>Results travel in batches ({@link ResultBatch}), one batch on its way at a time: what ends
+ * while it waits for its answer (its results being journaled) goes in the next one. A worker that
+ * is not busy sends each result alone, at once; a busy one sends one message for many. A spawn
+ * task's result goes alone and at once, beside the batch: the orchestrator reads its entries back
+ * before it answers, which may take long, and the other results do not wait for that.
  *
  * <p>A result the orchestrator answers with a permanent failure (500: it cannot take it in, and
  * would not on a second try) is dropped, logged once with the orchestrator's reference, so that it
@@ -44,12 +45,6 @@ final class ResultOutbox {
   /** The most results in one message. */
   static final int MAX_BATCH = 256;
 
-  /**
-   * The most batches on their way at once: a batch is answered when its slowest result is (a spawn
-   * task's, whose entries the orchestrator reads back first), and the next may go meanwhile.
-   */
-  static final int MAX_ON_THEIR_WAY = 2;
-
   /** A result ready to go, with the delay before its next try if this one fails. */
   private record Try(TaskResult result, long nextDelay, int chain) {}
 
@@ -58,7 +53,7 @@ final class ResultOutbox {
   private final Map<String, TaskResult> pending = new LinkedHashMap<>();
   private final Map<String, Integer> chains = new HashMap<>();
   private final Map<String, Try> ready = new LinkedHashMap<>();
-  private int onTheirWay;
+  private boolean batchOnItsWay;
   private int generation;
   private Promise<Void> emptied;
 
@@ -74,7 +69,8 @@ final class ResultOutbox {
 
   void send(TaskResult result) {
     pending.put(result.key(), result);
-    attempt(new Try(result, FIRST_RETRY_MS, chains.merge(result.key(), 1, Integer::sum)));
+    enqueue(new Try(result, FIRST_RETRY_MS, chains.merge(result.key(), 1, Integer::sum)));
+    sendReady();
   }
 
   /**
@@ -84,16 +80,28 @@ final class ResultOutbox {
    */
   void resendAll() {
     generation++;
-    onTheirWay = 0;
+    batchOnItsWay = false;
     // a new chain of tries per result; the old chain stops at its next step
-    List.copyOf(pending.values())
-        .forEach(r -> attempt(new Try(r, FIRST_RETRY_MS, chains.merge(r.key(), 1, Integer::sum))));
+    for (TaskResult r : List.copyOf(pending.values())) {
+      enqueue(new Try(r, FIRST_RETRY_MS, chains.merge(r.key(), 1, Integer::sum)));
+    }
+    sendReady();
   }
 
   private void attempt(Try t) {
-    if (current(t)) {
+    enqueue(t);
+    sendReady();
+  }
+
+  /** Makes the try ready for the next batch; a spawn task's result goes at once, alone. */
+  private void enqueue(Try t) {
+    if (!current(t)) {
+      return;
+    }
+    if (t.result().spawnCount() != null) {
+      sendBatch(List.of(t), false);
+    } else {
       ready.put(t.result().key(), t);
-      sendReady();
     }
   }
 
@@ -105,26 +113,29 @@ final class ResultOutbox {
     return pending.get(key) == t.result() && chains.getOrDefault(key, 0) == t.chain();
   }
 
-  /** Sends what is ready, in batches, as long as fewer than may be are on their way. */
+  /** Sends what is ready in one batch, unless a batch is on its way. */
   private void sendReady() {
-    while (onTheirWay < MAX_ON_THEIR_WAY && !ready.isEmpty()) {
-      List<Try> batch = new ArrayList<>();
-      for (Iterator<Try> it = ready.values().iterator();
-          it.hasNext() && batch.size() < MAX_BATCH; ) {
-        Try t = it.next();
-        it.remove();
-        if (current(t)) {
-          batch.add(t);
-        }
+    if (batchOnItsWay) {
+      return;
+    }
+    List<Try> batch = new ArrayList<>();
+    for (Iterator<Try> it = ready.values().iterator(); it.hasNext() && batch.size() < MAX_BATCH; ) {
+      Try t = it.next();
+      it.remove();
+      if (current(t)) {
+        batch.add(t);
       }
-      if (!batch.isEmpty()) {
-        sendBatch(batch);
-      }
+    }
+    if (!batch.isEmpty()) {
+      sendBatch(batch, true);
     }
   }
 
-  private void sendBatch(List<Try> batch) {
-    onTheirWay++;
+  /**
+   * @param theBatch whether this is the one batch on its way (else a spawn task's result, alone)
+   */
+  private void sendBatch(List<Try> batch, boolean theBatch) {
+    batchOnItsWay |= theBatch;
     int sentIn = generation;
     vertx
         .eventBus()
@@ -136,8 +147,8 @@ final class ResultOutbox {
                 .setLocalOnly(orchestratorHere.getAsBoolean()))
         .onComplete(
             ar -> {
-              if (sentIn == generation) {
-                onTheirWay--;
+              if (theBatch && sentIn == generation) {
+                batchOnItsWay = false;
               }
               if (ar.failed()) {
                 batch.forEach(t -> notDelivered(t, ar.cause()));
@@ -166,10 +177,22 @@ final class ResultOutbox {
   }
 
   private void notDelivered(Try t, Throwable e) {
+    if (permanent(e)) {
+      LOG.error("result of {} dropped: {}", t.result().key(), e.getMessage());
+      acknowledged(t.result());
+      return;
+    }
     LOG.debug("result of {} not delivered yet: {}", t.result().key(), e.getMessage());
     // nobody orchestrates for a moment (a takeover): ask again soon, it costs nothing
     boolean noOne = e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
     retry(t, noOne ? FIRST_RETRY_MS : t.nextDelay());
+  }
+
+  /** The orchestrator cannot take the batch in at all: trying again would not help. */
+  static boolean permanent(Throwable e) {
+    return e instanceof ReplyException r
+        && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && r.failureCode() == 500;
   }
 
   private void retry(Try t, long delay) {

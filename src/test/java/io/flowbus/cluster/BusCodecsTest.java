@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An assignment or a result is handed to a consumer on this node as it is, and travels to another
- * node as the JSON form it always had.
+ * An assignment or a batch of results is handed to a consumer on this node as it is, and travels to
+ * another node as its JSON form.
  */
 class BusCodecsTest {
   private final Vertx vertx = Vertx.vertx();
@@ -125,5 +125,34 @@ class BusCodecsTest {
                     + "\"outcome\":\"FAILED\",\"exit_code\":3,\"error\":\"exit 3\","
                     + "\"spawn_count\":null}"));
     assertThat(results.decodeFromWire(0, resultWire)).isEqualTo(result);
+  }
+
+  @Test
+  void aBatchOfResultsAndItsAnswersTravelWhole() {
+    ResultBatch batch =
+        new ResultBatch(
+            List.of(
+                new TaskResult("r-1", "s0-t3", 2, "n1", AttemptState.FAILED, 3, "exit 3", null),
+                new TaskResult("r-2", "s1-t0", 1, "n1", AttemptState.SUCCEEDED, 0, null, 7)));
+    RecordCodec<ResultBatch> batches =
+        new RecordCodec<>("b", ResultBatch::toJson, ResultBatch::fromJson);
+    Buffer wire = Buffer.buffer();
+    batches.encodeToWire(wire, batch);
+    assertThat(batches.decodeFromWire(0, wire)).isEqualTo(batch);
+
+    ResultBatch.Answers answers =
+        new ResultBatch.Answers(
+            List.of(
+                ResultBatch.Answer.taken(true),
+                ResultBatch.Answer.taken(false),
+                ResultBatch.Answer.refused(Problems.problem(503, "Result not journaled", "full"))));
+    RecordCodec<ResultBatch.Answers> answerCodec =
+        new RecordCodec<>("a", ResultBatch.Answers::toJson, ResultBatch.Answers::fromJson);
+    Buffer answerWire = Buffer.buffer();
+    answerCodec.encodeToWire(answerWire, answers);
+    ResultBatch.Answers back = answerCodec.decodeFromWire(0, answerWire);
+    assertThat(back).isEqualTo(answers);
+    assertThat(back.answers().get(2).status()).isEqualTo(503);
+    assertThat(back.answers().get(2).isTaken()).isFalse();
   }
 }

@@ -30,6 +30,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -155,6 +157,23 @@ class ResultsTest {
         logged.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0).getThrowableProxy().getMessage()).isEqualTo("a bug while writing");
+  }
+
+  @Test
+  void aBatchThatCannotBeReadIsRefusedAsAPermanentFailureAndLoggedOnce() throws Exception {
+    Future<Message<ResultBatch.Answers>> answer =
+        onContext(() -> vertx.eventBus().request(RESULTS, null));
+
+    await().until(answer::isComplete);
+    assertThat(answer.cause())
+        .isInstanceOfSatisfying(
+            ReplyException.class,
+            e -> {
+              assertThat(e.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+              assertThat(e.failureCode()).isEqualTo(500);
+              assertThat(e.getMessage()).contains("reference");
+            });
+    assertThat(logged.list.stream().filter(e -> e.getLevel() == Level.ERROR)).hasSize(1);
   }
 
   @Test

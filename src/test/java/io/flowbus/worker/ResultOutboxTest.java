@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Results go to the orchestrator in batches, two on their way at most, and stay with the worker
+ * Results go to the orchestrator in batches, one on its way at a time, and stay with the worker
  * until the orchestrator has taken each in.
  */
 class ResultOutboxTest {
@@ -77,34 +77,48 @@ class ResultOutboxTest {
   }
 
   @Test
-  void resultsThatEndWhileTwoBatchesAreOnTheirWayGoTogetherInTheNext() throws Exception {
-    CompletableFuture<Void> answerFirstTwo = new CompletableFuture<>();
-    vertx
-        .eventBus()
-        .<ResultBatch>consumer(
-            Addresses.ORCHESTRATOR_RESULTS,
-            m -> {
-              batches.add(m);
-              if (batches.size() <= ResultOutbox.MAX_ON_THEIR_WAY) {
-                answerFirstTwo.thenRun(() -> m.reply(answers(m, r -> Answer.taken(true))));
-              } else {
-                m.reply(answers(m, r -> Answer.taken(true)));
-              }
-            });
+  void resultsThatEndWhileABatchIsOnItsWayGoTogetherInTheNext() throws Exception {
+    Held held = holdFirst(1);
     ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
 
-    context.runOnContext(v -> List.of("s0-t0", "s0-t1").forEach(t -> outbox.send(result(t))));
-    await().until(() -> batches.size() == 2);
+    context.runOnContext(v -> outbox.send(result("s0-t0")));
+    await().until(() -> batches.size() == 1);
     context.runOnContext(
         v -> List.of("s1-t0", "s1-t1", "s1-t2").forEach(t -> outbox.send(result(t))));
-    assertThat(onContext(() -> outbox.pending())).hasSize(5);
+    assertThat(onContext(() -> outbox.pending())).hasSize(4);
 
-    answerFirstTwo.complete(null);
+    held.answer();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
     assertThat(batches)
         .extracting(this::taskIds)
-        .containsExactly(List.of("s0-t0"), List.of("s0-t1"), List.of("s1-t0", "s1-t1", "s1-t2"));
+        .containsExactly(List.of("s0-t0"), List.of("s1-t0", "s1-t1", "s1-t2"));
+  }
+
+  @Test
+  void aSpawnTasksResultGoesAloneAndAtOnceBesideTheBatchOnItsWay() throws Exception {
+    Held held = holdFirst(1);
+    ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
+    TaskResult spawn = new TaskResult("r", "s1-spawn", 1, "n1", AttemptState.SUCCEEDED, 0, null, 3);
+
+    context.runOnContext(v -> outbox.send(result("s0-t0")));
+    await().until(() -> batches.size() == 1);
+    context.runOnContext(
+        v -> {
+          outbox.send(result("s0-t1"));
+          outbox.send(spawn);
+        });
+
+    // answered while the first batch still waits
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> onContext(() -> !outbox.pending().contains(spawn)));
+    assertThat(batches)
+        .extracting(this::taskIds)
+        .containsExactly(List.of("s0-t0"), List.of("s1-spawn"));
+    held.answer();
+    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    assertThat(batches).extracting(this::taskIds).last().isEqualTo(List.of("s0-t1"));
   }
 
   @Test
@@ -112,50 +126,139 @@ class ResultOutboxTest {
     AtomicInteger refusals = new AtomicInteger();
     orchestrator(
         r ->
-            r.taskId().equals("s0-t3") && refusals.incrementAndGet() == 1
+            r.taskId().equals("s0-t2") && refusals.incrementAndGet() == 1
                 ? Answer.refused(Problems.problem(503, "Result not journaled", "disk full"))
                 : Answer.taken(true));
     ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
 
-    // the first two go alone; the next three wait for them and go together
+    // the first goes alone; the next three wait for it and go together
     context.runOnContext(
-        v ->
-            List.of("s0-t0", "s0-t1", "s0-t2", "s0-t3", "s0-t4")
-                .forEach(t -> outbox.send(result(t))));
+        v -> List.of("s0-t0", "s0-t1", "s0-t2", "s0-t3").forEach(t -> outbox.send(result(t))));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
     assertThat(batches)
         .extracting(this::taskIds)
-        .containsExactly(
-            List.of("s0-t0"),
-            List.of("s0-t1"),
-            List.of("s0-t2", "s0-t3", "s0-t4"),
-            List.of("s0-t3"));
+        .containsExactly(List.of("s0-t0"), List.of("s0-t1", "s0-t2", "s0-t3"), List.of("s0-t2"));
   }
 
   @Test
-  void batchesToAnOrchestratorThatDiedDoNotHoldBackTheResendAfterATakeover() throws Exception {
-    // the first orchestrator takes the batches and never answers (it died); the next answers
+  void aResultTheAnswersDoNotCoverIsSentAgain() throws Exception {
     vertx
         .eventBus()
         .<ResultBatch>consumer(
             Addresses.ORCHESTRATOR_RESULTS,
             m -> {
               batches.add(m);
-              if (batches.size() > ResultOutbox.MAX_ON_THEIR_WAY) {
+              m.reply(
+                  batches.size() == 1
+                      ? new ResultBatch.Answers(List.of())
+                      : answers(m, r -> Answer.taken(true)));
+            });
+    ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
+
+    context.runOnContext(v -> outbox.send(result("s0-t0")));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    assertThat(batches).hasSize(2);
+  }
+
+  @Test
+  void aBatchTheOrchestratorCannotReadIsDroppedNotSentForever() throws Exception {
+    vertx
+        .eventBus()
+        .<ResultBatch>consumer(
+            Addresses.ORCHESTRATOR_RESULTS,
+            m -> {
+              batches.add(m);
+              Problems.fail(m, Problems.problem(500, "Result not applicable", "reference 1a2b"));
+            });
+    ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
+
+    context.runOnContext(v -> outbox.send(result("s0-t0")));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    assertThat(batches).hasSize(1);
+  }
+
+  @Test
+  void aBatchToAnOrchestratorThatDiedDoesNotHoldBackTheResendAfterATakeover() throws Exception {
+    // the first orchestrator takes the batch and never answers (it died); the next answers
+    vertx
+        .eventBus()
+        .<ResultBatch>consumer(
+            Addresses.ORCHESTRATOR_RESULTS,
+            m -> {
+              batches.add(m);
+              if (batches.size() > 1) {
                 m.reply(answers(m, r -> Answer.taken(true)));
               }
             });
     ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
-    context.runOnContext(v -> List.of("s0-t0", "s0-t1").forEach(t -> outbox.send(result(t))));
-    await().until(() -> batches.size() == 2);
+    context.runOnContext(v -> outbox.send(result("s0-t0")));
+    await().until(() -> batches.size() == 1);
 
     long before = System.nanoTime();
     context.runOnContext(v -> outbox.resendAll());
 
     await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
-    // well before the 5 s after which the first batches' requests time out
-    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(3));
+    // well before the 5 s after which the first batch's request times out
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofMillis(4_500));
+    assertThat(batches).hasSize(2);
+  }
+
+  @Test
+  void theAnswerToABatchSentBeforeAResendDoesNotLetTwoBatchesGoAtOnce() throws Exception {
+    Held held = holdFirst(2);
+    ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
+    context.runOnContext(v -> outbox.send(result("s0-t0")));
+    await().until(() -> batches.size() == 1);
+    context.runOnContext(v -> outbox.resendAll());
+    await().until(() -> batches.size() == 2);
+
+    held.answer(0); // the batch from before the resend: s0-t0 is taken in
+    await().until(() -> onContext(() -> outbox.pending().isEmpty()));
+    context.runOnContext(v -> outbox.send(result("s0-t1")));
+
+    // the batch sent by the resend is still on its way: s0-t1 waits for it
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> batches.size() == 2);
+    held.answer(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    assertThat(batches).extracting(this::taskIds).last().isEqualTo(List.of("s0-t1"));
+  }
+
+  /**
+   * The first {@code count} batches, held until the test answers them (all taken); the rest
+   * answered at once.
+   */
+  private Held holdFirst(int count) {
+    Held held = new Held(new CopyOnWriteArrayList<>());
+    vertx
+        .eventBus()
+        .<ResultBatch>consumer(
+            Addresses.ORCHESTRATOR_RESULTS,
+            m -> {
+              batches.add(m);
+              if (batches.size() <= count) {
+                held.messages().add(m);
+              } else {
+                m.reply(answers(m, r -> Answer.taken(true)));
+              }
+            });
+    return held;
+  }
+
+  private record Held(List<Message<ResultBatch>> messages) {
+    void answer() {
+      messages.forEach(m -> m.reply(answers(m, r -> Answer.taken(true))));
+    }
+
+    void answer(int index) {
+      Message<ResultBatch> m = messages.get(index);
+      m.reply(answers(m, r -> Answer.taken(true)));
+    }
   }
 
   private List<String> taskIds(Message<ResultBatch> batch) {
