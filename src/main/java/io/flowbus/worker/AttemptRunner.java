@@ -12,6 +12,9 @@ import io.vertx.core.WorkerExecutor;
 import java.nio.file.Files;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an accepted attempt to its outcome: its workspace made, its command started and its exit
@@ -20,6 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
  * failure.
  */
 final class AttemptRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(AttemptRunner.class);
+
   /** How an attempt ended, with the number of entries a spawn task wrote (null for other tasks). */
   record Ended(CommandOutcome outcome, Integer spawnCount) {}
 
@@ -86,6 +91,7 @@ final class AttemptRunner {
    * stays with the command until its exit is known.
    */
   private void startAndFollow(TaskAssignment task, Promise<RunningCommand> started) {
+    AtomicBoolean told = new AtomicBoolean();
     try {
       CommandSpec spec = launch.spec(task);
       host.createWorkspace(spec.workDir());
@@ -93,10 +99,20 @@ final class AttemptRunner {
         // a spawn.json left by an earlier stage or attempt must not pass for this one's
         Files.deleteIfExists(spec.workDir().resolve(SpawnFile.NAME));
       }
-      host.runner().run(spec, command -> context.runOnContext(v -> started.complete(command)));
+      host.runner()
+          .run(
+              spec,
+              command -> {
+                told.set(true);
+                context.runOnContext(v -> started.complete(command));
+              });
     } catch (Throwable e) {
-      // a command that started is followed to its own outcome: only a failed start lands here
-      context.runOnContext(v -> started.tryFail(e));
+      if (told.get()) {
+        // the command started, and what follows it broke (no thread for its pipes, say)
+        LOG.error("attempt {} cannot be followed to its end", task.key(), e);
+      } else {
+        context.runOnContext(v -> started.fail(e));
+      }
     }
   }
 
