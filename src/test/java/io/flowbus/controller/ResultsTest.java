@@ -132,15 +132,7 @@ class ResultsTest {
 
   @Test
   void aResultWhoseHandlingThrowsIsAnsweredAsAPermanentFailureAndLoggedOnce() throws Exception {
-    createAndStart();
-    succeeds(
-        () ->
-            durable.step(
-                () -> {
-                  Run run = runs.get(RUN);
-                  coordinator.dispatched(run, run.task("s0-t0"), 1, "w");
-                  return null;
-                }));
+    createStartAndDispatchTo("w");
     storeThrows = true;
 
     Future<Message<ResultBatch.Answers>> answer = onContext(() -> sendResult());
@@ -178,15 +170,7 @@ class ResultsTest {
 
   @Test
   void eachResultOfABatchIsAnsweredInItsPlace() throws Exception {
-    createAndStart();
-    succeeds(
-        () ->
-            durable.step(
-                () -> {
-                  Run run = runs.get(RUN);
-                  coordinator.dispatched(run, run.task("s0-t0"), 1, "w");
-                  return null;
-                }));
+    createStartAndDispatchTo("w");
     TaskResult givenUp =
         new TaskResult(RUN, "s0-t0", 7, "w", AttemptState.SUCCEEDED, 0, null, null);
     TaskResult current = new TaskResult(RUN, "s0-t0", 1, "w", AttemptState.FAILED, 3, "exit", null);
@@ -242,6 +226,19 @@ class ResultsTest {
     await().until(() -> onContext(() -> durable.settled(RUN).isComplete()));
     assertThat(journalCount("task_dispatched")).isEqualTo(1);
     assertThat(journalCount("task_ended")).isEqualTo(1);
+  }
+
+  /** The run created and started, its task's first attempt dispatched to {@code node}. */
+  private void createStartAndDispatchTo(String node) throws Exception {
+    createAndStart();
+    succeeds(
+        () ->
+            durable.step(
+                () -> {
+                  Run run = runs.get(RUN);
+                  coordinator.dispatched(run, run.task("s0-t0"), 1, node);
+                  return null;
+                }));
   }
 
   private void createAndStart() throws Exception {

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,17 +144,12 @@ class ResultOutboxTest {
 
   @Test
   void aResultTheAnswersDoNotCoverIsSentAgain() throws Exception {
-    vertx
-        .eventBus()
-        .<ResultBatch>consumer(
-            Addresses.ORCHESTRATOR_RESULTS,
-            m -> {
-              batches.add(m);
-              m.reply(
-                  batches.size() == 1
-                      ? new ResultBatch.Answers(List.of())
-                      : answers(m, r -> Answer.taken(true)));
-            });
+    onBatch(
+        m ->
+            m.reply(
+                batches.size() == 1
+                    ? new ResultBatch.Answers(List.of())
+                    : answers(m, r -> Answer.taken(true))));
     ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
 
     context.runOnContext(v -> outbox.send(result("s0-t0")));
@@ -164,14 +160,8 @@ class ResultOutboxTest {
 
   @Test
   void aBatchTheOrchestratorCannotReadIsDroppedNotSentForever() throws Exception {
-    vertx
-        .eventBus()
-        .<ResultBatch>consumer(
-            Addresses.ORCHESTRATOR_RESULTS,
-            m -> {
-              batches.add(m);
-              Problems.fail(m, Problems.problem(500, "Result not applicable", "reference 1a2b"));
-            });
+    onBatch(
+        m -> Problems.fail(m, Problems.problem(500, "Result not applicable", "reference 1a2b")));
     ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
 
     context.runOnContext(v -> outbox.send(result("s0-t0")));
@@ -183,16 +173,12 @@ class ResultOutboxTest {
   @Test
   void aBatchToAnOrchestratorThatDiedDoesNotHoldBackTheResendAfterATakeover() throws Exception {
     // the first orchestrator takes the batch and never answers (it died); the next answers
-    vertx
-        .eventBus()
-        .<ResultBatch>consumer(
-            Addresses.ORCHESTRATOR_RESULTS,
-            m -> {
-              batches.add(m);
-              if (batches.size() > 1) {
-                m.reply(answers(m, r -> Answer.taken(true)));
-              }
-            });
+    onBatch(
+        m -> {
+          if (batches.size() > 1) {
+            m.reply(answers(m, r -> Answer.taken(true)));
+          }
+        });
     ResultOutbox outbox = new ResultOutbox(vertx, () -> false);
     context.runOnContext(v -> outbox.send(result("s0-t0")));
     await().until(() -> batches.size() == 1);
@@ -235,18 +221,14 @@ class ResultOutboxTest {
    */
   private Held holdFirst(int count) {
     Held held = new Held(new CopyOnWriteArrayList<>());
-    vertx
-        .eventBus()
-        .<ResultBatch>consumer(
-            Addresses.ORCHESTRATOR_RESULTS,
-            m -> {
-              batches.add(m);
-              if (batches.size() <= count) {
-                held.messages().add(m);
-              } else {
-                m.reply(answers(m, r -> Answer.taken(true)));
-              }
-            });
+    onBatch(
+        m -> {
+          if (batches.size() <= count) {
+            held.messages().add(m);
+          } else {
+            m.reply(answers(m, r -> Answer.taken(true)));
+          }
+        });
     return held;
   }
 
@@ -266,13 +248,21 @@ class ResultOutboxTest {
   }
 
   private void orchestrator(Function<TaskResult, Answer> answer) {
+    onBatch(m -> m.reply(answers(m, answer)));
+  }
+
+  /**
+   * Plays the orchestrator: every batch is noted in {@link #batches}, then given to {@code
+   * handler}.
+   */
+  private void onBatch(Consumer<Message<ResultBatch>> handler) {
     vertx
         .eventBus()
         .<ResultBatch>consumer(
             Addresses.ORCHESTRATOR_RESULTS,
             m -> {
               batches.add(m);
-              m.reply(answers(m, answer));
+              handler.accept(m);
             });
   }
 
