@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.Node;
+import io.flowbus.testing.FileTrees;
 import io.flowbus.testing.Http;
 import io.flowbus.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
@@ -51,6 +52,7 @@ class DiskFullIT {
     if (mounted) {
       new ProcessBuilder("umount", "-l", data.toString()).start().waitFor(30, TimeUnit.SECONDS);
     }
+    FileTrees.delete(root);
   }
 
   @Test

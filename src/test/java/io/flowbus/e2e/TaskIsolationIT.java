@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flowbus.testing.FileTrees;
 import io.flowbus.testing.Http;
 import io.flowbus.testing.JarNode;
 import io.flowbus.testing.TestNodes;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -83,7 +81,7 @@ class TaskIsolationIT {
   @AfterEach
   void tearDown() throws IOException {
     if (base != null) {
-      deleteTree(base);
+      FileTrees.delete(base);
     }
   }
 
@@ -190,24 +188,5 @@ class TaskIsolationIT {
 
   private static String log(Http http, String run, String stream) {
     return http.get("/api/runs/" + run + "/tasks/s0-t0/log?stream=" + stream).body();
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }
