@@ -81,7 +81,7 @@ final class Results {
     if (early != null) {
       early.add(delivered);
     } else {
-      guarded(delivered, () -> take(delivered, delivered.result()));
+      guarded(delivered, () -> take(delivered));
     }
   }
 
@@ -101,26 +101,27 @@ final class Results {
     waiting.forEach(this::handle);
   }
 
-  private void take(Delivered delivered, TaskResult result) {
+  private void take(Delivered delivered) {
+    TaskResult result = delivered.result();
     TaskRun task = currentOrOnItsWay(result);
     if (task == null) {
       // not (or no longer) the current attempt: unless changes on their way are undone
       durable
           .settled(result.runId())
-          .onComplete(v -> guarded(delivered, () -> takeSettled(delivered, result)));
+          .onComplete(v -> guarded(delivered, () -> takeSettled(delivered)));
     } else if (task.kind() == TaskKind.SPAWN && result.outcome() == AttemptState.SUCCEEDED) {
       vertx
           .executeBlocking(() -> store.spawnEntries(result.runId(), task.stage()))
-          .onComplete(
-              ar -> guarded(delivered, () -> apply(delivered, result, ar.result(), ar.cause())));
+          .onComplete(ar -> guarded(delivered, () -> apply(delivered, ar.result(), ar.cause())));
     } else {
-      apply(delivered, result, null, null);
+      apply(delivered, null, null);
     }
   }
 
-  private void takeSettled(Delivered delivered, TaskResult result) {
+  private void takeSettled(Delivered delivered) {
+    TaskResult result = delivered.result();
     if (current(result) != null) {
-      take(delivered, result);
+      take(delivered);
     } else {
       dispatcher.released(result.node(), result.attemptKey());
       delivered.taken(false);
@@ -156,11 +157,11 @@ final class Results {
    * Applies a result; it is acknowledged, and the worker's slot counted free, only once what it
    * changed is in the journal. If that fails, the worker keeps the result and sends it again.
    */
-  private void apply(
-      Delivered delivered, TaskResult r, List<Map<String, String>> entries, Throwable unreadable) {
+  private void apply(Delivered delivered, List<Map<String, String>> entries, Throwable unreadable) {
+    TaskResult r = delivered.result();
     TaskRun task = current(r);
     if (task == null) {
-      take(delivered, r); // changed while the spawn entries were read
+      take(delivered); // changed while the spawn entries were read
       return;
     }
     Run run = runs.get(r.runId());

@@ -55,7 +55,7 @@ class ResultOutboxTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> tries.get() >= 2);
     assertThat(onContext(() -> outbox.pending().contains(result))).isTrue();
-    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    awaitAllAcknowledged(outbox);
     assertThat(tries).hasValue(4);
   }
 
@@ -69,7 +69,7 @@ class ResultOutboxTest {
 
     context.runOnContext(v -> outbox.send(result("s0-t0")));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    awaitAllAcknowledged(outbox);
     assertThat(onContext(() -> outbox.whenEmpty().succeeded())).isTrue();
     // a membership change sends what is pending again: nothing is
     context.runOnContext(v -> outbox.resendAll());
@@ -90,7 +90,7 @@ class ResultOutboxTest {
 
     held.answer();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    awaitAllAcknowledged(outbox);
     assertThat(batches)
         .extracting(this::taskIds)
         .containsExactly(List.of("s0-t0"), List.of("s1-t0", "s1-t1", "s1-t2"));
@@ -118,7 +118,7 @@ class ResultOutboxTest {
         .extracting(this::taskIds)
         .containsExactly(List.of("s0-t0"), List.of("s1-spawn"));
     held.answer();
-    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    awaitAllAcknowledged(outbox);
     assertThat(batches).extracting(this::taskIds).last().isEqualTo(List.of("s0-t1"));
   }
 
@@ -136,7 +136,7 @@ class ResultOutboxTest {
     context.runOnContext(
         v -> List.of("s0-t0", "s0-t1", "s0-t2", "s0-t3").forEach(t -> outbox.send(result(t))));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    awaitAllAcknowledged(outbox);
     assertThat(batches)
         .extracting(this::taskIds)
         .containsExactly(List.of("s0-t0"), List.of("s0-t1", "s0-t2", "s0-t3"), List.of("s0-t2"));
@@ -154,7 +154,7 @@ class ResultOutboxTest {
 
     context.runOnContext(v -> outbox.send(result("s0-t0")));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    awaitAllAcknowledged(outbox);
     assertThat(batches).hasSize(2);
   }
 
@@ -166,7 +166,7 @@ class ResultOutboxTest {
 
     context.runOnContext(v -> outbox.send(result("s0-t0")));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    awaitAllAcknowledged(outbox);
     assertThat(batches).hasSize(1);
   }
 
@@ -186,7 +186,7 @@ class ResultOutboxTest {
     long before = System.nanoTime();
     context.runOnContext(v -> outbox.resendAll());
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    awaitAllAcknowledged(outbox);
     // well before the 5 s after which the first batch's request times out
     assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofMillis(4_500));
     assertThat(batches).hasSize(2);
@@ -211,7 +211,7 @@ class ResultOutboxTest {
         .atMost(Duration.ofSeconds(2))
         .until(() -> batches.size() == 2);
     held.answer(1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
+    awaitAllAcknowledged(outbox);
     assertThat(batches).extracting(this::taskIds).last().isEqualTo(List.of("s0-t1"));
   }
 
@@ -241,6 +241,10 @@ class ResultOutboxTest {
       Message<ResultBatch> m = messages.get(index);
       m.reply(answers(m, r -> Answer.taken(true)));
     }
+  }
+
+  private void awaitAllAcknowledged(ResultOutbox outbox) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> onContext(() -> outbox.pending().isEmpty()));
   }
 
   private List<String> taskIds(Message<ResultBatch> batch) {
