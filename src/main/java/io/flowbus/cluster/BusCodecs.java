@@ -8,9 +8,9 @@ import java.util.WeakHashMap;
 
 /**
  * The records that cross the event bus for every task, each with its {@link RecordCodec} as the
- * default codec of its class: an assignment or a result for this node's own worker or orchestrator
- * is handed over as it is, one for another node travels as its JSON form. Every node registers the
- * same codecs, so that it can read what the others send.
+ * default codec of its class: a batch of assignments or results for this node's own worker or
+ * orchestrator is handed over as it is, one for another node travels as its JSON form. Every node
+ * registers the same codecs, so that it can read what the others send.
  */
 public final class BusCodecs {
   /** The event buses that have the codecs: a codec is registered once per bus. */
@@ -26,15 +26,15 @@ public final class BusCodecs {
         return;
       }
       bus.registerDefaultCodec(
-          TaskAssignment.class,
+          AssignmentBatch.class,
           new RecordCodec<>(
-              "flowbus.task-assignment", TaskAssignment::toJson, TaskAssignment::fromJson));
+              "flowbus.assignment-batch", AssignmentBatch::toJson, AssignmentBatch::fromJson));
       bus.registerDefaultCodec(
-          TaskAssignment.Taken.class,
+          AssignmentBatch.Answers.class,
           new RecordCodec<>(
-              "flowbus.task-assignment.taken",
-              TaskAssignment.Taken::toJson,
-              TaskAssignment.Taken::fromJson));
+              "flowbus.assignment-batch.answers",
+              AssignmentBatch.Answers::toJson,
+              AssignmentBatch.Answers::fromJson));
       bus.registerDefaultCodec(
           ResultBatch.class,
           new RecordCodec<>("flowbus.result-batch", ResultBatch::toJson, ResultBatch::fromJson));

@@ -43,17 +43,6 @@ public record TaskAssignment(
     secrets = Collections.unmodifiableList(new ArrayList<>(secrets));
   }
 
-  /** The worker's answer: it took the assignment. */
-  public record Taken(String node) {
-    public JsonObject toJson() {
-      return new JsonObject().put("accepted", true).put("node", node);
-    }
-
-    public static Taken fromJson(JsonObject json) {
-      return new Taken(json.getString("node"));
-    }
-  }
-
   public String key() {
     return attemptKey().taskKey();
   }

@@ -1,14 +1,17 @@
 package io.flowbus.controller;
 
+import io.flowbus.cluster.AssignmentBatch;
 import io.flowbus.model.AttemptKey;
 import io.flowbus.model.AttemptState;
 import io.flowbus.model.Run;
 import io.flowbus.model.TaskRun;
 import io.flowbus.model.TaskState;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +59,43 @@ final class AssignmentAnswers {
   }
 
   /**
+   * The worker answered a batch of assignments (each in its place), or did not in time. Returns
+   * whether that settled any of them. An assignment the answers do not cover counts as unanswered.
+   */
+  boolean answered(List<OnTheirWay.Sent> sent, AsyncResult<AssignmentBatch.Answers> reply) {
+    boolean settled = false;
+    for (int i = 0; i < sent.size(); i++) {
+      settled |= answered(sent.get(i), outcome(reply, i));
+    }
+    return settled;
+  }
+
+  /** The answer to the batch's {@code i}th assignment, as the reply to a request of its own. */
+  private static AsyncResult<?> outcome(AsyncResult<AssignmentBatch.Answers> reply, int i) {
+    if (reply.failed()) {
+      return reply;
+    }
+    List<AssignmentBatch.Answer> all = reply.result().answers();
+    if (i >= all.size()) {
+      return Future.failedFuture(
+          new ReplyException(ReplyFailure.TIMEOUT, "the worker's answers leave this one out"));
+    }
+    AssignmentBatch.Answer answer = all.get(i);
+    if (answer.isTaken()) {
+      return Future.succeededFuture(answer);
+    }
+    return Future.failedFuture(
+        new ReplyException(
+            ReplyFailure.RECIPIENT_FAILURE,
+            answer.status(),
+            answer.problem().getString("detail", answer.problem().encode())));
+  }
+
+  /**
    * The worker answered the assignment, or did not in time. Returns whether that settled the
    * attempt (false when the node left, or its result came first: it was settled then).
    */
-  boolean answered(OnTheirWay.Sent sent, AsyncResult<?> answer) {
+  private boolean answered(OnTheirWay.Sent sent, AsyncResult<?> answer) {
     if (!starting.remove(sent)) {
       return false;
     }

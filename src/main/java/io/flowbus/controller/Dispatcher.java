@@ -1,5 +1,6 @@
 package io.flowbus.controller;
 
+import io.flowbus.cluster.AssignmentBatch;
 import io.flowbus.cluster.NodeInfo;
 import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.model.AttemptKey;
@@ -12,20 +13,24 @@ import io.flowbus.model.TaskState;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Gives ready tasks to workers with free slots, one request-reply per attempt, to the node chosen
- * here: the one with the most free slots. Runs take turns, and a stage's {@code max_parallel} is
+ * Gives ready tasks to workers with free slots, each to the node chosen here: the one with the most
+ * free slots. What one pass gives a node goes in one request-reply ({@link AssignmentBatch}), which
+ * the worker answers for each attempt. Runs take turns, and a stage's {@code max_parallel} is
  * counted over the whole cluster. How a sent attempt fares (taken, refused, unanswered) is for
  * {@link AssignmentAnswers} to settle.
  */
 final class Dispatcher {
   private static final long ASSIGN_TIMEOUT_MS = 10_000;
+  private static final int MAX_BATCH = 256;
 
   private final Vertx vertx;
   private final io.vertx.core.Context context;
@@ -92,6 +97,7 @@ final class Dispatcher {
   private void pump() {
     Instant now = clock.instant();
     queue.release(now);
+    Map<String, List<Handed>> handed = new LinkedHashMap<>();
     while (true) {
       WorkerPool.Worker worker = pool.pick(now.toEpochMilli());
       if (worker == null) {
@@ -101,8 +107,12 @@ final class Dispatcher {
       if (task == null) {
         break;
       }
-      send(worker, runs.get(task.runId()), task);
+      Handed h = hand(worker, runs.get(task.runId()), task);
+      if (h != null) {
+        handed.computeIfAbsent(worker.id, id -> new ArrayList<>()).add(h);
+      }
     }
+    handed.forEach(this::send);
     scheduleWakeUp(now);
   }
 
@@ -126,27 +136,43 @@ final class Dispatcher {
     return active < limit;
   }
 
-  private void send(WorkerPool.Worker worker, Run run, TaskRun task) {
+  /** An attempt handed to a worker in this pass, to be sent with the others it was handed. */
+  private record Handed(OnTheirWay.Sent sent, TaskAssignment assignment) {}
+
+  /** Counts the attempt as on its way to the worker; null if the task cannot start. */
+  private Handed hand(WorkerPool.Worker worker, Run run, TaskRun task) {
     int attempt = task.attempts().size() + 1;
     TaskAssignment assignment;
     try {
       assignment = Assignments.of(run, task, attempt);
     } catch (Assignments.MissingInputsException e) {
       coordinator.rejected(run, task, e.getMessage());
-      return;
+      return null;
     }
     AttemptKey key = AttemptKey.of(task, attempt);
     pool.assign(worker.id, key);
     OnTheirWay.Sent sent = new OnTheirWay.Sent(worker.id, key, task.stage());
     starting.add(sent);
-    workers
-        .assign(worker.id, assignment, ASSIGN_TIMEOUT_MS)
-        .onComplete(
-            answer -> {
-              if (answers.answered(sent, answer)) {
-                schedulePump();
-              }
-            });
+    return new Handed(sent, assignment);
+  }
+
+  /** Sends what this pass handed the node, in messages of at most {@value #MAX_BATCH}. */
+  private void send(String node, List<Handed> handed) {
+    for (int from = 0; from < handed.size(); from += MAX_BATCH) {
+      List<Handed> batch = handed.subList(from, Math.min(handed.size(), from + MAX_BATCH));
+      List<OnTheirWay.Sent> sent = batch.stream().map(Handed::sent).toList();
+      workers
+          .assign(
+              node,
+              new AssignmentBatch(batch.stream().map(Handed::assignment).toList()),
+              ASSIGN_TIMEOUT_MS)
+          .onComplete(
+              reply -> {
+                if (answers.answered(sent, reply)) {
+                  schedulePump();
+                }
+              });
+    }
   }
 
   /**

@@ -1,8 +1,8 @@
 package io.flowbus.controller;
 
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.AssignmentBatch;
 import io.flowbus.cluster.BusCodecs;
-import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.cluster.WorkerControl;
 import io.flowbus.model.AttemptKey;
 import io.vertx.core.Future;
@@ -54,14 +54,15 @@ final class WorkerClient {
     BusCodecs.register(vertx);
   }
 
-  /** Hands an assignment to the node's worker; the reply says whether it took it. */
-  Future<Message<Object>> assign(String node, TaskAssignment assignment, long timeoutMs) {
+  /** Hands assignments to the node's worker; the answers say which it took. */
+  Future<AssignmentBatch.Answers> assign(String node, AssignmentBatch batch, long timeoutMs) {
     return vertx
         .eventBus()
-        .request(
+        .<AssignmentBatch.Answers>request(
             Addresses.workerTasks(node),
-            assignment,
-            new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(node.equals(selfId)));
+            batch,
+            new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(node.equals(selfId)))
+        .map(Message::body);
   }
 
   /**

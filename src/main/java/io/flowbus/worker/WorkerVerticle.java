@@ -1,8 +1,10 @@
 package io.flowbus.worker;
 
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.AssignmentBatch;
 import io.flowbus.cluster.DurableConsumers;
 import io.flowbus.cluster.Membership;
+import io.flowbus.cluster.Problems;
 import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.cluster.WorkerControl;
@@ -91,7 +93,8 @@ public final class WorkerVerticle extends VerticleBase {
             h -> {
               attempts = attemptRunner(h);
               return Future.all(
-                  consumers.<TaskAssignment>add(Addresses.workerTasks(nodeId), this::onTask),
+                  consumers.<AssignmentBatch>add(
+                      Addresses.workerTasks(nodeId), this::onAssignments),
                   consumers.<JsonObject>add(Addresses.workerControl(nodeId), this::onControl));
             })
         .onSuccess(
@@ -119,32 +122,48 @@ public final class WorkerVerticle extends VerticleBase {
         context, taskThreads, spawnStore, launch, taskHost, layout, secretBox, config.spawnLimit());
   }
 
-  private void onTask(Message<TaskAssignment> message) {
-    TaskAssignment task = message.body();
-    RunningTask existing = running.get(task.key());
-    if (existing != null) {
-      if (existing.task().attempt() == task.attempt()) {
-        message.reply(accepted());
-      } else {
-        message.fail(409, "attempt " + existing.task().attempt() + " of this task runs here");
-      }
-    } else if (draining) {
-      message.fail(503, "node " + nodeId + " is draining");
-    } else if (running.size() >= config.slots()) {
-      message.fail(429, "all " + config.slots() + " slots of node " + nodeId + " are busy");
-    } else {
-      RunningTask r = new RunningTask(task);
-      running.put(task.key(), r);
-      message.reply(accepted());
-      attempts
-          .run(r)
-          .onSuccess(ended -> complete(r, ended.outcome(), ended.spawnCount()))
-          .onFailure(e -> LOG.error("attempt {} cannot be followed to its end", task.key(), e));
+  /**
+   * Answers each assignment of the batch in its place, then starts those it took (the answers go
+   * first: a result is rarely ahead of its assignment's answer).
+   */
+  private void onAssignments(Message<AssignmentBatch> message) {
+    List<AssignmentBatch.Answer> answers = new ArrayList<>();
+    List<RunningTask> taken = new ArrayList<>();
+    for (TaskAssignment task : message.body().assignments()) {
+      answers.add(take(task, taken));
     }
+    message.reply(new AssignmentBatch.Answers(answers));
+    taken.forEach(this::start);
   }
 
-  private TaskAssignment.Taken accepted() {
-    return new TaskAssignment.Taken(nodeId);
+  /** Takes the assignment (adding it to {@code taken}, to start) or refuses it. */
+  private AssignmentBatch.Answer take(TaskAssignment task, List<RunningTask> taken) {
+    RunningTask existing = running.get(task.key());
+    if (existing != null) {
+      return existing.task().attempt() == task.attempt()
+          ? AssignmentBatch.Answer.taken(nodeId)
+          : refused(409, "attempt " + existing.task().attempt() + " of this task runs here");
+    } else if (draining) {
+      return refused(503, "node " + nodeId + " is draining");
+    } else if (running.size() >= config.slots()) {
+      return refused(429, "all " + config.slots() + " slots of node " + nodeId + " are busy");
+    }
+    RunningTask r = new RunningTask(task);
+    running.put(task.key(), r);
+    taken.add(r);
+    return AssignmentBatch.Answer.taken(nodeId);
+  }
+
+  private void start(RunningTask r) {
+    attempts
+        .run(r)
+        .onSuccess(ended -> complete(r, ended.outcome(), ended.spawnCount()))
+        .onFailure(e -> LOG.error("attempt {} cannot be followed to its end", r.task().key(), e));
+  }
+
+  private AssignmentBatch.Answer refused(int status, String why) {
+    return AssignmentBatch.Answer.refused(
+        nodeId, Problems.problem(status, "Assignment refused", why));
   }
 
   private void complete(RunningTask r, CommandOutcome outcome, Integer spawnCount) {

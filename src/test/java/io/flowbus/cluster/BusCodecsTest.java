@@ -54,20 +54,22 @@ class BusCodecsTest {
   void aRecordSentOnThisNodeIsDeliveredItselfNotACopy() throws Exception {
     BusCodecs.register(vertx);
     BusCodecs.register(vertx); // once per event bus, however often asked
-    TaskAssignment sent = assignment();
-    vertx.eventBus().<TaskAssignment>consumer("a", m -> m.reply(new TaskAssignment.Taken("n1")));
+    AssignmentBatch sent = new AssignmentBatch(List.of(assignment()));
+    AssignmentBatch.Answers taken =
+        new AssignmentBatch.Answers(List.of(AssignmentBatch.Answer.taken("n1")));
+    vertx.eventBus().<AssignmentBatch>consumer("a", m -> m.reply(taken));
 
-    Message<TaskAssignment.Taken> reply =
+    Message<AssignmentBatch.Answers> reply =
         vertx
             .eventBus()
-            .<TaskAssignment.Taken>request("a", sent)
+            .<AssignmentBatch.Answers>request("a", sent)
             .toCompletionStage()
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
-    assertThat(reply.body()).isEqualTo(new TaskAssignment.Taken("n1"));
+    assertThat(reply.body()).isSameAs(taken);
 
-    List<TaskAssignment> received = new ArrayList<>();
-    vertx.eventBus().<TaskAssignment>consumer("b", m -> m.reply(received.add(m.body())));
+    List<AssignmentBatch> received = new ArrayList<>();
+    vertx.eventBus().<AssignmentBatch>consumer("b", m -> m.reply(received.add(m.body())));
     vertx
         .eventBus()
         .request("b", sent)
@@ -154,5 +156,31 @@ class BusCodecsTest {
     assertThat(back).isEqualTo(answers);
     assertThat(back.answers().get(2).status()).isEqualTo(503);
     assertThat(back.answers().get(2).isTaken()).isFalse();
+  }
+
+  @Test
+  void aBatchOfAssignmentsAndItsAnswersTravelWhole() {
+    AssignmentBatch batch = new AssignmentBatch(List.of(assignment(), assignment()));
+    RecordCodec<AssignmentBatch> batches =
+        new RecordCodec<>("b", AssignmentBatch::toJson, AssignmentBatch::fromJson);
+    Buffer wire = Buffer.buffer();
+    batches.encodeToWire(wire, batch);
+    assertThat(batches.decodeFromWire(0, wire)).isEqualTo(batch);
+
+    AssignmentBatch.Answers answers =
+        new AssignmentBatch.Answers(
+            List.of(
+                AssignmentBatch.Answer.taken("n1"),
+                AssignmentBatch.Answer.refused(
+                    "n1", Problems.problem(429, "Assignment refused", "all 8 slots are busy"))));
+    RecordCodec<AssignmentBatch.Answers> answerCodec =
+        new RecordCodec<>("a", AssignmentBatch.Answers::toJson, AssignmentBatch.Answers::fromJson);
+    Buffer answerWire = Buffer.buffer();
+    answerCodec.encodeToWire(answerWire, answers);
+    AssignmentBatch.Answers back = answerCodec.decodeFromWire(0, answerWire);
+    assertThat(back).isEqualTo(answers);
+    assertThat(back.answers().get(0).isTaken()).isTrue();
+    assertThat(back.answers().get(1).status()).isEqualTo(429);
+    assertThat(back.answers().get(1).isTaken()).isFalse();
   }
 }

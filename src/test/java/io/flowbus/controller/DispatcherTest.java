@@ -6,16 +6,21 @@ import static io.flowbus.testing.RunBuilder.aRun;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.AssignmentBatch;
 import io.flowbus.cluster.NodeInfo;
+import io.flowbus.cluster.Problems;
+import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.config.Role;
 import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.model.AttemptKey;
+import io.flowbus.model.AttemptState;
 import io.flowbus.model.Changes;
 import io.flowbus.model.Definitions;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunPlan;
 import io.flowbus.model.TaskRun;
+import io.flowbus.model.TaskState;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
@@ -48,11 +53,8 @@ class DispatcherTest {
   @Test
   void aTaskOnItsWayToANodeThatLeavesGoesToAnotherNode() throws Exception {
     Run run = runWithOneTask();
-    vertx.eventBus().<JsonObject>consumer(Addresses.workerTasks("a"), m -> {}); // never answers
-    vertx
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.workerTasks("b"), m -> m.reply(new JsonObject().put("accepted", true)));
+    vertx.eventBus().consumer(Addresses.workerTasks("a"), m -> {}); // never answers
+    takesAll("b");
     Dispatcher dispatcher = onContext(() -> dispatcher(run));
 
     onContext(
@@ -94,10 +96,7 @@ class DispatcherTest {
   @Test
   void aPausedRunsTasksStayQueuedUntilItIsResumed() throws Exception {
     Run run = runWithOneTask();
-    vertx
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.workerTasks("a"), m -> m.reply(new JsonObject().put("accepted", true)));
+    takesAll("a");
     io.vertx.core.Context context = vertx.getOrCreateContext();
     Dispatcher dispatcher = on(context, () -> dispatcher(run));
     on(
@@ -137,10 +136,7 @@ class DispatcherTest {
     String version = "0".repeat(63) + "1";
     Definitions definitions = DefinitionsLoader.parse(yaml, "t.yaml");
     RunPlan plan = RunPlan.of(definitions, definitions.jobs().get("j"), version);
-    vertx
-        .eventBus()
-        .<JsonObject>consumer(
-            Addresses.workerTasks("a"), m -> m.reply(new JsonObject().put("accepted", true)));
+    takesAll("a");
     List<String> durableEvents = new CopyOnWriteArrayList<>();
     List<String> dispatched = new CopyOnWriteArrayList<>();
     io.vertx.core.Context context = vertx.getOrCreateContext();
@@ -194,6 +190,83 @@ class DispatcherTest {
     }
   }
 
+  @Test
+  void whatOnePassHandsANodeGoesInOneMessageAndEachAnswerCountsInItsPlace() throws Exception {
+    Run run = aRun().withId("r").withSpawned(3).build();
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    vertx
+        .eventBus()
+        .<AssignmentBatch>consumer(
+            Addresses.workerTasks("a"),
+            m -> {
+              batches.add(m.body().assignments().stream().map(TaskAssignment::taskId).toList());
+              JsonObject busy = Problems.problem(429, "Assignment refused", "all slots are busy");
+              m.reply(
+                  new AssignmentBatch.Answers(
+                      List.of(
+                          AssignmentBatch.Answer.taken("a"),
+                          AssignmentBatch.Answer.refused("a", busy),
+                          AssignmentBatch.Answer.taken("a"))));
+            });
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    Dispatcher dispatcher = on(context, () -> dispatcher(run));
+    on(
+        context,
+        () -> {
+          dispatcher.syncWorkers(List.of(worker("a", 3)));
+          dispatcher.confirmed("a", false, Set.of());
+          List.of("s1-t0", "s1-t1", "s1-t2").forEach(t -> dispatcher.ready(run.task(t)));
+          return null;
+        });
+
+    await().until(() -> acceptedBy.size() == 2);
+    assertThat(batches).containsExactly(List.of("s1-t0", "s1-t1", "s1-t2"));
+    // the refused one waits in the queue, its slot free again (the node is paused for a moment)
+    assertThat(on(context, () -> dispatcher.queued())).isEqualTo(1);
+    assertThat(on(context, () -> dispatcher.pool().busySlots())).isEqualTo(2);
+    assertThat(on(context, () -> dispatcher.holds(run.task("s1-t1")))).isTrue();
+  }
+
+  @Test
+  void anAssignmentTheAnswersLeaveOutCountsAsUnansweredNotAsTaken() throws Exception {
+    Run run = aRun().withId("r").withSpawned(2).build();
+    vertx
+        .eventBus()
+        .<AssignmentBatch>consumer(
+            Addresses.workerTasks("a"),
+            m -> m.reply(new AssignmentBatch.Answers(List.of(AssignmentBatch.Answer.taken("a")))));
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    Dispatcher dispatcher = on(context, () -> dispatcher(run));
+    on(
+        context,
+        () -> {
+          dispatcher.syncWorkers(List.of(worker("a", 2)));
+          dispatcher.confirmed("a", false, Set.of());
+          List.of("s1-t0", "s1-t1").forEach(t -> dispatcher.ready(run.task(t)));
+          return null;
+        });
+
+    // the first is taken; the second may run there, so it is dispatched and ended as lost
+    await().until(() -> on(context, () -> run.task("s1-t1").attempts().size()) == 1);
+    assertThat(on(context, () -> run.task("s1-t0").state())).isEqualTo(TaskState.RUNNING);
+    assertThat(on(context, () -> run.task("s1-t1").currentAttempt().state()))
+        .isEqualTo(AttemptState.LOST);
+  }
+
+  /** Node {@code node}'s worker takes every assignment it is sent. */
+  private void takesAll(String node) {
+    vertx
+        .eventBus()
+        .<AssignmentBatch>consumer(
+            Addresses.workerTasks(node),
+            m ->
+                m.reply(
+                    new AssignmentBatch.Answers(
+                        m.body().assignments().stream()
+                            .map(a -> AssignmentBatch.Answer.taken(node))
+                            .toList())));
+  }
+
   /** A dispatcher for the run, whose coordinator notes the node of each attempt dispatched. */
   private Dispatcher dispatcher(Run run) {
     Runs runs = new Runs();
@@ -223,7 +296,11 @@ class DispatcherTest {
   }
 
   private static NodeInfo worker(String id) {
-    return new NodeInfo(id, Set.of(Role.WORKER), 2, 8080, "127.0.0.1:5701");
+    return worker(id, 2);
+  }
+
+  private static NodeInfo worker(String id, int slots) {
+    return new NodeInfo(id, Set.of(Role.WORKER), slots, 8080, "127.0.0.1:5701");
   }
 
   private <T> T onContext(java.util.concurrent.Callable<T> action) throws Exception {

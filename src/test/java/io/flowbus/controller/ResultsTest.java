@@ -8,9 +8,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.flowbus.cluster.Addresses;
+import io.flowbus.cluster.AssignmentBatch;
 import io.flowbus.cluster.NodeInfo;
 import io.flowbus.cluster.ResultBatch;
-import io.flowbus.cluster.TaskAssignment;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.config.Role;
 import io.flowbus.definitions.DefinitionsLoader;
@@ -193,8 +193,8 @@ class ResultsTest {
    */
   @Test
   void aResultThatOvertakesItsAcceptReplyIsStillAppliedOnce() throws Exception {
-    AtomicReference<Message<TaskAssignment>> assignment = new AtomicReference<>();
-    vertx.eventBus().<TaskAssignment>consumer(Addresses.workerTasks("w"), assignment::set);
+    AtomicReference<Message<AssignmentBatch>> assignment = new AtomicReference<>();
+    vertx.eventBus().<AssignmentBatch>consumer(Addresses.workerTasks("w"), assignment::set);
     onContext(
         () -> {
           dispatcher.syncWorkers(
@@ -214,7 +214,9 @@ class ResultsTest {
     Future<Message<Object>> behind =
         onContext(
             () -> {
-              assignment.get().reply(new TaskAssignment.Taken("w"));
+              assignment
+                  .get()
+                  .reply(new AssignmentBatch.Answers(List.of(AssignmentBatch.Answer.taken("w"))));
               return vertx.eventBus().request(MARKER, null);
             });
     await().until(behind::succeeded);
