@@ -20,16 +20,20 @@ public record AssignmentBatch(List<TaskAssignment> assignments) {
    *
    * @param status 200: taken, the attempt runs there; otherwise the status of the refusal (429:
    *     every slot is busy; 503: the node drains; 409: another attempt of the task runs there)
-   * @param node the node that took it
    * @param problem when refused: the problem, as every refusal across the bus carries it
    */
-  public record Answer(int status, String node, JsonObject problem) {
-    public static Answer taken(String node) {
-      return new Answer(200, node, null);
+  public record Answer(int status, JsonObject problem) {
+    public static Answer taken() {
+      return new Answer(200, null);
     }
 
-    public static Answer refused(String node, JsonObject problem) {
-      return new Answer(problem.getInteger("status", 500), node, problem);
+    public static Answer refused(JsonObject problem) {
+      return new Answer(problem.getInteger("status", 500), problem);
+    }
+
+    /** What the refusal says (its problem's detail); for a log. */
+    public String why() {
+      return problem == null ? "status " + status : problem.getString("detail", problem.encode());
     }
 
     public boolean isTaken() {
@@ -37,12 +41,11 @@ public record AssignmentBatch(List<TaskAssignment> assignments) {
     }
 
     JsonObject toJson() {
-      return new JsonObject().put("status", status).put("node", node).put("problem", problem);
+      return new JsonObject().put("status", status).put("problem", problem);
     }
 
     static Answer fromJson(JsonObject json) {
-      return new Answer(
-          json.getInteger("status"), json.getString("node"), json.getJsonObject("problem"));
+      return new Answer(json.getInteger("status"), json.getJsonObject("problem"));
     }
   }
 

@@ -60,35 +60,48 @@ final class AssignmentAnswers {
 
   /**
    * The worker answered a batch of assignments (each in its place), or did not in time. Returns
-   * whether that settled any of them. An assignment the answers do not cover counts as unanswered.
+   * whether that settled any of them. An assignment the answers do not cover, or whose answer
+   * cannot be read, counts as unanswered. What breaks while one is settled is logged, and that
+   * attempt is no longer on its way (its task is offered again unless the worker runs it).
    */
   boolean answered(List<OnTheirWay.Sent> sent, AsyncResult<AssignmentBatch.Answers> reply) {
+    List<AssignmentBatch.Answer> all = readable(reply) ? reply.result().answers() : List.of();
     boolean settled = false;
     for (int i = 0; i < sent.size(); i++) {
-      settled |= answered(sent.get(i), outcome(reply, i));
+      try {
+        settled |= answered(sent.get(i), reply.failed() ? reply : outcome(all, i));
+      } catch (RuntimeException e) {
+        LOG.error(
+            "the answer of node {} for {} cannot be taken in",
+            sent.get(i).node(),
+            sent.get(i).key(),
+            e);
+        settled |= starting.remove(sent.get(i));
+      }
     }
     return settled;
   }
 
-  /** The answer to the batch's {@code i}th assignment, as the reply to a request of its own. */
-  private static AsyncResult<?> outcome(AsyncResult<AssignmentBatch.Answers> reply, int i) {
-    if (reply.failed()) {
-      return reply;
+  private static boolean readable(AsyncResult<?> reply) {
+    if (reply.succeeded() && !(reply.result() instanceof AssignmentBatch.Answers)) {
+      LOG.error("a worker answered assignments with {}", reply.result());
+      return false;
     }
-    List<AssignmentBatch.Answer> all = reply.result().answers();
+    return reply.succeeded();
+  }
+
+  /** The answer to the batch's {@code i}th assignment, as the reply to a request of its own. */
+  private static AsyncResult<?> outcome(List<AssignmentBatch.Answer> all, int i) {
     if (i >= all.size()) {
       return Future.failedFuture(
-          new ReplyException(ReplyFailure.TIMEOUT, "the worker's answers leave this one out"));
+          new ReplyException(ReplyFailure.TIMEOUT, "its answer to the batch leaves this one out"));
     }
     AssignmentBatch.Answer answer = all.get(i);
     if (answer.isTaken()) {
       return Future.succeededFuture(answer);
     }
     return Future.failedFuture(
-        new ReplyException(
-            ReplyFailure.RECIPIENT_FAILURE,
-            answer.status(),
-            answer.problem().getString("detail", answer.problem().encode())));
+        new ReplyException(ReplyFailure.RECIPIENT_FAILURE, answer.status(), answer.why()));
   }
 
   /**
@@ -158,7 +171,7 @@ final class AssignmentAnswers {
     long now = clock.millis();
     pool.release(sent.node(), sent.key());
     if (cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
-      unanswered(run, task, sent, now);
+      unanswered(run, task, sent, now, reply.getMessage());
       return;
     }
     boolean gone =
@@ -172,9 +185,9 @@ final class AssignmentAnswers {
     }
   }
 
-  private void unanswered(Run run, TaskRun task, OnTheirWay.Sent sent, long now) {
+  private void unanswered(Run run, TaskRun task, OnTheirWay.Sent sent, long now, String why) {
     String node = sent.node();
-    LOG.warn("node {} did not answer for task {}/{}", node, task.runId(), task.id());
+    LOG.warn("node {} did not answer for task {}/{}: {}", node, task.runId(), task.id(), why);
     // the slot is counted again if the node's inventory shows the attempt does run there
     pool.refused(node, true, now);
     if (stillWaiting(run, task)) {

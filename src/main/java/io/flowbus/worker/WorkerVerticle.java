@@ -141,7 +141,7 @@ public final class WorkerVerticle extends VerticleBase {
     RunningTask existing = running.get(task.key());
     if (existing != null) {
       return existing.task().attempt() == task.attempt()
-          ? AssignmentBatch.Answer.taken(nodeId)
+          ? AssignmentBatch.Answer.taken()
           : refused(409, "attempt " + existing.task().attempt() + " of this task runs here");
     } else if (draining) {
       return refused(503, "node " + nodeId + " is draining");
@@ -151,7 +151,7 @@ public final class WorkerVerticle extends VerticleBase {
     RunningTask r = new RunningTask(task);
     running.put(task.key(), r);
     taken.add(r);
-    return AssignmentBatch.Answer.taken(nodeId);
+    return AssignmentBatch.Answer.taken();
   }
 
   private void start(RunningTask r) {
@@ -162,8 +162,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private AssignmentBatch.Answer refused(int status, String why) {
-    return AssignmentBatch.Answer.refused(
-        nodeId, Problems.problem(status, "Assignment refused", why));
+    return AssignmentBatch.Answer.refused(Problems.problem(status, "Assignment refused", why));
   }
 
   private void complete(RunningTask r, CommandOutcome outcome, Integer spawnCount) {

@@ -56,7 +56,7 @@ class BusCodecsTest {
     BusCodecs.register(vertx); // once per event bus, however often asked
     AssignmentBatch sent = new AssignmentBatch(List.of(assignment()));
     AssignmentBatch.Answers taken =
-        new AssignmentBatch.Answers(List.of(AssignmentBatch.Answer.taken("n1")));
+        new AssignmentBatch.Answers(List.of(AssignmentBatch.Answer.taken()));
     vertx.eventBus().<AssignmentBatch>consumer("a", m -> m.reply(taken));
 
     Message<AssignmentBatch.Answers> reply =
@@ -170,9 +170,9 @@ class BusCodecsTest {
     AssignmentBatch.Answers answers =
         new AssignmentBatch.Answers(
             List.of(
-                AssignmentBatch.Answer.taken("n1"),
+                AssignmentBatch.Answer.taken(),
                 AssignmentBatch.Answer.refused(
-                    "n1", Problems.problem(429, "Assignment refused", "all 8 slots are busy"))));
+                    Problems.problem(429, "Assignment refused", "all 8 slots are busy"))));
     RecordCodec<AssignmentBatch.Answers> answerCodec =
         new RecordCodec<>("a", AssignmentBatch.Answers::toJson, AssignmentBatch.Answers::fromJson);
     Buffer answerWire = Buffer.buffer();

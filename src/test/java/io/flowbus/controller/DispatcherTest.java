@@ -204,9 +204,9 @@ class DispatcherTest {
               m.reply(
                   new AssignmentBatch.Answers(
                       List.of(
-                          AssignmentBatch.Answer.taken("a"),
-                          AssignmentBatch.Answer.refused("a", busy),
-                          AssignmentBatch.Answer.taken("a"))));
+                          AssignmentBatch.Answer.taken(),
+                          AssignmentBatch.Answer.refused(busy),
+                          AssignmentBatch.Answer.taken())));
             });
     io.vertx.core.Context context = vertx.getOrCreateContext();
     Dispatcher dispatcher = on(context, () -> dispatcher(run));
@@ -229,12 +229,27 @@ class DispatcherTest {
 
   @Test
   void anAssignmentTheAnswersLeaveOutCountsAsUnansweredNotAsTaken() throws Exception {
+    assertSecondIsUnanswered(new AssignmentBatch.Answers(List.of(AssignmentBatch.Answer.taken())));
+  }
+
+  @Test
+  void answersThatCannotBeReadCountAsUnansweredAndStrandNoTask() throws Exception {
+    Run run = unansweredWhenTheWorkerReplies(new JsonObject().put("accepted", true));
+    assertThat(on(vertx.getOrCreateContext(), () -> run.task("s1-t0").currentAttempt().state()))
+        .isEqualTo(AttemptState.LOST);
+  }
+
+  /** The worker answers two assignments with {@code reply}: the second counts as unanswered. */
+  private void assertSecondIsUnanswered(Object reply) throws Exception {
+    Run run = unansweredWhenTheWorkerReplies(reply);
+    // the first is taken; the second may run there, so it is dispatched and ended as lost
+    assertThat(on(vertx.getOrCreateContext(), () -> run.task("s1-t0").state()))
+        .isEqualTo(TaskState.RUNNING);
+  }
+
+  private Run unansweredWhenTheWorkerReplies(Object reply) throws Exception {
     Run run = aRun().withId("r").withSpawned(2).build();
-    vertx
-        .eventBus()
-        .<AssignmentBatch>consumer(
-            Addresses.workerTasks("a"),
-            m -> m.reply(new AssignmentBatch.Answers(List.of(AssignmentBatch.Answer.taken("a")))));
+    vertx.eventBus().consumer(Addresses.workerTasks("a"), m -> m.reply(reply));
     io.vertx.core.Context context = vertx.getOrCreateContext();
     Dispatcher dispatcher = on(context, () -> dispatcher(run));
     on(
@@ -245,12 +260,42 @@ class DispatcherTest {
           List.of("s1-t0", "s1-t1").forEach(t -> dispatcher.ready(run.task(t)));
           return null;
         });
-
-    // the first is taken; the second may run there, so it is dispatched and ended as lost
     await().until(() -> on(context, () -> run.task("s1-t1").attempts().size()) == 1);
-    assertThat(on(context, () -> run.task("s1-t0").state())).isEqualTo(TaskState.RUNNING);
     assertThat(on(context, () -> run.task("s1-t1").currentAttempt().state()))
         .isEqualTo(AttemptState.LOST);
+    assertThat(on(context, () -> dispatcher.holds(run.task("s1-t1")))).isFalse();
+    return run;
+  }
+
+  @Test
+  void aNodeGivenMoreThan256AtOnceGetsThemInSeveralMessages() throws Exception {
+    Run run = aRun().withId("r").withSpawned(300).build();
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    vertx
+        .eventBus()
+        .<AssignmentBatch>consumer(
+            Addresses.workerTasks("a"),
+            m -> {
+              sizes.add(m.body().assignments().size());
+              m.reply(
+                  new AssignmentBatch.Answers(
+                      m.body().assignments().stream()
+                          .map(x -> AssignmentBatch.Answer.taken())
+                          .toList()));
+            });
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    Dispatcher dispatcher = on(context, () -> dispatcher(run));
+    on(
+        context,
+        () -> {
+          dispatcher.syncWorkers(List.of(worker("a", 300)));
+          dispatcher.confirmed("a", false, Set.of());
+          run.stage(1).tasks().forEach(dispatcher::ready);
+          return null;
+        });
+
+    await().until(() -> acceptedBy.size() == 300);
+    assertThat(sizes).containsExactly(256, 44);
   }
 
   /** Node {@code node}'s worker takes every assignment it is sent. */
@@ -263,7 +308,7 @@ class DispatcherTest {
                 m.reply(
                     new AssignmentBatch.Answers(
                         m.body().assignments().stream()
-                            .map(a -> AssignmentBatch.Answer.taken(node))
+                            .map(a -> AssignmentBatch.Answer.taken())
                             .toList())));
   }
 

@@ -192,7 +192,7 @@ class ResultsTest {
    * it is applied once, and the answer that comes after changes nothing.
    */
   @Test
-  void aResultThatOvertakesItsAcceptReplyIsStillAppliedOnce() throws Exception {
+  void aResultThatOvertakesItsAssignmentsAnswerIsStillAppliedOnce() throws Exception {
     AtomicReference<Message<AssignmentBatch>> assignment = new AtomicReference<>();
     vertx.eventBus().<AssignmentBatch>consumer(Addresses.workerTasks("w"), assignment::set);
     onContext(
@@ -216,7 +216,7 @@ class ResultsTest {
             () -> {
               assignment
                   .get()
-                  .reply(new AssignmentBatch.Answers(List.of(AssignmentBatch.Answer.taken("w"))));
+                  .reply(new AssignmentBatch.Answers(List.of(AssignmentBatch.Answer.taken())));
               return vertx.eventBus().request(MARKER, null);
             });
     await().until(behind::succeeded);
