@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -103,10 +104,29 @@ final class CommandRunner {
         new CommandWatch(
             process, stdout, stderr, sandbox.ownNamespaces() ? CommandWatch.QUICK : Duration.ZERO);
     Long leaderStart = leaderStart(process, floor);
-    RunningCommand command =
-        new RunningCommand(process, spec, sandbox, leaderStart, mark, watch, timer, stdout, stderr);
+    RunningCommand command;
+    try {
+      command =
+          new RunningCommand(
+              process, spec, sandbox, leaderStart, mark, watch, timer, stdout, stderr);
+    } catch (RejectedExecutionException e) {
+      // the worker stops (its timer takes nothing more): what started is not left running unseen
+      abandon(process, leaderStart, mark);
+      stdout.close();
+      stderr.close();
+      throw new IOException("the worker is stopping", e);
+    }
     record(process.pid(), leaderStart, command);
     return new Launched(command, watch);
+  }
+
+  /** Kills a command that started but cannot be followed: its session, or its process tree. */
+  private static void abandon(Process process, Long leaderStart, PidMark mark) {
+    if (leaderStart != null) {
+      ProcessSession.kill(process.pid(), leaderStart, mark);
+    }
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   /** The program found on the task's PATH, wrapped by the sandbox, with the task's environment. */

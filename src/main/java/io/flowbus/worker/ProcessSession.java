@@ -88,6 +88,14 @@ final class ProcessSession {
     return members;
   }
 
+  /**
+   * Kills (SIGKILL) every process of the session now, with no grace and no timer: for a command
+   * that started when it can no longer be followed (the worker stopping).
+   */
+  static void kill(long sid, long leaderStart, PidMark mark) {
+    signal(members(sid, leaderStart, mark), true);
+  }
+
   private void schedule(ScheduledExecutorService timer) {
     try {
       timer.schedule(() -> poll(timer), POLL_MS, TimeUnit.MILLISECONDS);

@@ -599,6 +599,30 @@ class CommandRunnerTest {
     assertThat(told).isEmpty();
   }
 
+  @Test
+  void aCommandThatStartsAsTheWorkerStopsIsKilledNotLeftRunningUnseen() {
+    String token = "flowbus-abandoned-" + System.nanoTime();
+    CommandSpec spec =
+        spec(
+            List.of("sh", "-c", "sleep 300; :", token),
+            baseEnvironment(),
+            List.of(),
+            1_000_000,
+            Duration.ofSeconds(60),
+            LONG_GRACE);
+    timer.shutdown(); // the worker stops: its timer takes no timeout any more
+    List<RunningCommand> told = new ArrayList<>();
+
+    assertThatThrownBy(() -> runner.run(spec, told::add)).hasMessage("the worker is stopping");
+    assertThat(told).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ProcessHandle.allProcesses()
+                    .noneMatch(h -> h.info().commandLine().orElse("").contains(token)));
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
 
   RunningCommand start(CommandSpec spec) throws IOException {
