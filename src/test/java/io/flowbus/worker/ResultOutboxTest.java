@@ -9,12 +9,12 @@ import io.flowbus.cluster.ResultBatch;
 import io.flowbus.cluster.ResultBatch.Answer;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.model.AttemptState;
+import io.flowbus.testing.OnContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -280,15 +280,6 @@ class ResultOutboxTest {
   }
 
   private <T> T onContext(Callable<T> action) throws Exception {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    context.runOnContext(
-        v -> {
-          try {
-            out.complete(action.call());
-          } catch (Exception e) {
-            out.completeExceptionally(e);
-          }
-        });
-    return out.get(10, TimeUnit.SECONDS);
+    return OnContext.call(context, action);
   }
 }
