@@ -5,6 +5,7 @@ import io.flowbus.cluster.Problems;
 import io.flowbus.model.InputSource;
 import io.flowbus.model.InputSpec;
 import io.flowbus.model.JobDef;
+import io.flowbus.model.Secrets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -61,7 +62,28 @@ final class RunRequests {
     if (!missing.isEmpty() || !unknown.isEmpty() || !misplaced.isEmpty()) {
       throw new ProblemException(problem(job, missing, unknown, misplaced));
     }
+    secrets.addAll(holdingSecrets(values, secrets));
     return new Inputs(values, secrets);
+  }
+
+  /**
+   * The other inputs whose values hold a secret, or a part of one that is masked: each is kept as a
+   * secret too (encrypted at rest, shown as {@code ***}), or the secret would be in clear beside
+   * it.
+   */
+  private static Set<String> holdingSecrets(Map<String, String> values, Set<String> secrets) {
+    if (secrets.isEmpty()) {
+      return Set.of();
+    }
+    Secrets masking = Secrets.of(secrets.stream().map(values::get).toList());
+    Set<String> holding = new HashSet<>();
+    values.forEach(
+        (name, value) -> {
+          if (!secrets.contains(name) && !masking.mask(value).equals(value)) {
+            holding.add(name);
+          }
+        });
+    return holding;
   }
 
   /** The value a parameter or header input has in the request, else its default (or null). */

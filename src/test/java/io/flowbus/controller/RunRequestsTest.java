@@ -39,6 +39,25 @@ class RunRequestsTest {
   }
 
   @Test
+  void anInputThatHoldsASecretOrALongPartOfOneIsASecretToo() throws Exception {
+    var inputs =
+        RunRequests.resolve(
+            job(),
+            Map.of(
+                "data_id",
+                "the key is Hunter2Hunter2Secret",
+                "level",
+                "Hunter2Hu",
+                "optional",
+                "Hunter2"),
+            Map.of("authorization", "Hunter2Hunter2Secret"));
+
+    // a part of 8 characters or more is masked, so is kept secret; a shorter one is not
+    assertThat(inputs.secrets()).containsExactlyInAnyOrder("basic_auth", "data_id", "level");
+    assertThat(inputs.values()).containsEntry("data_id", "the key is Hunter2Hunter2Secret");
+  }
+
+  @Test
   void namesEveryMissingInputAtOnce() {
     assertThatThrownBy(() -> RunRequests.resolve(job(), Map.of(), Map.of()))
         .isInstanceOfSatisfying(
