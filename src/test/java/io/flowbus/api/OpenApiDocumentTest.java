@@ -3,6 +3,9 @@ package io.flowbus.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flowbus.model.AttemptState;
+import io.flowbus.model.RunState;
+import io.flowbus.model.TaskState;
 import io.flowbus.testing.Http;
 import io.flowbus.testing.OpenApiDocument;
 import io.vertx.core.Vertx;
@@ -150,6 +153,22 @@ class OpenApiDocumentTest {
 
   private static Http.Response json(int status, String type, JsonObject body) {
     return new Http.Response(status, Map.of("Content-Type", List.of(type)), body.encode());
+  }
+
+  @Test
+  void theDocumentedStatesAreExactlyTheEnginesOwn() {
+    JsonObject schemas = document.raw().getJsonObject("components").getJsonObject("schemas");
+    assertThat(enumOf(schemas, "RunState")).containsExactly(names(RunState.values()));
+    assertThat(enumOf(schemas, "TaskState")).containsExactly(names(TaskState.values()));
+    assertThat(enumOf(schemas, "AttemptState")).containsExactly(names(AttemptState.values()));
+  }
+
+  private static List<Object> enumOf(JsonObject schemas, String name) {
+    return schemas.getJsonObject(name).getJsonArray("enum").getList();
+  }
+
+  private static String[] names(Enum<?>[] values) {
+    return java.util.Arrays.stream(values).map(Enum::name).toArray(String[]::new);
   }
 
   @Test
