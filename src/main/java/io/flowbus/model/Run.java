@@ -108,8 +108,8 @@ public final class Run {
       requireState(RunState.PAUSED);
       moveTo(RunState.RUNNING);
       changes.run();
-    } else if (event instanceof RunEvent.Retried) {
-      onRetried(changes);
+    } else if (event instanceof RunEvent.Retried e) {
+      onRetried(e, changes);
     } else if (event instanceof RunEvent.Ended e) {
       onEnded(e, changes);
     } else if (event instanceof RunEvent.NotificationAttempted e) {
@@ -139,12 +139,18 @@ public final class Run {
     stages.cancel(e.reason(), e.at(), changes);
   }
 
-  /** Every stage and task that did not succeed goes back to wait its turn; the rest is kept. */
-  private void onRetried(Changes changes) {
+  /**
+   * Every stage and task that did not succeed goes back to wait its turn; the rest is kept. A run
+   * cancelled before it ever started starts now.
+   */
+  private void onRetried(RunEvent.Retried e, Changes changes) {
     if (state != RunState.FAILED && state != RunState.CANCELLED) {
       throw new IllegalTransitionException("run", state, RunState.RUNNING);
     }
     moveTo(RunState.RUNNING);
+    if (startedAt == null) {
+      startedAt = e.at();
+    }
     retried++;
     endedAt = null;
     error = null;

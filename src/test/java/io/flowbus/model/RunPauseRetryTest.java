@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowbus.testing.RunBuilder;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +42,19 @@ class RunPauseRetryTest {
 
     run.apply(RESUMED);
     assertThat(run.state()).isEqualTo(RunState.RUNNING);
+  }
+
+  @Test
+  void aRunCancelledBeforeItStartedStartsWhenRetriedAndAStartedOneKeepsItsStart() {
+    Run neverStarted = aRun().then(cancelled()).build();
+    assertThat(neverStarted.startedAt()).isNull();
+    neverStarted.apply(RETRIED);
+    assertThat(neverStarted.startedAt()).isEqualTo(RETRIED.at());
+
+    Run started = aRun().inFirstStage().then(cancelled()).build();
+    Instant firstStart = started.startedAt();
+    started.apply(RETRIED);
+    assertThat(started.startedAt()).isNotNull().isEqualTo(firstStart);
   }
 
   @Test
