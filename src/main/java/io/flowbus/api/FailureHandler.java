@@ -32,7 +32,25 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
-    JsonObject problem = problemOf(rc);
+    answer(rc, problemOf(rc));
+  }
+
+  /**
+   * For the router's own 400 (a path or query it cannot decode), which it reports with no status of
+   * the context's: answered as a problem, as every other error.
+   */
+  void undecodable(RoutingContext rc) {
+    answer(
+        rc,
+        Problems.problem(
+            400,
+            "Bad request",
+            rc.failure() == null
+                ? "the path or query cannot be decoded"
+                : messageOf(rc.failure())));
+  }
+
+  private void answer(RoutingContext rc, JsonObject problem) {
     HttpServerResponse response = rc.response();
     if (response.headWritten()) {
       response.reset();

@@ -73,6 +73,7 @@ public final class HttpVerticle extends VerticleBase {
       api(router, access);
     }
     router.route().failureHandler(failures);
+    router.errorHandler(400, failures::undecodable); // a path or query such as %zz
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
     AccessPolicy.checkDeclared(router);

@@ -201,6 +201,34 @@ class ApiIT {
   }
 
   @Test
+  void aPathOrQueryThatCannotBeDecodedIsA400Problem() throws Exception {
+    for (String target : List.of("/api/runs/%zz", "/api/jobs/single/runs?item=%zz")) {
+      String answer = rawRequest("POST " + target);
+      assertThat(answer).as(target).startsWith("HTTP/1.1 400");
+      assertThat(answer).as(target).containsIgnoringCase("content-type: application/problem+json");
+      assertThat(
+              new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)).getInteger("status"))
+          .isEqualTo(400);
+    }
+    assertThat(http.get("/api/runs?job=single").status()).isEqualTo(200); // created nothing
+  }
+
+  /** What the node answers to {@code requestLine}, sent as it is (an HTTP client would refuse). */
+  private static String rawRequest(String requestLine) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.config().port())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              (requestLine
+                      + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void jobsAreListedInPagesAndUnknownParametersAre400() {
     JsonObject all = http.get("/api/jobs").json();
     List<String> ids =
