@@ -113,7 +113,8 @@ public final class DefinitionsLoader {
     JobReader jobReader = new JobReader(reader, tasks, taskNodes.keySet());
     jobNodes.forEach((id, node) -> put(jobs, id, jobReader.read(id, node)));
     Map<String, ScheduleDef> schedules = new LinkedHashMap<>();
-    ScheduleReader scheduleReader = new ScheduleReader(reader, jobs, jobNodes.keySet());
+    ScheduleReader scheduleReader =
+        new ScheduleReader(reader, jobs, jobNodes.keySet(), jobReader.declaredInputs());
     idMapping(top.get("schedules"), "schedules", reader)
         .forEach((id, node) -> put(schedules, id, scheduleReader.read(id, node)));
     return new Definitions(tasks, jobs, schedules);

@@ -8,6 +8,7 @@ import io.flowbus.model.NotifyTarget;
 import io.flowbus.model.StageDef;
 import io.flowbus.model.TaskClass;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,7 @@ final class JobReader {
   private final YamlReader reader;
   private final Map<String, TaskClass> tasks;
   private final Set<String> taskIds;
+  private final Map<String, Map<String, InputSpec>> declaredInputs = new LinkedHashMap<>();
 
   /**
    * @param taskIds every task id in the file, valid or not, so that a broken task class is reported
@@ -39,6 +41,14 @@ final class JobReader {
     this.reader = reader;
     this.tasks = tasks;
     this.taskIds = taskIds;
+  }
+
+  /**
+   * The inputs of each job read so far whose {@code input:} section is sound, the job itself sound
+   * or not: a schedule of a broken job still has its inputs checked.
+   */
+  Map<String, Map<String, InputSpec>> declaredInputs() {
+    return declaredInputs;
   }
 
   JobDef read(String id, Node node) {
@@ -53,6 +63,9 @@ final class JobReader {
     int before = reader.problems().size();
     TaskClassReader.Inputs inputs =
         new TaskClassReader.InputReader(reader).read(e.get("input"), path + ".input");
+    if (reader.problems().size() == before) {
+      declaredInputs.put(id, inputs.specs());
+    }
     List<StageDef> stages = new ArrayList<>();
     Node stagesNode = e.get("stages");
     List<Node> items = stagesNode == null ? null : reader.sequence(stagesNode, path + ".stages");

@@ -28,15 +28,23 @@ final class ScheduleReader {
   private final YamlReader reader;
   private final Map<String, JobDef> jobs;
   private final Set<String> jobIds;
+  private final Map<String, Map<String, InputSpec>> declaredInputs;
 
   /**
    * @param jobIds every job id in the file, valid or not: a schedule of a broken job is not
    *     reported again
+   * @param declaredInputs the inputs of each job whose {@code input:} section is sound, valid job
+   *     or not: a schedule's inputs are checked against them even when the job is broken
    */
-  ScheduleReader(YamlReader reader, Map<String, JobDef> jobs, Set<String> jobIds) {
+  ScheduleReader(
+      YamlReader reader,
+      Map<String, JobDef> jobs,
+      Set<String> jobIds,
+      Map<String, Map<String, InputSpec>> declaredInputs) {
     this.reader = reader;
     this.jobs = jobs;
     this.jobIds = jobIds;
+    this.declaredInputs = declaredInputs;
   }
 
   ScheduleDef read(String id, Node node) {
@@ -58,9 +66,10 @@ final class ScheduleReader {
     Map<String, Node> inputNodes = new LinkedHashMap<>();
     Map<String, String> inputs = inputs(e.get("inputs"), path + ".inputs", inputNodes);
     JobDef def = job == null ? null : jobs.get(job);
-    if (def != null && inputs != null) {
+    Map<String, InputSpec> declared = job == null ? null : declaredInputs.get(job);
+    if (declared != null && inputs != null) {
       Node at = e.get("inputs") == null ? node : e.get("inputs");
-      checkInputs(def, inputs, inputNodes, at, path + ".inputs");
+      checkInputs(new Declared(job, declared), inputs, inputNodes, at, path + ".inputs");
     }
     if (reader.problems().size() > before || def == null) {
       return null;
@@ -130,7 +139,7 @@ final class ScheduleReader {
    * Each input is one the job declares and can take from a schedule; none it requires is missing.
    */
   private void checkInputs(
-      JobDef job, Map<String, String> inputs, Map<String, Node> nodes, Node node, String path) {
+      Declared job, Map<String, String> inputs, Map<String, Node> nodes, Node node, String path) {
     for (String name : inputs.keySet()) {
       String problem = notGiven(job, name);
       if (problem != null) {
@@ -158,8 +167,11 @@ final class ScheduleReader {
     }
   }
 
+  /** A job's id and the inputs it declares. */
+  private record Declared(String id, Map<String, InputSpec> inputs) {}
+
   /** Why a schedule may not give the job's input {@code name}; null if it may. */
-  private static String notGiven(JobDef job, String name) {
+  private static String notGiven(Declared job, String name) {
     InputSpec spec = job.inputs().get(name);
     if (spec == null) {
       return "job '" + job.id() + "' declares no input '" + name + "'" + declared(job);
@@ -177,7 +189,7 @@ final class ScheduleReader {
     };
   }
 
-  private static String declared(JobDef job) {
+  private static String declared(Declared job) {
     return job.inputs().isEmpty()
         ? " (it declares none)"
         : " (it declares: " + String.join(", ", job.inputs().keySet()) + ")";

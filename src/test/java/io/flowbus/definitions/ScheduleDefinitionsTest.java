@@ -62,4 +62,32 @@ class ScheduleDefinitionsTest {
         .extracting(Problem::path)
         .containsExactly("jobs.j.stages[0].task_class");
   }
+
+  @Test
+  void aScheduleOfABrokenJobStillHasItsInputsChecked() {
+    String yaml =
+        """
+        tasks: {t: {exec_command: t}}
+        jobs:
+          j:
+            input: {n: {source: parameter}}
+            stages: [{name: a, task_class: missing}]
+        schedules: {s: {job: j, cron: "@daily", inputs: {zz: "1"}}}
+        """;
+
+    DefinitionsException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            DefinitionsException.class, () -> DefinitionsLoader.parse(yaml, "t.yaml"));
+
+    assertThat(e.problems())
+        .extracting(Problem::path)
+        .containsExactlyInAnyOrder(
+            "jobs.j.stages[0].task_class", "schedules.s.inputs.zz", "schedules.s.inputs");
+    assertThat(e.problems())
+        .filteredOn(p -> p.path().equals("schedules.s.inputs.zz"))
+        .singleElement()
+        .extracting(Problem::message)
+        .asString()
+        .contains("job 'j' declares no input 'zz'");
+  }
 }
