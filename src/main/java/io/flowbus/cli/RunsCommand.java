@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 /** {@code flowbus runs [--job JOB] [--state STATE] [--limit N] [--after CURSOR]}. */
 @Command(name = "runs", description = "Lists runs, newest first.")
 final class RunsCommand implements Callable<Integer> {
+  private static final int DEFAULT_LIMIT = 20;
+
   private final CliContext context;
 
   @Mixin ServerOptions server = new ServerOptions();
@@ -31,7 +33,7 @@ final class RunsCommand implements Callable<Integer> {
   @Option(
       names = "--limit",
       paramLabel = "N",
-      defaultValue = "20",
+      defaultValue = "" + DEFAULT_LIMIT,
       description = "at most this many (default: ${DEFAULT-VALUE})")
   int limit;
 
@@ -66,10 +68,25 @@ final class RunsCommand implements Callable<Integer> {
     table.print(context.out());
     String next = page.getString("next");
     if (next != null) {
-      context.err().println("more: flowbus runs --after " + next);
+      context.err().println("more: " + nextPage(next));
       context.err().flush();
     }
     return Cli.OK;
+  }
+
+  /** The command for the next page: these filters and limit, after {@code cursor}. */
+  private String nextPage(String cursor) {
+    StringBuilder command = new StringBuilder("flowbus runs");
+    if (job != null) {
+      command.append(" --job ").append(job);
+    }
+    if (state != null) {
+      command.append(" --state ").append(state.toUpperCase(Locale.ROOT));
+    }
+    if (limit != DEFAULT_LIMIT) {
+      command.append(" --limit ").append(limit);
+    }
+    return command.append(" --after ").append(cursor).toString();
   }
 
   private static void add(List<String> query, String name, String value) {

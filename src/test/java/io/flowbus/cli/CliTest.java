@@ -159,7 +159,9 @@ class CliTest {
           .containsExactly(
               "ID  JOB         STATE      CREATED               DURATION",
               "r1  word-count  SUCCEEDED  2026-11-26T10:00:00Z  0:12");
-      assertThat(cli.err()).contains("more: flowbus runs --after c2");
+      // the next page is asked for with the same filters
+      assertThat(cli.err())
+          .contains("more: flowbus runs --job word-count --state FAILED --after c2");
     }
   }
 
