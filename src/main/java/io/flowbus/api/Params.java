@@ -42,6 +42,12 @@ final class Params {
       throw ProblemException.badRequest(
           "query parameter '" + name.replace('\0', '?') + "' holds a NUL");
     }
+    if ((name + (values.isEmpty() ? "" : values.get(0))).indexOf('\uFFFD') >= 0
+        && !QueryText.isUtf8(rc.request().query())) {
+      // the decoder put U+FFFD where the bytes were: the value would reach the task changed
+      throw ProblemException.badRequest(
+          "the query holds a %-escaped byte sequence that is not UTF-8 (at '" + name + "')");
+    }
     return values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
   }
 

@@ -201,8 +201,11 @@ class ApiIT {
   }
 
   @Test
-  void aPathOrQueryThatCannotBeDecodedIsA400Problem() throws Exception {
-    for (String target : List.of("/api/runs/%zz", "/api/jobs/single/runs?item=%zz")) {
+  void aPathOrQueryThatCannotBeDecodedOrIsNotUtf8IsA400Problem() throws Exception {
+    for (String target :
+        List.of(
+            "/api/runs/%zz",
+            "/api/jobs/single/runs?item=%zz", "/api/jobs/single/runs?item=%FF%FE")) {
       String answer = rawRequest("POST " + target);
       assertThat(answer).as(target).startsWith("HTTP/1.1 400");
       assertThat(answer).as(target).containsIgnoringCase("content-type: application/problem+json");
