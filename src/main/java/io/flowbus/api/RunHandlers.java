@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -154,10 +155,22 @@ final class RunHandlers {
     JobDef job = definitions.current().definitions().jobs().get(jobId);
     if (job != null) {
       for (InputSpec input : job.inputs().values()) {
-        String value =
-            input.source() == InputSource.HTTP_HEADER ? rc.request().getHeader(input.key()) : null;
-        if (value != null) {
-          headers.put(input.key().toLowerCase(Locale.ROOT), value);
+        if (input.source() != InputSource.HTTP_HEADER) {
+          continue;
+        }
+        List<String> values = rc.request().headers().getAll(input.key());
+        if (values.size() > 1) {
+          throw ProblemException.badRequest(
+              "header "
+                  + input.key()
+                  + " (input '"
+                  + input.name()
+                  + "') is given "
+                  + values.size()
+                  + " times");
+        }
+        if (!values.isEmpty()) {
+          headers.put(input.key().toLowerCase(Locale.ROOT), values.get(0));
         }
       }
     }

@@ -202,6 +202,7 @@ class ApiIT {
 
   @Test
   void aPathOrQueryThatCannotBeDecodedOrIsNotUtf8IsA400Problem() throws Exception {
+    int before = runsOf("single");
     for (String target :
         List.of(
             "/api/runs/%zz",
@@ -213,18 +214,38 @@ class ApiIT {
               new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)).getInteger("status"))
           .isEqualTo(400);
     }
-    assertThat(http.get("/api/runs?job=single").status()).isEqualTo(200); // created nothing
+    assertThat(runsOf("single")).isEqualTo(before);
   }
 
-  /** What the node answers to {@code requestLine}, sent as it is (an HTTP client would refuse). */
-  private static String rawRequest(String requestLine) throws Exception {
+  @Test
+  void aHeaderInputGivenTwiceIsA400AndCreatesNothing() throws Exception {
+    int before = runsOf("secret");
+    String answer = rawRequest("POST /api/jobs/secret/runs", "X-Token: one1", "X-Token: two2");
+
+    assertThat(answer).startsWith("HTTP/1.1 400");
+    assertThat(answer).contains("header X-Token (input 'token') is given 2 times");
+    assertThat(runsOf("secret")).isEqualTo(before);
+  }
+
+  private static int runsOf(String job) {
+    return http.get("/api/runs?limit=1000&job=" + job).json().getJsonArray("items").size();
+  }
+
+  /**
+   * What the node answers to {@code requestLine} with {@code headers}, sent as they are (an HTTP
+   * client would refuse them, or send a header once).
+   */
+  private static String rawRequest(String requestLine, String... headers) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.config().port())) {
       socket.setSoTimeout(10_000);
       socket
           .getOutputStream()
           .write(
               (requestLine
-                      + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                      + " HTTP/1.1\r\nHost: x\r\n"
+                      + String.join("\r\n", headers)
+                      + (headers.length > 0 ? "\r\n" : "")
+                      + "Content-Length: 0\r\nConnection: close\r\n\r\n")
                   .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       return new String(
           socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
