@@ -68,15 +68,20 @@ final class AttemptRunner {
     try {
       tasks.execute(() -> startAndFollow(r.task(), starting));
     } catch (RejectedExecutionException e) {
-      starting.fail(new IllegalStateException("the worker is stopping", e));
+      starting.fail(new WorkerStoppingException(e));
     }
     return starting
         .future()
         .transform(
             started -> {
               if (started.failed()) {
+                // a worker that stops hands its attempts back: they run elsewhere
+                AttemptState state =
+                    started.cause() instanceof WorkerStoppingException
+                        ? AttemptState.LOST
+                        : AttemptState.FAILED;
                 return Future.succeededFuture(
-                    new CommandOutcome(AttemptState.FAILED, null, messageOf(started.cause())));
+                    new CommandOutcome(state, null, messageOf(started.cause())));
               }
               // only a failed start is the attempt's failure: a command that started is followed
               // to its own outcome

@@ -106,15 +106,19 @@ final class CommandRunner {
     Long leaderStart = leaderStart(process, floor);
     RunningCommand command;
     try {
+      if (timer.isShutdown()) {
+        throw new RejectedExecutionException("the task timer is shut down");
+      }
       command =
           new RunningCommand(
               process, spec, sandbox, leaderStart, mark, watch, timer, stdout, stderr);
     } catch (RejectedExecutionException e) {
-      // the worker stops (its timer takes nothing more): what started is not left running unseen
+      // the worker stops (its timer takes nothing more, so neither a timeout nor a stop's grace
+      // could be kept): what started is killed now, not left running unseen
       abandon(process, leaderStart, mark);
       stdout.close();
       stderr.close();
-      throw new IOException("the worker is stopping", e);
+      throw new WorkerStoppingException(e);
     }
     record(process.pid(), leaderStart, command);
     return new Launched(command, watch);
@@ -123,7 +127,7 @@ final class CommandRunner {
   /** Kills a command that started but cannot be followed: its session, or its process tree. */
   private static void abandon(Process process, Long leaderStart, PidMark mark) {
     if (leaderStart != null) {
-      ProcessSession.kill(process.pid(), leaderStart, mark);
+      ProcessSession.kill(process.pid(), leaderStart, mark, TaskLaunch.STOP_GRACE);
     }
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();

@@ -89,11 +89,22 @@ final class ProcessSession {
   }
 
   /**
-   * Kills (SIGKILL) every process of the session now, with no grace and no timer: for a command
-   * that started when it can no longer be followed (the worker stopping).
+   * Kills (SIGKILL) every process of the session, with no grace and no timer, on this thread: for a
+   * command that started when it can no longer be followed (the worker stopping). Scans again until
+   * none is left (a process may fork between a scan and its kill), for at most {@code patience}.
    */
-  static void kill(long sid, long leaderStart, PidMark mark) {
-    signal(members(sid, leaderStart, mark), true);
+  static void kill(long sid, long leaderStart, PidMark mark, Duration patience) {
+    long until = System.nanoTime() + patience.toNanos();
+    for (List<ProcStat> left = members(sid, leaderStart, mark);
+        !left.isEmpty();
+        left = members(sid, leaderStart, mark)) {
+      signal(left, true);
+      if (System.nanoTime() - until > 0) {
+        LOG.warn("session {}: {} processes still there after SIGKILL", sid, left.size());
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // for it to die, or to be seen
+    }
   }
 
   private void schedule(ScheduledExecutorService timer) {

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Runs real processes through {@link CommandRunner}. */
 class CommandRunnerTest {
@@ -599,21 +601,29 @@ class CommandRunnerTest {
     assertThat(told).isEmpty();
   }
 
-  @Test
-  void aCommandThatStartsAsTheWorkerStopsIsKilledNotLeftRunningUnseen() {
+  @ParameterizedTest
+  @ValueSource(longs = {60_000, 0})
+  void aCommandThatStartsAsTheWorkerStopsIsKilledNotLeftRunningUnseen(long timeoutMillis) {
     String token = "flowbus-abandoned-" + System.nanoTime();
     CommandSpec spec =
         spec(
-            List.of("sh", "-c", "sleep 300; :", token),
+            // the leader and a child both name the token: neither may be left running
+            List.of("sh", "-c", "sh -c 'sleep 300; :' \"$0-child\" & sleep 300; :", token),
             baseEnvironment(),
             List.of(),
             1_000_000,
-            Duration.ofSeconds(60),
+            timeoutMillis == 0 ? null : Duration.ofMillis(timeoutMillis),
             LONG_GRACE);
-    timer.shutdown(); // the worker stops: its timer takes no timeout any more
+    timer.shutdown(); // the worker stops: its timer takes nothing more
     List<RunningCommand> told = new ArrayList<>();
 
-    assertThatThrownBy(() -> runner.run(spec, told::add)).hasMessage("the worker is stopping");
+    // (a command left running would be followed here to its end)
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () ->
+            assertThatThrownBy(() -> runner.run(spec, told::add))
+                .isInstanceOf(WorkerStoppingException.class)
+                .hasMessage("the worker is stopping"));
     assertThat(told).isEmpty();
     await()
         .atMost(Duration.ofSeconds(10))
