@@ -234,9 +234,21 @@ public final class Run {
     return inputs.secrets();
   }
 
-  /** The values of the secret inputs, to be shown as {@code ***} wherever they appear. */
+  /**
+   * The values of the secret inputs, to be shown as {@code ***} wherever they appear. An input kept
+   * secret only because its value holds one is left out: the secret in it is masked all the same,
+   * and its whole value would mask its every part of 8 characters or more (an {@code https://}).
+   */
   public List<String> secretValues() {
-    return inputs.secretValues();
+    return inputs.secretValues(name -> declaredSecret(name));
+  }
+
+  private boolean declaredSecret(String input) {
+    if (plan == null) {
+      return true;
+    }
+    InputSpec spec = plan.job().inputs().get(input);
+    return spec == null || spec.secret();
   }
 
   public Map<String, String> maskedInputs() {

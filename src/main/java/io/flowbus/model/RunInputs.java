@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** The inputs a run was created with, and which of them are secret: shown only masked. */
 final class RunInputs {
@@ -28,9 +29,9 @@ final class RunInputs {
     return secrets;
   }
 
-  /** The values of the secret inputs, to be shown as {@code ***} wherever they appear. */
-  List<String> secretValues() {
-    return secrets.stream().map(values::get).filter(Objects::nonNull).toList();
+  /** The values of the secret inputs that {@code which} names. */
+  List<String> secretValues(Predicate<String> which) {
+    return secrets.stream().filter(which).map(values::get).filter(Objects::nonNull).toList();
   }
 
   /** The values given, in the order {@code declared} names them, {@code ***} for a secret. */

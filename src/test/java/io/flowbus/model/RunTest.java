@@ -74,6 +74,21 @@ class RunTest {
     }
 
     @Test
+    void anInputKeptSecretForWhatItHoldsIsMaskedButMasksNothingElse() {
+      Run run =
+          aRun()
+              .withInput("data_id", "see https://x.org/?t=Basic s3cret")
+              .withSecretInputs("token", "data_id")
+              .build();
+
+      assertThat(run.maskedInputs())
+          .containsExactly(Map.entry("data_id", "***"), Map.entry("token", "***"));
+      // only the header's value is looked for: the secret inside data_id is masked by it, and
+      // data_id's own parts (https://x.org) are not
+      assertThat(run.secretValues()).containsExactly("Basic s3cret");
+    }
+
+    @Test
     void maskedInputsShowEverythingWithoutSecrets() {
       Run run = aRun().withSecretInputs().build();
 
