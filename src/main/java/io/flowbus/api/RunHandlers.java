@@ -3,9 +3,6 @@ package io.flowbus.api;
 import io.flowbus.cluster.DefinitionsStore;
 import io.flowbus.cluster.OrchestratorRequest;
 import io.flowbus.cluster.ProblemException;
-import io.flowbus.model.InputSource;
-import io.flowbus.model.InputSpec;
-import io.flowbus.model.JobDef;
 import io.flowbus.model.RunState;
 import io.flowbus.model.TaskState;
 import io.vertx.core.Future;
@@ -15,8 +12,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -57,7 +52,13 @@ final class RunHandlers {
     }
     StrictJson.Parsed body = body(rc.body().buffer());
     boolean start = body == null || startOf(body, params);
-    var request = new OrchestratorRequest.CreateRun(job, params, headerInputs(rc, job), start, key);
+    var request =
+        new OrchestratorRequest.CreateRun(
+            job,
+            params,
+            HeaderInputs.of(rc, definitions.current().definitions().jobs().get(job)),
+            start,
+            key);
     if (wait != null) {
       waits.reserve(); // before the run is created: a 503 now creates nothing
     }
@@ -147,34 +148,6 @@ final class RunHandlers {
     }
     throw ProblemException.badRequest(
         "the body must be a JSON object such as {\"inputs\": {...}, \"start\": true}");
-  }
-
-  /** Only the headers the job reads as inputs travel on: never cookies, never anything else. */
-  private Map<String, String> headerInputs(RoutingContext rc, String jobId) {
-    Map<String, String> headers = new HashMap<>();
-    JobDef job = definitions.current().definitions().jobs().get(jobId);
-    if (job != null) {
-      for (InputSpec input : job.inputs().values()) {
-        if (input.source() != InputSource.HTTP_HEADER) {
-          continue;
-        }
-        List<String> values = rc.request().headers().getAll(input.key());
-        if (values.size() > 1) {
-          throw ProblemException.badRequest(
-              "header "
-                  + input.key()
-                  + " (input '"
-                  + input.name()
-                  + "') is given "
-                  + values.size()
-                  + " times");
-        }
-        if (!values.isEmpty()) {
-          headers.put(input.key().toLowerCase(Locale.ROOT), values.get(0));
-        }
-      }
-    }
-    return headers;
   }
 
   void start(RoutingContext rc) {

@@ -5,6 +5,8 @@ import static io.flowbus.testing.FlowbusAssertions.assertThatProblem;
 import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
 import static io.flowbus.testing.Runs.awaitEnded;
 import static io.flowbus.testing.Runs.awaitTaskState;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 
 import io.flowbus.Node;
@@ -231,11 +233,33 @@ class ApiIT {
     return http.get("/api/runs?limit=1000&job=" + job).json().getJsonArray("items").size();
   }
 
+  @Test
+  void aHeaderInputIsReadAsUtf8AndOneThatIsNotIsA400() throws Exception {
+    String secret = "café-" + System.nanoTime();
+    String answer = rawRequest(UTF_8, "POST /api/jobs/secret/runs", "X-Token: " + secret);
+    assertThat(answer).startsWith("HTTP/1.1 201");
+    String id = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)).getString("id");
+    awaitEnded(http, id);
+    assertThat(http.get("/api/runs/" + id + "/files/token.txt").body()).isEqualTo(secret + "\n");
+
+    int before = runsOf("secret");
+    String latin1 = rawRequest(ISO_8859_1, "POST /api/jobs/secret/runs", "X-Token: caf\u00e9");
+    assertThat(latin1).startsWith("HTTP/1.1 400");
+    assertThat(latin1).contains("header X-Token (input 'token') is not UTF-8");
+    assertThat(runsOf("secret")).isEqualTo(before);
+  }
+
   /**
    * What the node answers to {@code requestLine} with {@code headers}, sent as they are (an HTTP
    * client would refuse them, or send a header once).
    */
   private static String rawRequest(String requestLine, String... headers) throws Exception {
+    return rawRequest(UTF_8, requestLine, headers);
+  }
+
+  /** The same, the request's text sent in {@code charset}. */
+  private static String rawRequest(
+      java.nio.charset.Charset charset, String requestLine, String... headers) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.config().port())) {
       socket.setSoTimeout(10_000);
       socket
@@ -246,7 +270,7 @@ class ApiIT {
                       + String.join("\r\n", headers)
                       + (headers.length > 0 ? "\r\n" : "")
                       + "Content-Length: 0\r\nConnection: close\r\n\r\n")
-                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                  .getBytes(charset));
       return new String(
           socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
