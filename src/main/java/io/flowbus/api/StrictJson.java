@@ -17,9 +17,9 @@ import java.util.Map;
 
 /**
  * JSON request bodies read strictly, so that what reaches a run is what the client sent: a key
- * given twice in one object, a number a 64-bit float cannot hold exactly ({@code 1e400} would
- * become {@code Infinity}) and a NUL character in a key or string are refused with a 400 naming
- * them.
+ * given twice in one object, a number with a fraction or exponent that a 64-bit float cannot hold
+ * exactly ({@code 1e400} would become {@code Infinity}) and a NUL character in a key or string are
+ * refused with a 400 naming them. An integer is kept exactly (up to Jackson's 1,000 digits).
  */
 final class StrictJson {
   private static final JsonFactory FACTORY =

@@ -74,9 +74,15 @@ final class RunsCommand implements Callable<Integer> {
     return Cli.OK;
   }
 
-  /** The command for the next page: these filters and limit, after {@code cursor}. */
+  /**
+   * The command for the next page: this server (when given as an option; never the key), these
+   * filters and limit, after {@code cursor}.
+   */
   private String nextPage(String cursor) {
     StringBuilder command = new StringBuilder("flowbus runs");
+    if (server.server != null) {
+      command.append(" --server ").append(server.server);
+    }
     if (job != null) {
       command.append(" --job ").append(job);
     }

@@ -61,11 +61,7 @@ final class JobReader {
     String name = reader.string(e.get("name"), path + ".name");
     String description = reader.string(e.get("description"), path + ".description");
     int before = reader.problems().size();
-    TaskClassReader.Inputs inputs =
-        new TaskClassReader.InputReader(reader).read(e.get("input"), path + ".input");
-    if (reader.problems().size() == before) {
-      declaredInputs.put(id, inputs.specs());
-    }
+    TaskClassReader.Inputs inputs = inputs(id, e.get("input"), path + ".input");
     List<StageDef> stages = new ArrayList<>();
     Node stagesNode = e.get("stages");
     List<Node> items = stagesNode == null ? null : reader.sequence(stagesNode, path + ".stages");
@@ -92,6 +88,16 @@ final class JobReader {
         inputs.specs(),
         stages,
         notify);
+  }
+
+  /** The job's inputs, noted for its schedules when they are sound. */
+  private TaskClassReader.Inputs inputs(String id, Node node, String path) {
+    int before = reader.problems().size();
+    TaskClassReader.Inputs inputs = new TaskClassReader.InputReader(reader).read(node, path);
+    if (reader.problems().size() == before) {
+      declaredInputs.put(id, inputs.specs());
+    }
+    return inputs;
   }
 
   private StageDef stage(Node node, String path, Map<String, InputSpec> jobInputs) {

@@ -161,7 +161,10 @@ class CliTest {
               "r1  word-count  SUCCEEDED  2026-11-26T10:00:00Z  0:12");
       // the next page is asked for with the same filters
       assertThat(cli.err())
-          .contains("more: flowbus runs --job word-count --state FAILED --after c2");
+          .contains(
+              "more: flowbus runs --server "
+                  + api.url()
+                  + " --job word-count --state FAILED --after c2");
     }
   }
 
