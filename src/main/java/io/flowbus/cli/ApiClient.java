@@ -56,6 +56,15 @@ final class ApiClient {
                     body == null ? "" : body.encode(), StandardCharsets.UTF_8));
     headers.forEach(
         (name, value) -> {
+          if (!value.chars().allMatch(c -> c < 0x80)) {
+            // the JDK's client would send '?' in place of each such character, unasked
+            throw new CliException(
+                Cli.USAGE,
+                "the header '"
+                    + name
+                    + "' cannot be sent: this client sends ASCII header values only (curl can"
+                    + " send UTF-8)");
+          }
           try {
             request.header(name, value);
           } catch (IllegalArgumentException e) {

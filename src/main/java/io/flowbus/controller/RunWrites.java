@@ -165,7 +165,8 @@ final class RunWrites implements OrchestratorRequest.Writes<Future<JsonObject>> 
                                 + " and still stopping tasks: retry"
                                 + " it once they stopped");
                       }
-                      if (run.secretValues().contains(Secrets.MASK)) {
+                      if (run.secretInputs().stream()
+                          .anyMatch(n -> Secrets.MASK.equals(run.inputs().get(n)))) {
                         throw ProblemException.conflict(
                             "run "
                                 + run.id()

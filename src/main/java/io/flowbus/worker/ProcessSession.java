@@ -111,7 +111,9 @@ final class ProcessSession {
     try {
       timer.schedule(() -> poll(timer), POLL_MS, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      done.complete(found); // the worker is stopping: nobody waits any more
+      // the worker is stopping: no grace can be kept, so what is left is killed now
+      signal(members(sid, leaderStart, mark), true);
+      done.complete(found);
     }
   }
 

@@ -3,6 +3,7 @@ package io.flowbus.worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +19,11 @@ final class ProcessTree {
   static void stop(ProcessHandle root, Duration grace, ScheduledExecutorService timer) {
     List<ProcessHandle> tree = snapshot(root);
     tree.forEach(ProcessHandle::destroy);
-    timer.schedule(() -> kill(root, tree), grace.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      timer.schedule(() -> kill(root, tree), grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      kill(root, tree); // the worker is stopping: no grace can be kept
+    }
   }
 
   private static void kill(ProcessHandle root, List<ProcessHandle> earlier) {

@@ -61,6 +61,13 @@ class CliTest {
     assertThat(cli.execute("run", "word-count", "-H", "Authorization Basic eA==")).isEqualTo(2);
     assertThat(cli.err()).contains("-H takes 'NAME: VALUE'").doesNotContain("eA==");
 
+    // the JDK's HTTP client would send 'caf?' unasked
+    assertThat(
+            cli.execute(
+                "run", "word-count", "-H", "Authorization: café", "--server", "http://127.0.0.1:1"))
+        .isEqualTo(2);
+    assertThat(cli.err()).contains("sends ASCII header values only").doesNotContain("café");
+
     assertThat(cli.execute("status", "r1", "--server", "localhost:8080")).isEqualTo(2);
     assertThat(cli.err()).contains("must be an http:// or https:// URL");
   }
