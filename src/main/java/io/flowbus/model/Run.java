@@ -240,15 +240,7 @@ public final class Run {
    * and its whole value would mask its every part of 8 characters or more (an {@code https://}).
    */
   public List<String> secretValues() {
-    return inputs.secretValues(name -> declaredSecret(name));
-  }
-
-  private boolean declaredSecret(String input) {
-    if (plan == null) {
-      return true;
-    }
-    InputSpec spec = plan.job().inputs().get(input);
-    return spec == null || spec.secret();
+    return inputs.secretValues(plan == null ? null : plan.job().inputs());
   }
 
   public Map<String, String> maskedInputs() {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /** The inputs a run was created with, and which of them are secret: shown only masked. */
 final class RunInputs {
@@ -29,9 +28,16 @@ final class RunInputs {
     return secrets;
   }
 
-  /** The values of the secret inputs that {@code which} names. */
-  List<String> secretValues(Predicate<String> which) {
-    return secrets.stream().filter(which).map(values::get).filter(Objects::nonNull).toList();
+  /**
+   * The values of the secret inputs that {@code declared} declares secret; all of them when it is
+   * null (no plan) or does not know one.
+   */
+  List<String> secretValues(Map<String, InputSpec> declared) {
+    return secrets.stream()
+        .filter(n -> declared == null || declared.get(n) == null || declared.get(n).secret())
+        .map(values::get)
+        .filter(Objects::nonNull)
+        .toList();
   }
 
   /** The values given, in the order {@code declared} names them, {@code ***} for a secret. */
