@@ -209,15 +209,7 @@ class DispatcherTest {
                           AssignmentBatch.Answer.taken())));
             });
     io.vertx.core.Context context = vertx.getOrCreateContext();
-    Dispatcher dispatcher = on(context, () -> dispatcher(run));
-    on(
-        context,
-        () -> {
-          dispatcher.syncWorkers(List.of(worker("a", 3)));
-          dispatcher.confirmed("a", false, Set.of());
-          List.of("s1-t0", "s1-t1", "s1-t2").forEach(t -> dispatcher.ready(run.task(t)));
-          return null;
-        });
+    Dispatcher dispatcher = withWorkerA(context, run, 3, List.of("s1-t0", "s1-t1", "s1-t2"));
 
     await().until(() -> acceptedBy.size() == 2);
     assertThat(batches).containsExactly(List.of("s1-t0", "s1-t1", "s1-t2"));
@@ -251,15 +243,7 @@ class DispatcherTest {
     Run run = aRun().withId("r").withSpawned(2).build();
     vertx.eventBus().consumer(Addresses.workerTasks("a"), m -> m.reply(reply));
     io.vertx.core.Context context = vertx.getOrCreateContext();
-    Dispatcher dispatcher = on(context, () -> dispatcher(run));
-    on(
-        context,
-        () -> {
-          dispatcher.syncWorkers(List.of(worker("a", 2)));
-          dispatcher.confirmed("a", false, Set.of());
-          List.of("s1-t0", "s1-t1").forEach(t -> dispatcher.ready(run.task(t)));
-          return null;
-        });
+    Dispatcher dispatcher = withWorkerA(context, run, 2, List.of("s1-t0", "s1-t1"));
     await().until(() -> on(context, () -> run.task("s1-t1").attempts().size()) == 1);
     assertThat(on(context, () -> run.task("s1-t1").currentAttempt().state()))
         .isEqualTo(AttemptState.LOST);
@@ -284,18 +268,29 @@ class DispatcherTest {
                           .toList()));
             });
     io.vertx.core.Context context = vertx.getOrCreateContext();
+    Dispatcher dispatcher =
+        withWorkerA(context, run, 300, run.stage(1).tasks().stream().map(TaskRun::id).toList());
+
+    await().until(() -> acceptedBy.size() == 300);
+    assertThat(sizes).containsExactly(256, 44);
+  }
+
+  /**
+   * A dispatcher for the run on {@code context}, with worker {@code a} of {@code slots} slots
+   * confirmed and {@code tasks} offered to it.
+   */
+  private Dispatcher withWorkerA(
+      io.vertx.core.Context context, Run run, int slots, List<String> tasks) throws Exception {
     Dispatcher dispatcher = on(context, () -> dispatcher(run));
     on(
         context,
         () -> {
-          dispatcher.syncWorkers(List.of(worker("a", 300)));
+          dispatcher.syncWorkers(List.of(worker("a", slots)));
           dispatcher.confirmed("a", false, Set.of());
-          run.stage(1).tasks().forEach(dispatcher::ready);
+          tasks.forEach(t -> dispatcher.ready(run.task(t)));
           return null;
         });
-
-    await().until(() -> acceptedBy.size() == 300);
-    assertThat(sizes).containsExactly(256, 44);
+    return dispatcher;
   }
 
   /** Node {@code node}'s worker takes every assignment it is sent. */
