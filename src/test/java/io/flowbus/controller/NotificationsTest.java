@@ -103,14 +103,15 @@ class NotificationsTest {
 
     failRun();
     await().atMost(10, TimeUnit.SECONDS).until(() -> received.size() >= 2);
+    assertThat(delivery().status()).as("not given up within the hour").isEqualTo("pending");
     clock.advance(Duration.ofHours(1));
 
     await().atMost(10, TimeUnit.SECONDS).until(() -> "failed".equals(delivery().status()));
     Delivery delivery = delivery();
     assertThat(delivery.nextAttemptAt()).isNull();
     assertThat(delivery.attempts()).allSatisfy(a -> assertThat(a.error()).isNotNull());
-    assertThat(delivery.attempts().get(delivery.attempts().size() - 1).at())
-        .isAfterOrEqualTo(delivery.dueAt().plus(Duration.ofHours(1)));
+    // given up at the first failure seen once the hour had passed (that attempt may have been
+    // sent just before the clock moved, so its own time may be within the hour)
     int sent = received.size();
     assertThat(delivery.attempts()).hasSize(sent);
     assertThat(call(context, () -> runs.get(RUN).state().name())).isEqualTo("FAILED");
