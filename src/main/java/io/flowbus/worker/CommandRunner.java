@@ -38,6 +38,10 @@ final class CommandRunner {
   private final Object sweeping = new Object();
   private final LeftoverSessions leftovers;
   private final NodeFolderWatch nodeFolders;
+
+  /** The node folder's name, in each command's environment: a command not yet recorded is found. */
+  private final String launchedBy;
+
   private final ExecutableLookup programs = new ExecutableLookup(System::nanoTime);
 
   /**
@@ -57,6 +61,7 @@ final class CommandRunner {
             ? null
             : new LeftoverSessions(records.folder().getParent(), SessionFolder.bootId());
     this.nodeFolders = records == null ? null : new NodeFolderWatch(records.folder().getParent());
+    this.launchedBy = records == null ? null : records.folder().getFileName().toString();
   }
 
   /**
@@ -143,6 +148,9 @@ final class CommandRunner {
             .directory(spec.workDir().toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     environment(builder.environment(), spec.environment());
+    if (launchedBy != null) {
+      builder.environment().put(UnrecordedSessions.VARIABLE, launchedBy);
+    }
     return builder;
   }
 

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,6 +69,8 @@ final class LeftoverSessions {
         }
       }
       int stopped = stopAll(records, grace, timer);
+      // what they started and did not live to record (killed between a start and its record)
+      stopped += UnrecordedSessions.stop(names(dead), grace, timer);
       dead.forEach(SessionFolder::removeQuietly);
       if (!dead.isEmpty()) {
         LOG.info(
@@ -116,6 +120,12 @@ final class LeftoverSessions {
       }
     }
     return stopping.stream().mapToInt(CompletableFuture::join).sum();
+  }
+
+  private static Set<String> names(List<Path> folders) {
+    Set<String> names = new HashSet<>();
+    folders.forEach(folder -> names.add(folder.getFileName().toString()));
+    return names;
   }
 
   private static boolean isNumber(String... values) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -196,6 +197,48 @@ class ProcessSessionTest {
     assertThat(stopped).isEqualTo(3);
     assertThat(ProcStat.session(sid)).isEmpty();
     assertThat(crashed).as("the dead node's folder").doesNotExist();
+  }
+
+  @Test
+  void whatADeadNodeStartedAndDidNotLiveToRecordIsStoppedToo() throws Exception {
+    // the crash came between the start of commands and their records: they name its folder
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    records.add(ended.pid(), 1); // another command, recorded: the crash leaves the folder
+    Path crashed = releaseWithoutTidying(records);
+    Map<String, String> ofCrashed =
+        Map.of(UnrecordedSessions.VARIABLE, crashed.getFileName().toString());
+    long sid =
+        detachedSession(
+            ofCrashed,
+            "env -u " + UnrecordedSessions.VARIABLE + " sleep 171 & sleep 172 & wait",
+            3);
+    // one killed before it made its session of its own: in the node's (here this JVM's) session
+    ProcessBuilder early = new ProcessBuilder("sleep", "173");
+    early.environment().putAll(ofCrashed);
+    Process notYetLeader = early.start();
+    records = SessionRecords.open(localDir);
+    long ofLiveNode =
+        detachedSession(
+            Map.of(UnrecordedSessions.VARIABLE, records.folder().getFileName().toString()),
+            "exec sleep 174",
+            1);
+
+    int stopped = leftovers().stop(GRACE, timer);
+
+    assertThat(stopped).isEqualTo(4);
+    assertThat(ProcStat.session(sid)).as("the session, and its child without the name").isEmpty();
+    assertThat(notYetLeader.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ProcStat.session(ofLiveNode)).as("a live node's command").hasSize(1);
+    assertThat(crashed).as("the dead node's folder").doesNotExist();
+  }
+
+  @Test
+  void eachCommandNamesTheFolderOfItsNodeInItsEnvironment() throws Exception {
+    outcomeOf(start("echo \"$FLOWBUS_LAUNCHED_BY\" > launched-by", Duration.ofSeconds(10)));
+
+    assertThat(workDir.resolve("launched-by"))
+        .hasContent(records.folder().getFileName().toString());
   }
 
   @Test
@@ -405,8 +448,16 @@ class ProcessSessionTest {
 
   /** A session started outside the runner, as a crashed node's task would be, with its size. */
   private long detachedSession(String script, int processes) throws IOException {
-    Process leader =
-        new ProcessBuilder("setsid", "sh", "-c", script).directory(workDir.toFile()).start();
+    return detachedSession(Map.of(), script, processes);
+  }
+
+  /** The same, with {@code environment} added to this JVM's. */
+  private long detachedSession(Map<String, String> environment, String script, int processes)
+      throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder("setsid", "sh", "-c", script).directory(workDir.toFile());
+    builder.environment().putAll(environment);
+    Process leader = builder.start();
     sessionsToClean.add(leader.pid());
     await()
         .atMost(Duration.ofSeconds(5))

@@ -1,0 +1,168 @@
+package io.flowbus.worker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops what nodes of this host that died started but did not live to record: a node killed between
+ * the start of a command and the record of its session ({@link SessionRecords#add}) leaves a
+ * session that no record names. Every command carries in its environment ({@link #VARIABLE}) the
+ * name of the folder of the node life that started it, so a process whose environment names a dead
+ * node's folder is one of that node's tasks.
+ *
+ * <p>Such a process that leads its session takes the whole session down with it (a child that
+ * dropped the variable is still in it). One that does not (a command killed before it made its
+ * session, still in the dead node's; or one whose leader is gone) is stopped alone: the session it
+ * is in need not be a task's.
+ */
+final class UnrecordedSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(UnrecordedSessions.class);
+
+  /** The variable that names, in a command's environment, the node folder of its node. */
+  static final String VARIABLE = "FLOWBUS_LAUNCHED_BY";
+
+  private static final byte[] PREFIX = (VARIABLE + "=").getBytes(StandardCharsets.US_ASCII);
+  private static final long POLL_MS = 25;
+  private static final long KILL_WAIT_MS = 5_000;
+
+  private UnrecordedSessions() {}
+
+  /**
+   * Stops every process whose environment names one of {@code folders} (node folder names), and the
+   * sessions such processes lead; blocking, until they are gone. Returns how many processes were
+   * stopped. Reads the environment of every process of the host: only done for nodes that died.
+   */
+  static int stop(Set<String> folders, Duration grace, ScheduledExecutorService timer) {
+    if (folders.isEmpty()) {
+      return 0;
+    }
+    Map<Long, ProcStat> carriers = carriers(folders);
+    List<CompletableFuture<Integer>> sessions = new ArrayList<>();
+    List<ProcStat> alone = new ArrayList<>();
+    for (ProcStat process : carriers.values()) {
+      if (process.pid() == process.session()) {
+        sessions.add(ProcessSession.stop(process.pid(), process.startTime(), grace, timer));
+      } else if (!carriers.containsKey(process.session())) {
+        alone.add(process);
+      }
+    }
+    int stopped = stopAlone(alone, grace);
+    stopped += sessions.stream().mapToInt(CompletableFuture::join).sum();
+    if (stopped > 0) {
+      LOG.info(
+          "stopped {} processes that nodes of this host started and died before recording",
+          stopped);
+    }
+    return stopped;
+  }
+
+  /** The live processes whose environment names one of {@code folders}, by pid. */
+  static Map<Long, ProcStat> carriers(Set<String> folders) {
+    Map<Long, ProcStat> found = new HashMap<>();
+    String[] names = new java.io.File("/proc").list();
+    if (names == null) {
+      return found;
+    }
+    for (String name : names) {
+      if (name.isEmpty() || name.charAt(0) < '1' || name.charAt(0) > '9') {
+        continue;
+      }
+      long pid = Long.parseLong(name);
+      if (names(pid, folders)) {
+        ProcStat stat = ProcStat.read(pid);
+        if (stat != null && stat.alive()) {
+          found.put(pid, stat);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Whether the environment of process {@code pid} sets {@link #VARIABLE} to one of folders. */
+  private static boolean names(long pid, Set<String> folders) {
+    byte[] environment;
+    try {
+      environment = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+    } catch (IOException | SecurityException e) {
+      return false; // gone, or another user's that this node cannot read (then not its task)
+    }
+    int start = 0;
+    for (int i = 0; i <= environment.length; i++) {
+      if (i == environment.length || environment[i] == 0) {
+        if (i - start > PREFIX.length
+            && Arrays.equals(environment, start, start + PREFIX.length, PREFIX, 0, PREFIX.length)
+            && folders.contains(
+                new String(
+                    environment,
+                    start + PREFIX.length,
+                    i - start - PREFIX.length,
+                    StandardCharsets.US_ASCII))) {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
+  }
+
+  /** SIGTERM to each, SIGKILL after the grace to what is left; returns once all are gone. */
+  private static int stopAlone(List<ProcStat> processes, Duration grace) {
+    if (processes.isEmpty()) {
+      return 0;
+    }
+    processes.forEach(p -> signal(p, false));
+    long killAt = System.nanoTime() + grace.toNanos();
+    boolean killed = false;
+    for (List<ProcStat> left = alive(processes); !left.isEmpty(); left = alive(left)) {
+      long now = System.nanoTime();
+      if (!killed && now - killAt >= 0) {
+        left.forEach(p -> signal(p, true));
+        killed = true;
+      } else if (killed && now - killAt > KILL_WAIT_MS * 1_000_000) {
+        LOG.warn("{} processes still there after SIGKILL", left.size());
+        break;
+      }
+      LockSupport.parkNanos(POLL_MS * 1_000_000);
+    }
+    return processes.size();
+  }
+
+  private static List<ProcStat> alive(List<ProcStat> processes) {
+    return processes.stream().filter(UnrecordedSessions::stillThere).toList();
+  }
+
+  /** Whether the process still runs and is the one found (its pid not given to another). */
+  private static boolean stillThere(ProcStat process) {
+    ProcStat now = ProcStat.read(process.pid());
+    return now != null && now.alive() && now.startTime() == process.startTime();
+  }
+
+  private static void signal(ProcStat process, boolean kill) {
+    if (!stillThere(process)) {
+      return;
+    }
+    ProcessHandle.of(process.pid())
+        .ifPresent(
+            handle -> {
+              if (kill) {
+                handle.destroyForcibly();
+              } else {
+                handle.destroy();
+              }
+            });
+  }
+}
