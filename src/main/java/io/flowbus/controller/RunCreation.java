@@ -72,7 +72,7 @@ final class RunCreation {
     Idempotency idempotency =
         request.idempotencyKey() == null
             ? null
-            : new Idempotency(request.idempotencyKey(), RequestFingerprint.of(request));
+            : new Idempotency(request.idempotencyKey(), RequestFingerprint.of(request, job));
     IdempotencyKeys.Entry earlier = earlier(request, idempotency);
     if (earlier != null) {
       return replay(earlier, request, trigger);
