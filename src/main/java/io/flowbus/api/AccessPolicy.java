@@ -102,7 +102,7 @@ final class AccessPolicy {
     }
     AccessRole known = rc.get(KEY_ROLE);
     if (known == null) {
-      known = keys.roleOf(rc.request().getHeader(HEADER));
+      known = keys.roleOf(HeaderText.utf8(rc.request().getHeader(HEADER)));
       if (known != null) {
         rc.put(KEY_ROLE, known);
       }

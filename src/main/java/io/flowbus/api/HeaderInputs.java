@@ -5,10 +5,6 @@ import io.flowbus.model.InputSource;
 import io.flowbus.model.InputSpec;
 import io.flowbus.model.JobDef;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,21 +41,13 @@ final class HeaderInputs {
     return headers;
   }
 
-  /** The header's text: HTTP hands its bytes over one char each (ISO-8859-1), read as UTF-8. */
+  /** The header's text, read as UTF-8; a 400 if it is not. */
   private static String utf8(InputSpec input, String value) {
-    if (value.chars().allMatch(c -> c < 0x80)) {
-      return value;
-    }
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
-          .toString();
-    } catch (CharacterCodingException e) {
+    String text = HeaderText.utf8(value);
+    if (text == null) {
       throw refused(input, "is not UTF-8");
     }
+    return text;
   }
 
   private static ProblemException refused(InputSpec input, String why) {

@@ -78,7 +78,12 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, failures);
     AccessPolicy.checkDeclared(router);
     routes = List.copyOf(router.getRoutes());
-    return PortInUse.listen(vertx.createHttpServer().requestHandler(router), config.port());
+    return PortInUse.listen(
+        vertx
+            .createHttpServer()
+            .requestHandler(router)
+            .invalidRequestHandler(InvalidRequests::answer),
+        config.port());
   }
 
   /** The routes served, each with what it needs in its {@link AccessPolicy#NEEDS} metadata. */

@@ -24,7 +24,11 @@ final class IdempotencyKeyHeader {
       throw ProblemException.badRequest(
           "the " + NAME + " header is given " + values.size() + " times");
     }
-    return checked(values.get(0));
+    String key = HeaderText.utf8(values.get(0));
+    if (key == null) {
+      throw ProblemException.badRequest("the " + NAME + " header is not UTF-8");
+    }
+    return checked(key);
   }
 
   /**

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -104,6 +105,17 @@ class AccessPolicyTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("[POST] /api/runs/:id/forgotten")
         .hasMessageNotContaining("/declared");
+  }
+
+  @Test
+  void aKeyBeyondAsciiIsReadAsUtf8() throws Exception {
+    Http http = serve(new AccessPolicy(ApiKeys.of(Map.of("cl\u00e9-\u20ac", READ))));
+
+    String utf8 = http.raw(StandardCharsets.UTF_8, "GET /read", "X-API-Key: cl\u00e9-\u20ac");
+    String latin1 = http.raw(StandardCharsets.ISO_8859_1, "GET /read", "X-API-Key: cl\u00e9");
+
+    assertThat(utf8).startsWith("HTTP/1.1 200");
+    assertThat(latin1).as("bytes that are not UTF-8").startsWith("HTTP/1.1 401");
   }
 
   private Http serve(AccessPolicy access) throws Exception {

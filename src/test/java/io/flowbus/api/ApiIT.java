@@ -211,11 +211,43 @@ class ApiIT {
             "/api/jobs/single/runs?item=%zz", "/api/jobs/single/runs?item=%FF%FE")) {
       String answer = rawRequest("POST " + target);
       assertThat(answer).as(target).startsWith("HTTP/1.1 400");
-      assertThat(answer).as(target).containsIgnoringCase("content-type: application/problem+json");
-      assertThat(
-              new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)).getInteger("status"))
-          .isEqualTo(400);
+      assertThat(problemIn(answer).getInteger("status")).as(target).isEqualTo(400);
     }
+    assertThat(runsOf("single")).isEqualTo(before);
+  }
+
+  @Test
+  void aRequestLineOrHeadersTooLongForTheServerAreProblemsToo() throws Exception {
+    int before = runsOf("single");
+    String longLine = rawRequest("POST /api/jobs/single/runs?item=" + "x".repeat(5_000));
+    String bigHeader = rawRequest("POST /api/jobs/single/runs", "X-Big: " + "y".repeat(10_000));
+
+    assertThat(longLine).matches("(?s)HTTP/1\\.[01] 414 .*"); // the server reads no version
+    assertThat(problemIn(longLine).getString("detail")).contains("request line is longer");
+    assertThat(bigHeader).matches("(?s)HTTP/1\\.[01] 431 .*");
+    assertThat(problemIn(bigHeader).getString("detail")).contains("headers are larger");
+    assertThat(runsOf("single")).isEqualTo(before);
+  }
+
+  /** The problem+json body of a raw answer. */
+  private static JsonObject problemIn(String answer) {
+    assertThat(answer).containsIgnoringCase("content-type: application/problem+json");
+    return new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+  }
+
+  @Test
+  void anIdempotencyKeyIsReadAsUtf8() throws Exception {
+    String key = "Idempotency-Key: cl\u00e9-\u20ac-" + System.nanoTime();
+    String first = rawRequest("POST /api/jobs/single/runs", key);
+    String again = rawRequest("POST /api/jobs/single/runs", key);
+    int before = runsOf("single");
+    String notUtf8 =
+        rawRequest(ISO_8859_1, "POST /api/jobs/single/runs", "Idempotency-Key: cl\u00e9");
+
+    assertThat(first).startsWith("HTTP/1.1 201");
+    assertThat(again).startsWith("HTTP/1.1 200");
+    assertThat(problemIn(notUtf8).getString("detail"))
+        .isEqualTo("the Idempotency-Key header is not UTF-8");
     assertThat(runsOf("single")).isEqualTo(before);
   }
 
@@ -259,21 +291,8 @@ class ApiIT {
 
   /** The same, the request's text sent in {@code charset}. */
   private static String rawRequest(
-      java.nio.charset.Charset charset, String requestLine, String... headers) throws Exception {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.config().port())) {
-      socket.setSoTimeout(10_000);
-      socket
-          .getOutputStream()
-          .write(
-              (requestLine
-                      + " HTTP/1.1\r\nHost: x\r\n"
-                      + String.join("\r\n", headers)
-                      + (headers.length > 0 ? "\r\n" : "")
-                      + "Content-Length: 0\r\nConnection: close\r\n\r\n")
-                  .getBytes(charset));
-      return new String(
-          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    }
+      java.nio.charset.Charset charset, String requestLine, String... headers) {
+    return http.raw(charset, requestLine, headers);
   }
 
   @Test

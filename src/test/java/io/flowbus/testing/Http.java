@@ -2,10 +2,13 @@ package io.flowbus.testing;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,5 +154,29 @@ public final class Http {
 
   public String base() {
     return base;
+  }
+
+  /**
+   * What the server answers, status line, headers and body, to {@code requestLine} (say {@code POST
+   * /api/runs}) with {@code headers} ({@code Name: value}), sent on a socket as they are and in
+   * {@code charset}: what an HTTP client would refuse to send, change, or send once.
+   */
+  public String raw(Charset charset, String requestLine, String... headers) {
+    URI uri = URI.create(base);
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              (requestLine
+                      + " HTTP/1.1\r\nHost: x\r\n"
+                      + String.join("\r\n", headers)
+                      + (headers.length > 0 ? "\r\n" : "")
+                      + "Content-Length: 0\r\nConnection: close\r\n\r\n")
+                  .getBytes(charset));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -1,0 +1,31 @@
+package io.flowbus.api;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The text of a header value: HTTP hands its bytes over one char each (ISO-8859-1); clients send
+ * text in UTF-8, so that is how the bytes are read.
+ */
+final class HeaderText {
+  private HeaderText() {}
+
+  /** {@code value}'s bytes read as UTF-8; null when they are not UTF-8. */
+  static String utf8(String value) {
+    if (value == null || value.chars().allMatch(c -> c < 0x80)) {
+      return value;
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+}
