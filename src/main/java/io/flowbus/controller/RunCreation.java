@@ -69,10 +69,29 @@ final class RunCreation {
                 () ->
                     new ProblemException(
                         404, "Job not found", "no job has the id '" + request.job() + "'"));
-    Idempotency idempotency =
-        request.idempotencyKey() == null
-            ? null
-            : new Idempotency(request.idempotencyKey(), RequestFingerprint.of(request, job));
+    if (request.idempotencyKey() == null) {
+      return create(request, trigger, version, job, null);
+    }
+    return context
+        .owner()
+        .executeBlocking(
+            () ->
+                new Idempotency(
+                    request.idempotencyKey(), RequestFingerprint.of(request, store.secretBox())))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new ProblemException(
+                        503, "Secrets key not readable", "cannot fingerprint the request: " + e)))
+        .compose(idempotency -> create(request, trigger, version, job, idempotency));
+  }
+
+  private Future<JsonObject> create(
+      CreateRun request,
+      Trigger trigger,
+      DefinitionsStore.Version version,
+      JobDef job,
+      Idempotency idempotency) {
     IdempotencyKeys.Entry earlier = earlier(request, idempotency);
     if (earlier != null) {
       return replay(earlier, request, trigger);
@@ -130,7 +149,9 @@ final class RunCreation {
       return null;
     }
     IdempotencyKeys.Entry entry = keys.find(request.job(), idempotency.key());
-    if (entry != null && !entry.fingerprint().equals(idempotency.fingerprint())) {
+    if (entry != null
+        && !entry.fingerprint().equals(idempotency.fingerprint())
+        && !entry.fingerprint().equals(RequestFingerprint.unkeyed(request))) {
       throw reused(request, entry.runId());
     }
     return entry;

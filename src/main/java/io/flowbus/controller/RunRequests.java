@@ -67,24 +67,6 @@ final class RunRequests {
   }
 
   /**
-   * The parameters of a request that its run keeps secret: declared secret, or holding a secret's
-   * value. For a request that {@link #resolve} refuses, the ones declared secret.
-   */
-  static Set<String> secretParams(
-      JobDef job, Map<String, String> params, Map<String, String> headers) {
-    Set<String> secret = new HashSet<>();
-    try {
-      secret.addAll(resolve(job, params, headers).secrets());
-    } catch (ProblemException e) {
-      job.inputs().values().stream()
-          .filter(InputSpec::secret)
-          .forEach(input -> secret.add(input.name()));
-    }
-    secret.retainAll(params.keySet());
-    return secret;
-  }
-
-  /**
    * The other inputs whose values hold a secret, or a part of one that is masked: each is kept as a
    * secret too (encrypted at rest, shown as {@code ***}), or the secret would be in clear beside
    * it.

@@ -51,6 +51,13 @@ public final class RunStore implements EventCodec.References {
     this.box = box;
   }
 
+  /**
+   * What keeps the runs' secrets: for what else the engine must keep from the journal's readers.
+   */
+  public SecretBox secretBox() {
+    return box;
+  }
+
   /** Journals one event; completes once it is on disk. */
   public CompletableFuture<Void> record(Run run, RunEvent event) {
     Path journal = layout.journal(run.id());

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -78,6 +79,24 @@ public final class SecretBox {
               + keyFile
               + ": it was changed or cut, or encrypted with another key",
           e);
+    }
+  }
+
+  /**
+   * An HMAC-SHA256 of {@code data} under a key derived from this box's key for {@code purpose}:
+   * what a file may hold of a secret value to tell it again, without giving it away to whoever
+   * lacks the key. Blocking the first time (the key is read, or made).
+   */
+  public byte[] mac(String purpose, byte[] data) throws IOException {
+    try {
+      Mac derive = Mac.getInstance("HmacSHA256");
+      derive.init(new SecretKeySpec(key().getEncoded(), "HmacSHA256"));
+      byte[] derived = derive.doFinal(("flowbus " + purpose).getBytes(StandardCharsets.UTF_8));
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(derived, "HmacSHA256"));
+      return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
     }
   }
 

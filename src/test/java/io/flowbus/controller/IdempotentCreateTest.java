@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.flowbus.cluster.OrchestratorRequest.CreateRun;
 import io.flowbus.cluster.ProblemException;
+import io.flowbus.model.Idempotency;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.storage.DataLayout;
@@ -173,7 +174,9 @@ class IdempotentCreateTest {
     assertThat(journal)
         .contains("\"key\":\"K\"")
         .contains("\"fingerprint\":\"")
-        .doesNotContain(SECRET);
+        .doesNotContain(SECRET)
+        .as("keyed: no plain hash of the inputs")
+        .doesNotContain(RequestFingerprint.unkeyed(create("j", "K", "1", SECRET)));
 
     List<Run> loaded = store.loadAll();
     IdempotencyKeys rebuilt = new IdempotencyKeys(clock);
@@ -181,6 +184,30 @@ class IdempotentCreateTest {
     assertThat(rebuilt.find("j", "K").runId()).isEqualTo(id);
     assertThat(rebuilt.find("j", "K").fingerprint())
         .isEqualTo(onContext(() -> keys.find("j", "K").fingerprint()));
+  }
+
+  @Test
+  void aRunJournaledWithAnUnkeyedFingerprintBeforeIsStillAnsweredForItsKey() throws Exception {
+    CreateRun request = create("j", "K", "1", SECRET);
+    JsonObject first = succeeds(() -> writes.create(request));
+    String id = id(first);
+    // as a journal of an earlier version gives it back: a plain SHA-256 of the request
+    onContext(
+        () -> {
+          keys.put(
+              "j",
+              new Idempotency("K", RequestFingerprint.unkeyed(request)),
+              id,
+              runs.get(id).createdAt());
+          return null;
+        });
+
+    JsonObject again = succeeds(() -> writes.create(create("j", "K", "1", SECRET)));
+    Throwable other = failureOf(onContext(() -> answer(create("j", "K", "2", SECRET))));
+
+    assertThat(again.getBoolean("created")).isFalse();
+    assertThat(id(again)).isEqualTo(id);
+    assertThat(((ProblemException) other).status()).isEqualTo(422);
   }
 
   @Test
