@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,9 +69,14 @@ final class LeftoverSessions {
           records.addAll(SessionFolder.recorded(folder));
         }
       }
-      int stopped = stopAll(records, grace, timer);
-      // what they started and did not live to record (killed between a start and its record)
-      stopped += UnrecordedSessions.stop(names(dead), grace, timer);
+      // what they started and did not live to record (killed between a start and its record):
+      // found before anything is stopped, so that all of it is stopped within the one grace
+      Set<String> names = names(dead);
+      Map<Long, ProcStat> unrecorded = UnrecordedSessions.find(names);
+      List<CompletableFuture<Integer>> stopping = stopAll(records, unrecorded, grace, timer);
+      int stopped = UnrecordedSessions.stop(unrecorded, grace, timer);
+      stopped += stopping.stream().mapToInt(CompletableFuture::join).sum();
+      stopped += UnrecordedSessions.stopLeft(names, grace, timer);
       dead.forEach(SessionFolder::removeQuietly);
       if (!dead.isEmpty()) {
         LOG.info(
@@ -109,17 +115,25 @@ final class LeftoverSessions {
     }
   }
 
-  /** Stops the sessions of this boot that {@code records} name; how many processes were stopped. */
-  private int stopAll(List<String> records, Duration grace, ScheduledExecutorService timer) {
+  /**
+   * Starts stopping the sessions of this boot that {@code records} name, and leaves those sessions
+   * out of {@code unrecorded}. Each future completes with how many processes it stopped.
+   */
+  private List<CompletableFuture<Integer>> stopAll(
+      List<String> records,
+      Map<Long, ProcStat> unrecorded,
+      Duration grace,
+      ScheduledExecutorService timer) {
     List<CompletableFuture<Integer>> stopping = new ArrayList<>();
     for (String record : records) {
       String[] fields = record.split(" ", -1);
       if (fields.length == 3 && fields[2].equals(bootId) && isNumber(fields[0], fields[1])) {
         long sid = Long.parseLong(fields[0]);
+        unrecorded.values().removeIf(p -> p.session() == sid);
         stopping.add(ProcessSession.stop(sid, Long.parseLong(fields[1]), grace, timer));
       }
     }
-    return stopping.stream().mapToInt(CompletableFuture::join).sum();
+    return stopping;
   }
 
   private static Set<String> names(List<Path> folders) {

@@ -2,17 +2,21 @@ package io.flowbus.worker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Such a process that leads its session takes the whole session down with it (a child that
  * dropped the variable is still in it). One that does not (a command killed before it made its
  * session, still in the dead node's; or one whose leader is gone) is stopped alone: the session it
- * is in need not be a task's.
+ * is in need not be a task's. This JVM, the processes that started it and its session are left
+ * alone, whatever they carry. A process is taken only if it is the same before and after its
+ * environment is read (a pid given again meanwhile is another process).
  */
 final class UnrecordedSessions {
   private static final Logger LOG = LoggerFactory.getLogger(UnrecordedSessions.class);
@@ -38,25 +44,60 @@ final class UnrecordedSessions {
   private static final byte[] PREFIX = (VARIABLE + "=").getBytes(StandardCharsets.US_ASCII);
   private static final long POLL_MS = 25;
   private static final long KILL_WAIT_MS = 5_000;
+  private static final boolean RUNS_AS_ROOT = runsAsRoot();
+
+  /** How many times what still names a dead node's folder is looked for again after a stop. */
+  private static final int PASSES = 3;
+
+  private static final AtomicBoolean warned = new AtomicBoolean();
 
   private UnrecordedSessions() {}
 
   /**
-   * Stops every process whose environment names one of {@code folders} (node folder names), and the
-   * sessions such processes lead; blocking, until they are gone. Returns how many processes were
-   * stopped. Reads the environment of every process of the host: only done for nodes that died.
+   * The live processes whose environment names one of {@code folders} (node folder names), by pid.
+   * Never this JVM, the processes that started it, or anything in its session: a node started by a
+   * task of its own earlier life carries that life's name too, and must not stop itself.
    */
-  static int stop(Set<String> folders, Duration grace, ScheduledExecutorService timer) {
-    if (folders.isEmpty()) {
-      return 0;
+  static Map<Long, ProcStat> find(Set<String> folders) {
+    Map<Long, ProcStat> found = new HashMap<>();
+    String[] names = new java.io.File("/proc").list();
+    if (folders.isEmpty() || names == null) {
+      return found;
     }
-    Map<Long, ProcStat> carriers = carriers(folders);
+    Set<Long> self = selfAndAncestors();
+    ProcStat own = ProcStat.read(ProcessHandle.current().pid());
+    for (String name : names) {
+      if (name.isEmpty() || name.charAt(0) < '1' || name.charAt(0) > '9') {
+        continue;
+      }
+      long pid = Long.parseLong(name);
+      ProcStat before = ProcStat.read(pid);
+      if (before == null
+          || !before.alive()
+          || self.contains(pid)
+          || own != null && before.session() == own.session()
+          || !names(pid, folders)) {
+        continue;
+      }
+      ProcStat after = ProcStat.read(pid); // the same process: its pid was not given again
+      if (after != null && after.alive() && after.startTime() == before.startTime()) {
+        found.put(pid, after);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Stops {@code found} ({@link #find}): a process that leads its session with the session, any
+   * other alone; blocking, until they are gone. Returns how many processes were stopped.
+   */
+  static int stop(Map<Long, ProcStat> found, Duration grace, ScheduledExecutorService timer) {
     List<CompletableFuture<Integer>> sessions = new ArrayList<>();
     List<ProcStat> alone = new ArrayList<>();
-    for (ProcStat process : carriers.values()) {
+    for (ProcStat process : found.values()) {
       if (process.pid() == process.session()) {
         sessions.add(ProcessSession.stop(process.pid(), process.startTime(), grace, timer));
-      } else if (!carriers.containsKey(process.session())) {
+      } else if (!found.containsKey(process.session())) {
         alone.add(process);
       }
     }
@@ -70,26 +111,30 @@ final class UnrecordedSessions {
     return stopped;
   }
 
-  /** The live processes whose environment names one of {@code folders}, by pid. */
-  static Map<Long, ProcStat> carriers(Set<String> folders) {
-    Map<Long, ProcStat> found = new HashMap<>();
-    String[] names = new java.io.File("/proc").list();
-    if (names == null) {
-      return found;
-    }
-    for (String name : names) {
-      if (name.isEmpty() || name.charAt(0) < '1' || name.charAt(0) > '9') {
-        continue;
+  /**
+   * Looks again for what names {@code folders}, and stops it, until nothing does (a process may
+   * fork between a look and its stop, and its child need not lead a session): a few passes at most.
+   */
+  static int stopLeft(Set<String> folders, Duration grace, ScheduledExecutorService timer) {
+    int stopped = 0;
+    for (int pass = 0; pass < PASSES; pass++) {
+      Map<Long, ProcStat> left = find(folders);
+      if (left.isEmpty()) {
+        return stopped;
       }
-      long pid = Long.parseLong(name);
-      if (names(pid, folders)) {
-        ProcStat stat = ProcStat.read(pid);
-        if (stat != null && stat.alive()) {
-          found.put(pid, stat);
-        }
-      }
+      stopped += stop(left, grace, timer);
     }
-    return found;
+    return stopped;
+  }
+
+  private static Set<Long> selfAndAncestors() {
+    Set<Long> pids = new HashSet<>();
+    for (Optional<ProcessHandle> p = Optional.of(ProcessHandle.current());
+        p.isPresent();
+        p = p.get().parent()) {
+      pids.add(p.get().pid());
+    }
+    return pids;
   }
 
   /** Whether the environment of process {@code pid} sets {@link #VARIABLE} to one of folders. */
@@ -97,8 +142,11 @@ final class UnrecordedSessions {
     byte[] environment;
     try {
       environment = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+    } catch (AccessDeniedException e) {
+      deniedOnce(pid);
+      return false;
     } catch (IOException | SecurityException e) {
-      return false; // gone, or another user's that this node cannot read (then not its task)
+      return false; // gone
     }
     int start = 0;
     for (int i = 0; i <= environment.length; i++) {
@@ -117,6 +165,20 @@ final class UnrecordedSessions {
       }
     }
     return false;
+  }
+
+  /**
+   * Another user's process whose environment this node cannot read cannot be its task, unless the
+   * node runs as root (its tasks as another user) without the right to read theirs: then says so.
+   */
+  private static void deniedOnce(long pid) {
+    if (RUNS_AS_ROOT && !warned.getAndSet(true)) {
+      LOG.warn(
+          "cannot read the environment of process {}: a command that a node of this host started"
+              + " and died before recording may be left running (the node runs as root without"
+              + " CAP_SYS_PTRACE?)",
+          pid);
+    }
   }
 
   /** SIGTERM to each, SIGKILL after the grace to what is left; returns once all are gone. */
@@ -164,5 +226,13 @@ final class UnrecordedSessions {
                 handle.destroy();
               }
             });
+  }
+
+  private static boolean runsAsRoot() {
+    try {
+      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 }

@@ -213,10 +213,20 @@ class ProcessSessionTest {
             ofCrashed,
             "env -u " + UnrecordedSessions.VARIABLE + " sleep 171 & sleep 172 & wait",
             3);
-    // one killed before it made its session of its own: in the node's (here this JVM's) session
-    ProcessBuilder early = new ProcessBuilder("sleep", "173");
-    early.environment().putAll(ofCrashed);
-    Process notYetLeader = early.start();
+    // one whose session's leader is not the dead node's: stopped alone, its leader left
+    long otherLeader =
+        detachedSession(
+            "env "
+                + UnrecordedSessions.VARIABLE
+                + "="
+                + crashed.getFileName()
+                + " sleep 173 &"
+                + " exec sleep 175",
+            2);
+    // one in this JVM's own session (as a node started by a task of its earlier life is): left
+    ProcessBuilder same = new ProcessBuilder("sleep", "176");
+    same.environment().putAll(ofCrashed);
+    Process inThisSession = same.start();
     records = SessionRecords.open(localDir);
     long ofLiveNode =
         detachedSession(
@@ -224,13 +234,22 @@ class ProcessSessionTest {
             "exec sleep 174",
             1);
 
-    int stopped = leftovers().stop(GRACE, timer);
+    try {
+      int stopped = leftovers().stop(GRACE, timer);
 
-    assertThat(stopped).isEqualTo(4);
-    assertThat(ProcStat.session(sid)).as("the session, and its child without the name").isEmpty();
-    assertThat(notYetLeader.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(ProcStat.session(ofLiveNode)).as("a live node's command").hasSize(1);
-    assertThat(crashed).as("the dead node's folder").doesNotExist();
+      assertThat(stopped).isEqualTo(4);
+      assertThat(ProcStat.session(sid)).as("the session, and its child without the name").isEmpty();
+      assertThat(ProcStat.session(otherLeader))
+          .as("the other session: its leader only")
+          .singleElement()
+          .extracting(ProcStat::pid)
+          .isEqualTo(otherLeader);
+      assertThat(inThisSession.isAlive()).as("in this JVM's session").isTrue();
+      assertThat(ProcStat.session(ofLiveNode)).as("a live node's command").hasSize(1);
+      assertThat(crashed).as("the dead node's folder").doesNotExist();
+    } finally {
+      inThisSession.destroyForcibly();
+    }
   }
 
   @Test
