@@ -44,7 +44,7 @@ final class InvalidRequests {
               + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE
               + " bytes)");
     }
-    return Problems.problem(
-        400, "Bad request", "the request cannot be read as HTTP: " + String.valueOf(cause));
+    // what the decoder says quotes the request: not echoed back
+    return Problems.problem(400, "Bad request", "the request cannot be read as HTTP");
   }
 }

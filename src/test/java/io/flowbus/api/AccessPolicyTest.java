@@ -109,13 +109,13 @@ class AccessPolicyTest {
 
   @Test
   void aKeyBeyondAsciiIsReadAsUtf8() throws Exception {
-    Http http = serve(new AccessPolicy(ApiKeys.of(Map.of("cl\u00e9-\u20ac", READ))));
+    Http http = serve(new AccessPolicy(ApiKeys.of(Map.of("cl\u00e9", READ))));
 
-    String utf8 = http.raw(StandardCharsets.UTF_8, "GET /read", "X-API-Key: cl\u00e9-\u20ac");
+    String utf8 = http.raw(StandardCharsets.UTF_8, "GET /read", "X-API-Key: cl\u00e9");
     String latin1 = http.raw(StandardCharsets.ISO_8859_1, "GET /read", "X-API-Key: cl\u00e9");
 
     assertThat(utf8).startsWith("HTTP/1.1 200");
-    assertThat(latin1).as("bytes that are not UTF-8").startsWith("HTTP/1.1 401");
+    assertThat(latin1).as("the same text in bytes that are not UTF-8").startsWith("HTTP/1.1 401");
   }
 
   private Http serve(AccessPolicy access) throws Exception {

@@ -217,7 +217,7 @@ class ApiIT {
   }
 
   @Test
-  void aRequestLineOrHeadersTooLongForTheServerAreProblemsToo() throws Exception {
+  void aRequestTheServerCannotReadOrThatIsTooLongIsAProblemToo() throws Exception {
     int before = runsOf("single");
     String longLine = rawRequest("POST /api/jobs/single/runs?item=" + "x".repeat(5_000));
     String bigHeader = rawRequest("POST /api/jobs/single/runs", "X-Big: " + "y".repeat(10_000));
@@ -226,6 +226,11 @@ class ApiIT {
     assertThat(problemIn(longLine).getString("detail")).contains("request line is longer");
     assertThat(bigHeader).matches("(?s)HTTP/1\\.[01] 431 .*");
     assertThat(problemIn(bigHeader).getString("detail")).contains("headers are larger");
+    String garbled = rawRequest("POST /api/jobs/single/runs", "Bad<script>Name: x");
+    assertThat(garbled).matches("(?s)HTTP/1\\.[01] 400 .*");
+    assertThat(problemIn(garbled).getString("detail"))
+        .as("what the request held is not echoed")
+        .isEqualTo("the request cannot be read as HTTP");
     assertThat(runsOf("single")).isEqualTo(before);
   }
 
