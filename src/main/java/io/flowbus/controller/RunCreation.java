@@ -9,18 +9,24 @@ import io.flowbus.model.Run;
 import io.flowbus.model.RunPlan;
 import io.flowbus.model.Trigger;
 import io.flowbus.storage.RunStore;
+import io.flowbus.storage.SecretBox;
 import io.flowbus.views.RunViews;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates runs: checks the job and its inputs, keeps the definitions the run is planned from, and
  * answers a request whose {@code Idempotency-Key} was seen before with the run it created.
  */
 final class RunCreation {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCreation.class);
+
   private final Context context;
   private final DefinitionsStore definitions;
   private final Runs runs;
@@ -72,18 +78,36 @@ final class RunCreation {
     if (request.idempotencyKey() == null) {
       return create(request, trigger, version, job, null);
     }
+    return idempotency(request)
+        .compose(idempotency -> create(request, trigger, version, job, idempotency));
+  }
+
+  /**
+   * The request's key and fingerprint: at once once the secrets key is at hand, else read on a
+   * worker thread first (not behind the context's other blocking work).
+   */
+  private Future<Idempotency> idempotency(CreateRun request) {
+    SecretBox box = store.secretBox();
+    if (box.keyLoaded()) {
+      try {
+        return Future.succeededFuture(
+            new Idempotency(request.idempotencyKey(), RequestFingerprint.of(request, box)));
+      } catch (IOException e) {
+        return Future.failedFuture(keyNotReadable(e));
+      }
+    }
     return context
         .owner()
         .executeBlocking(
-            () ->
-                new Idempotency(
-                    request.idempotencyKey(), RequestFingerprint.of(request, store.secretBox())))
-        .recover(
-            e ->
-                Future.failedFuture(
-                    new ProblemException(
-                        503, "Secrets key not readable", "cannot fingerprint the request: " + e)))
-        .compose(idempotency -> create(request, trigger, version, job, idempotency));
+            () -> new Idempotency(request.idempotencyKey(), RequestFingerprint.of(request, box)),
+            false)
+        .recover(e -> Future.failedFuture(keyNotReadable(e)));
+  }
+
+  private static ProblemException keyNotReadable(Throwable e) {
+    LOG.error("cannot fingerprint a request with an Idempotency-Key: {}", e.toString());
+    return new ProblemException(
+        503, "Secrets key not readable", "the engine's secrets key cannot be read or made");
   }
 
   private Future<JsonObject> create(

@@ -125,6 +125,11 @@ public final class SecretBox {
         + file.getFileName();
   }
 
+  /** Whether the key is at hand: {@link #mac} and the others then do no I/O. */
+  public synchronized boolean keyLoaded() {
+    return key != null;
+  }
+
   private synchronized SecretKey key() throws IOException {
     if (key == null) {
       if (!Files.exists(keyFile)) {

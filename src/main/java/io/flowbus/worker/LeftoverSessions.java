@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,8 +28,14 @@ import org.slf4j.LoggerFactory;
 final class LeftoverSessions {
   private static final Logger LOG = LoggerFactory.getLogger(LeftoverSessions.class);
 
-  /** Beyond the grace period, how long another node's sweep of one folder may take. */
-  private static final Duration SWEEP_MARGIN = Duration.ofSeconds(10);
+  /**
+   * Beyond the grace period, how long another node's sweep of one folder may take: processes that
+   * outlive SIGKILL for a while (5 s), and the looks again for what unrecorded ones forked.
+   */
+  private static final Duration SWEEP_MARGIN = Duration.ofSeconds(20);
+
+  /** Beyond the grace period, until when what unrecorded processes forked is looked for again. */
+  private static final Duration RESCANS = Duration.ofSeconds(8);
 
   private static final String THIS_JVM = "node-" + ProcessHandle.current().pid() + "-";
 
@@ -58,25 +65,34 @@ final class LeftoverSessions {
     }
     List<String> records = new ArrayList<>();
     List<Path> dead = new ArrayList<>();
+    List<Long> live = new ArrayList<>();
     List<FileChannel> locks = new ArrayList<>();
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(shared, "node-*")) {
-      long waitUntil = System.nanoTime() + grace.plus(SWEEP_MARGIN).toNanos();
+      long start = System.nanoTime();
+      long waitUntil = start + grace.plus(SWEEP_MARGIN).toNanos();
       for (Path folder : folders) {
         FileChannel channel = deadNodesLock(folder, waitUntil);
         if (channel != null) {
           locks.add(channel);
           dead.add(folder);
           records.addAll(SessionFolder.recorded(folder));
+        } else {
+          ownerOf(folder).ifPresent(live::add);
         }
       }
+      SparedProcesses spared = SparedProcesses.of(live);
       // what they started and did not live to record (killed between a start and its record):
       // found before anything is stopped, so that all of it is stopped within the one grace
       Set<String> names = names(dead);
-      Map<Long, ProcStat> unrecorded = UnrecordedSessions.find(names);
-      List<CompletableFuture<Integer>> stopping = stopAll(records, unrecorded, grace, timer);
+      Map<Long, ProcStat> unrecorded = UnrecordedSessions.find(names, spared);
+      List<CompletableFuture<Integer>> stopping =
+          stopAll(records, unrecorded, spared, grace, timer);
       int stopped = UnrecordedSessions.stop(unrecorded, grace, timer);
       stopped += stopping.stream().mapToInt(CompletableFuture::join).sum();
-      stopped += UnrecordedSessions.stopLeft(names, grace, timer);
+      if (!unrecorded.isEmpty()) {
+        long deadline = start + grace.plus(RESCANS).toNanos();
+        stopped += UnrecordedSessions.stopLeft(names, spared, deadline, timer);
+      }
       dead.forEach(SessionFolder::removeQuietly);
       if (!dead.isEmpty()) {
         LOG.info(
@@ -122,6 +138,7 @@ final class LeftoverSessions {
   private List<CompletableFuture<Integer>> stopAll(
       List<String> records,
       Map<Long, ProcStat> unrecorded,
+      SparedProcesses spared,
       Duration grace,
       ScheduledExecutorService timer) {
     List<CompletableFuture<Integer>> stopping = new ArrayList<>();
@@ -130,7 +147,11 @@ final class LeftoverSessions {
       if (fields.length == 3 && fields[2].equals(bootId) && isNumber(fields[0], fields[1])) {
         long sid = Long.parseLong(fields[0]);
         unrecorded.values().removeIf(p -> p.session() == sid);
-        stopping.add(ProcessSession.stop(sid, Long.parseLong(fields[1]), grace, timer));
+        if (spared.sessions().contains(sid)) {
+          LOG.warn("session {}, recorded by a dead node, is left: a live node runs in it", sid);
+        } else {
+          stopping.add(ProcessSession.stop(sid, Long.parseLong(fields[1]), grace, timer));
+        }
       }
     }
     return stopping;
@@ -188,11 +209,18 @@ final class LeftoverSessions {
 
   /** Whether the process that made {@code folder} (node-PID-...) no longer runs. */
   static boolean ownerGone(Path folder) {
+    return ownerOf(folder)
+        .map(pid -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true))
+        .orElse(false);
+  }
+
+  /** The pid of the process that made {@code folder} (node-PID-...), if its name says. */
+  private static Optional<Long> ownerOf(Path folder) {
     String[] parts = folder.getFileName().toString().split("-", 3);
     if (parts.length < 3 || !parts[1].matches("[0-9]{1,18}")) {
-      return false;
+      return Optional.empty();
     }
-    return ProcessHandle.of(Long.parseLong(parts[1])).map(p -> !p.isAlive()).orElse(true);
+    return Optional.of(Long.parseLong(parts[1]));
   }
 
   private static void sleepBriefly() throws IOException {

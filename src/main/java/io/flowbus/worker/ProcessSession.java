@@ -138,7 +138,11 @@ final class ProcessSession {
 
   /** Signals each process, if it is still the one that was found (and not a reused pid). */
   private static void signal(List<ProcStat> processes, boolean kill) {
+    long self = ProcessHandle.current().pid();
     for (ProcStat p : processes) {
+      if (p.pid() == self) {
+        continue; // a record naming the session this node runs in: never this node
+      }
       ProcessHandle.of(p.pid())
           .ifPresent(
               handle -> {

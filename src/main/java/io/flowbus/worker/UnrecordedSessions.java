@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Such a process that leads its session takes the whole session down with it (a child that
  * dropped the variable is still in it). One that does not (a command killed before it made its
  * session, still in the dead node's; or one whose leader is gone) is stopped alone: the session it
- * is in need not be a task's. This JVM, the processes that started it and its session are left
- * alone, whatever they carry. A process is taken only if it is the same before and after its
- * environment is read (a pid given again meanwhile is another process).
+ * is in need not be a task's. What {@link SparedProcesses} spares is left alone, whatever it
+ * carries. A process is taken only if it is the same before and after its environment is read (a
+ * pid given again meanwhile is another process).
  */
 final class UnrecordedSessions {
   private static final Logger LOG = LoggerFactory.getLogger(UnrecordedSessions.class);
@@ -54,18 +52,19 @@ final class UnrecordedSessions {
   private UnrecordedSessions() {}
 
   /**
-   * The live processes whose environment names one of {@code folders} (node folder names), by pid.
-   * Never this JVM, the processes that started it, or anything in its session: a node started by a
-   * task of its own earlier life carries that life's name too, and must not stop itself.
+   * The live processes whose environment names one of {@code folders} (node folder names), by pid;
+   * never one that {@code spared} spares. A process in uninterruptible sleep is not read (reading
+   * its environment could wait as long as it does).
    */
-  static Map<Long, ProcStat> find(Set<String> folders) {
+  static Map<Long, ProcStat> find(Set<String> folders, SparedProcesses spared) {
     Map<Long, ProcStat> found = new HashMap<>();
-    String[] names = new java.io.File("/proc").list();
-    if (folders.isEmpty() || names == null) {
+    if (folders.isEmpty()) {
       return found;
     }
-    Set<Long> self = selfAndAncestors();
-    ProcStat own = ProcStat.read(ProcessHandle.current().pid());
+    String[] names = new java.io.File("/proc").list();
+    if (names == null) {
+      return found;
+    }
     for (String name : names) {
       if (name.isEmpty() || name.charAt(0) < '1' || name.charAt(0) > '9') {
         continue;
@@ -74,8 +73,8 @@ final class UnrecordedSessions {
       ProcStat before = ProcStat.read(pid);
       if (before == null
           || !before.alive()
-          || self.contains(pid)
-          || own != null && before.session() == own.session()
+          || before.state() == 'D'
+          || spared.spares(before)
           || !names(pid, folders)) {
         continue;
       }
@@ -112,29 +111,21 @@ final class UnrecordedSessions {
   }
 
   /**
-   * Looks again for what names {@code folders}, and stops it, until nothing does (a process may
-   * fork between a look and its stop, and its child need not lead a session): a few passes at most.
+   * Looks again for what names {@code folders}, and kills it at once (its parents had their grace),
+   * until nothing does or {@code deadline} ({@link System#nanoTime}) has passed: a process may fork
+   * between a look and its stop, and its child need not lead a session.
    */
-  static int stopLeft(Set<String> folders, Duration grace, ScheduledExecutorService timer) {
+  static int stopLeft(
+      Set<String> folders, SparedProcesses spared, long deadline, ScheduledExecutorService timer) {
     int stopped = 0;
-    for (int pass = 0; pass < PASSES; pass++) {
-      Map<Long, ProcStat> left = find(folders);
+    for (int pass = 0; pass < PASSES && System.nanoTime() - deadline < 0; pass++) {
+      Map<Long, ProcStat> left = find(folders, spared);
       if (left.isEmpty()) {
         return stopped;
       }
-      stopped += stop(left, grace, timer);
+      stopped += stop(left, Duration.ZERO, timer);
     }
     return stopped;
-  }
-
-  private static Set<Long> selfAndAncestors() {
-    Set<Long> pids = new HashSet<>();
-    for (Optional<ProcessHandle> p = Optional.of(ProcessHandle.current());
-        p.isPresent();
-        p = p.get().parent()) {
-      pids.add(p.get().pid());
-    }
-    return pids;
   }
 
   /** Whether the environment of process {@code pid} sets {@link #VARIABLE} to one of folders. */
@@ -183,6 +174,7 @@ final class UnrecordedSessions {
 
   /** SIGTERM to each, SIGKILL after the grace to what is left; returns once all are gone. */
   private static int stopAlone(List<ProcStat> processes, Duration grace) {
+    processes = alive(processes);
     if (processes.isEmpty()) {
       return 0;
     }

@@ -253,6 +253,27 @@ class ProcessSessionTest {
   }
 
   @Test
+  void aRecordedSessionThatALiveNodeRunsInIsLeft() throws Exception {
+    // a dead node's task started another node (nohup, say): that node lives in the task's session
+    long sid = detachedSession("sleep 171 & exec sleep 172", 2);
+    records.add(sid, ProcStat.read(sid).startTime());
+    releaseWithoutTidying(records);
+    records = SessionRecords.open(localDir);
+    Path folder = Files.createDirectories(localDir.resolve("held"));
+    Files.createFile(folder.resolve(SessionFolder.LOCK));
+    Process holder = otherJvmHolding(folder);
+    try {
+      Files.move(folder, localDir.resolve("node-" + sid + "-live")); // the live node: pid sid
+
+      leftovers().stop(GRACE, timer);
+
+      assertThat(ProcStat.session(sid)).as("the session the live node runs in").hasSize(2);
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
   void eachCommandNamesTheFolderOfItsNodeInItsEnvironment() throws Exception {
     outcomeOf(start("echo \"$FLOWBUS_LAUNCHED_BY\" > launched-by", Duration.ofSeconds(10)));
 
