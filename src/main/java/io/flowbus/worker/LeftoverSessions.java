@@ -71,28 +71,33 @@ final class LeftoverSessions {
       long start = System.nanoTime();
       long waitUntil = start + grace.plus(SWEEP_MARGIN).toNanos();
       for (Path folder : folders) {
-        FileChannel channel = deadNodesLock(folder, waitUntil);
-        if (channel != null) {
+        try {
+          FileChannel channel = deadNodesLock(folder, waitUntil);
+          if (channel == null) {
+            ownerOf(folder).ifPresent(live::add);
+            continue;
+          }
           locks.add(channel);
-          dead.add(folder);
           records.addAll(SessionFolder.recorded(folder));
-        } else {
-          ownerOf(folder).ifPresent(live::add);
+          dead.add(folder);
+        } catch (IOException e) {
+          // one folder that cannot be read (another user's, say) does not keep the others
+          LOG.warn("cannot stop what the node of {} left: {}", folder, e.toString());
         }
       }
       SparedProcesses spared = SparedProcesses.of(live);
       // what they started and did not live to record (killed between a start and its record):
       // found before anything is stopped, so that all of it is stopped within the one grace
       Set<String> names = names(dead);
-      Map<Long, ProcStat> unrecorded = UnrecordedSessions.find(names, spared);
+      long since = startedSince(dead);
+      Map<Long, ProcStat> unrecorded = UnrecordedSessions.find(names, since, spared);
       List<CompletableFuture<Integer>> stopping =
           stopAll(records, unrecorded, spared, grace, timer);
       int stopped = UnrecordedSessions.stop(unrecorded, grace, timer);
       stopped += stopping.stream().mapToInt(CompletableFuture::join).sum();
-      if (!unrecorded.isEmpty()) {
-        long deadline = start + grace.plus(RESCANS).toNanos();
-        stopped += UnrecordedSessions.stopLeft(names, spared, deadline, timer);
-      }
+      // what forked meanwhile, or made a session of its own while its session was being stopped
+      long deadline = start + grace.plus(RESCANS).toNanos();
+      stopped += UnrecordedSessions.stopLeft(names, since, spared, deadline, timer);
       dead.forEach(SessionFolder::removeQuietly);
       if (!dead.isEmpty()) {
         LOG.info(
@@ -155,6 +160,27 @@ final class LeftoverSessions {
       }
     }
     return stopping;
+  }
+
+  /**
+   * Clock ticks since boot (as {@code /proc/<pid>/stat} counts) before which none of the dead
+   * nodes' tasks started: their folders were made before any of them, and their lock files are
+   * never written after. A minute early, for the wall clock's corrections; 0 when not known.
+   */
+  private static long startedSince(List<Path> dead) {
+    long now = ProcStat.ticksSinceBootFloor();
+    long oldest = System.currentTimeMillis();
+    for (Path folder : dead) {
+      try {
+        oldest =
+            Math.min(
+                oldest, Files.getLastModifiedTime(folder.resolve(SessionFolder.LOCK)).toMillis());
+      } catch (IOException e) {
+        return 0;
+      }
+    }
+    long ago = (System.currentTimeMillis() - oldest) / 10 + 6_000; // 100 ticks a second
+    return now == 0 ? 0 : Math.max(0, now - ago);
   }
 
   private static Set<String> names(List<Path> folders) {

@@ -36,7 +36,8 @@ final class SessionFolder {
     Map<String, String> live = new LinkedHashMap<>();
     Path file = folder.resolve(LOG_FILE);
     if (Files.exists(file)) {
-      for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+      // read so that no byte fails it: a line that is not a record is skipped, not the folder
+      for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
         String[] fields = line.split(" ", -1);
         if (fields.length == 4 && fields[0].equals("+")) {
           live.put(fields[1], line.substring(2));

@@ -7,9 +7,10 @@ import java.util.Set;
 
 /**
  * What a sweep of what dead nodes left must never stop, whatever a record or an environment says:
- * this JVM and the processes that started it, the nodes of this host that live, and the sessions
- * any of these are in. A node started by a task of a dead node (a restart, a sibling started with
- * {@code nohup}) is in that task's session and carries its environment.
+ * this JVM and the processes that started it, the nodes of this host that live (those that hold the
+ * lock of their folder already), and the sessions any of these are in. A node started by a task of
+ * a dead node (a restart, a sibling started with {@code nohup}) is in that task's session and
+ * carries its environment.
  *
  * @param pids processes left alone
  * @param sessions sessions left alone, whole

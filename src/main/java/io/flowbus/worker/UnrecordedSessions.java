@@ -52,11 +52,13 @@ final class UnrecordedSessions {
   private UnrecordedSessions() {}
 
   /**
-   * The live processes whose environment names one of {@code folders} (node folder names), by pid;
-   * never one that {@code spared} spares. A process in uninterruptible sleep is not read (reading
-   * its environment could wait as long as it does).
+   * The live processes started at {@code since} or later (clock ticks since boot) whose environment
+   * names one of {@code folders} (node folder names), by pid; never one that {@code spared} spares.
+   * Only those are read: the host's older processes cannot be the dead nodes' tasks. A process in
+   * uninterruptible sleep is not read either (reading its environment could wait as long as it
+   * does).
    */
-  static Map<Long, ProcStat> find(Set<String> folders, SparedProcesses spared) {
+  static Map<Long, ProcStat> find(Set<String> folders, long since, SparedProcesses spared) {
     Map<Long, ProcStat> found = new HashMap<>();
     if (folders.isEmpty()) {
       return found;
@@ -73,6 +75,7 @@ final class UnrecordedSessions {
       ProcStat before = ProcStat.read(pid);
       if (before == null
           || !before.alive()
+          || before.startTime() < since
           || before.state() == 'D'
           || spared.spares(before)
           || !names(pid, folders)) {
@@ -112,14 +115,20 @@ final class UnrecordedSessions {
 
   /**
    * Looks again for what names {@code folders}, and kills it at once (its parents had their grace),
-   * until nothing does or {@code deadline} ({@link System#nanoTime}) has passed: a process may fork
-   * between a look and its stop, and its child need not lead a session.
+   * until nothing does, after {@link #PASSES} looks, or once {@code deadline} ({@link
+   * System#nanoTime}) has passed (a pass begun before it may take up to 5 s more, for processes
+   * that outlive SIGKILL): a process may fork between a look and its stop, or make a session of its
+   * own while its session is being stopped.
    */
   static int stopLeft(
-      Set<String> folders, SparedProcesses spared, long deadline, ScheduledExecutorService timer) {
+      Set<String> folders,
+      long since,
+      SparedProcesses spared,
+      long deadline,
+      ScheduledExecutorService timer) {
     int stopped = 0;
     for (int pass = 0; pass < PASSES && System.nanoTime() - deadline < 0; pass++) {
-      Map<Long, ProcStat> left = find(folders, spared);
+      Map<Long, ProcStat> left = find(folders, since, spared);
       if (left.isEmpty()) {
         return stopped;
       }
@@ -159,8 +168,9 @@ final class UnrecordedSessions {
   }
 
   /**
-   * Another user's process whose environment this node cannot read cannot be its task, unless the
-   * node runs as root (its tasks as another user) without the right to read theirs: then says so.
+   * A process whose environment this node cannot read (another user's; or its own user's that is
+   * not dumpable, a set-capability program say) is not its task, unless the node runs as root (its
+   * tasks as another user) without the right to read theirs: then says so.
    */
   private static void deniedOnce(long pid) {
     if (RUNS_AS_ROOT && !warned.getAndSet(true)) {

@@ -282,6 +282,22 @@ class ProcessSessionTest {
   }
 
   @Test
+  void aRecordLogWithBytesThatAreNotTextStillHasItsRecordsStopped() throws Exception {
+    long sid = detachedSession("exec sleep 171", 1);
+    records.add(sid, ProcStat.read(sid).startTime());
+    Path log = records.folder().resolve(SessionFolder.LOG_FILE);
+    Path crashed = releaseWithoutTidying(records);
+    log = crashed.resolve(log.getFileName());
+    byte[] kept = Files.readAllBytes(log);
+    Files.write(log, new byte[] {(byte) 0xE9, (byte) 0xFF, '\n'});
+    Files.write(log, kept, StandardOpenOption.APPEND);
+    records = SessionRecords.open(localDir);
+
+    assertThat(leftovers().stop(GRACE, timer)).isEqualTo(1);
+    assertThat(ProcStat.session(sid)).isEmpty();
+  }
+
+  @Test
   void recordsInALocalDirThatOthersMayWriteStopNothing() throws Exception {
     // another user could have written them: a forged record names any session of this host
     long sid = detachedSession("sleep 171 & sleep 172 & wait", 3);
