@@ -85,28 +85,17 @@ final class LeftoverSessions {
           LOG.warn("cannot stop what the node of {} left: {}", folder, e.toString());
         }
       }
-      SparedProcesses spared = SparedProcesses.of(live);
-      // what they started and did not live to record (killed between a start and its record):
-      // found before anything is stopped, so that all of it is stopped within the one grace
-      Set<String> names = names(dead);
-      long since = startedSince(dead);
-      Map<Long, ProcStat> unrecorded = UnrecordedSessions.find(names, since, spared);
-      List<CompletableFuture<Integer>> stopping =
-          stopAll(records, unrecorded, spared, grace, timer);
-      int stopped = UnrecordedSessions.stop(unrecorded, grace, timer);
-      stopped += stopping.stream().mapToInt(CompletableFuture::join).sum();
-      // what forked meanwhile, or made a session of its own while its session was being stopped
-      long deadline = start + grace.plus(RESCANS).toNanos();
-      stopped += UnrecordedSessions.stopLeft(names, since, spared, deadline, timer);
-      dead.forEach(SessionFolder::removeQuietly);
-      if (!dead.isEmpty()) {
-        LOG.info(
-            "stopped {} processes left running by nodes of this host that ended without stopping"
-                + " them ({} task sessions recorded in {})",
-            stopped,
-            records.size(),
-            shared);
+      if (dead.isEmpty()) {
+        return 0;
       }
+      int stopped = stopWhatTheyLeft(dead, records, SparedProcesses.of(live), start, grace, timer);
+      dead.forEach(SessionFolder::removeQuietly);
+      LOG.info(
+          "stopped {} processes left running by nodes of this host that ended without stopping"
+              + " them ({} task sessions recorded in {})",
+          stopped,
+          records.size(),
+          shared);
       return stopped;
     } finally {
       for (FileChannel channel : locks) {
@@ -134,6 +123,29 @@ final class LeftoverSessions {
       }
       return false;
     }
+  }
+
+  /**
+   * Stops what the {@code dead} nodes' {@code records} name, and what they started and did not live
+   * to record (killed between a start and its record): found before anything is stopped, so that
+   * all of it is stopped within the one grace; then what forked meanwhile, or made a session of its
+   * own while its session was being stopped. Returns how many processes were stopped.
+   */
+  private int stopWhatTheyLeft(
+      List<Path> dead,
+      List<String> records,
+      SparedProcesses spared,
+      long start,
+      Duration grace,
+      ScheduledExecutorService timer) {
+    Set<String> names = names(dead);
+    long since = startedSince(dead);
+    Map<Long, ProcStat> unrecorded = UnrecordedSessions.find(names, since, spared);
+    List<CompletableFuture<Integer>> stopping = stopAll(records, unrecorded, spared, grace, timer);
+    int stopped = UnrecordedSessions.stop(unrecorded, grace, timer);
+    stopped += stopping.stream().mapToInt(CompletableFuture::join).sum();
+    long deadline = start + grace.plus(RESCANS).toNanos();
+    return stopped + UnrecordedSessions.stopLeft(names, since, spared, deadline, timer);
   }
 
   /**
