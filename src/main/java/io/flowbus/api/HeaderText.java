@@ -1,8 +1,5 @@
 package io.flowbus.api;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,15 +14,6 @@ final class HeaderText {
     if (value == null || value.chars().allMatch(c -> c < 0x80)) {
       return value;
     }
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
+    return Utf8.decode(value.getBytes(StandardCharsets.ISO_8859_1));
   }
 }

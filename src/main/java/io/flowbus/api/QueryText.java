@@ -1,9 +1,6 @@
 package io.flowbus.api;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** The raw text of a query string, as the client sent it. */
@@ -34,15 +31,6 @@ final class QueryText {
         bytes.write(plain, 0, plain.length);
       }
     }
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
+    return Utf8.decode(bytes.toByteArray()) != null;
   }
 }

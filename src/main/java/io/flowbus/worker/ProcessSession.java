@@ -137,7 +137,7 @@ final class ProcessSession {
   }
 
   /** Signals each process, if it is still the one that was found (and not a reused pid). */
-  private static void signal(List<ProcStat> processes, boolean kill) {
+  static void signal(List<ProcStat> processes, boolean kill) {
     long self = ProcessHandle.current().pid();
     for (ProcStat p : processes) {
       if (p.pid() == self) {

@@ -188,13 +188,13 @@ final class UnrecordedSessions {
     if (processes.isEmpty()) {
       return 0;
     }
-    processes.forEach(p -> signal(p, false));
+    ProcessSession.signal(processes, false);
     long killAt = System.nanoTime() + grace.toNanos();
     boolean killed = false;
     for (List<ProcStat> left = alive(processes); !left.isEmpty(); left = alive(left)) {
       long now = System.nanoTime();
       if (!killed && now - killAt >= 0) {
-        left.forEach(p -> signal(p, true));
+        ProcessSession.signal(left, true);
         killed = true;
       } else if (killed && now - killAt > KILL_WAIT_MS * 1_000_000) {
         LOG.warn("{} processes still there after SIGKILL", left.size());
@@ -213,21 +213,6 @@ final class UnrecordedSessions {
   private static boolean stillThere(ProcStat process) {
     ProcStat now = ProcStat.read(process.pid());
     return now != null && now.alive() && now.startTime() == process.startTime();
-  }
-
-  private static void signal(ProcStat process, boolean kill) {
-    if (!stillThere(process)) {
-      return;
-    }
-    ProcessHandle.of(process.pid())
-        .ifPresent(
-            handle -> {
-              if (kill) {
-                handle.destroyForcibly();
-              } else {
-                handle.destroy();
-              }
-            });
   }
 
   private static boolean runsAsRoot() {
