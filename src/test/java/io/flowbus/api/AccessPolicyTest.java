@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flowbus.config.AccessRole;
 import io.flowbus.config.ApiKeys;
 import io.flowbus.testing.Http;
+import io.flowbus.testing.LocalVertx;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -17,8 +18,8 @@ import io.vertx.ext.web.Router;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The policy alone, on a router of its own: who gets 401, 403 or through, and undeclared routes.
@@ -27,12 +28,8 @@ class AccessPolicyTest {
   private static final ApiKeys KEYS =
       ApiKeys.of(Map.of("r-key", READ, "o-key", OPERATE, "a-key", ADMIN));
 
-  private final Vertx vertx = Vertx.vertx();
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
 
   @Test
   void withoutKeysEveryRouteIsOpenWithEveryRight() throws Exception {

@@ -2,23 +2,19 @@ package io.flowbus.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowbus.testing.LocalVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PortInUseTest {
-  private final Vertx vertx = Vertx.vertx();
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
 
   @Test
   void aBusyPortIsNamed() throws Exception {

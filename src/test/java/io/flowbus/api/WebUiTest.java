@@ -5,18 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowbus.config.ApiKeys;
 import io.flowbus.testing.Http;
+import io.flowbus.testing.LocalVertx;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The web UI's files: served without a key, revalidated on every use, never a data path. */
 class WebUiTest {
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private Http http;
 
   @BeforeEach
@@ -38,11 +40,6 @@ class WebUiTest {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     http = new Http("http://127.0.0.1:" + server.actualPort());
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

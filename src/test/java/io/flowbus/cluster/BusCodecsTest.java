@@ -7,6 +7,7 @@ import io.flowbus.model.AttemptState;
 import io.flowbus.model.InputSource;
 import io.flowbus.model.InputSpec;
 import io.flowbus.model.TaskKind;
+import io.flowbus.testing.LocalVertx;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -16,20 +17,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An assignment or a batch of results is handed to a consumer on this node as it is, and travels to
  * another node as its JSON form.
  */
 class BusCodecsTest {
-  private final Vertx vertx = Vertx.vertx();
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
 
   private static TaskAssignment assignment() {
     Map<String, String> values = new LinkedHashMap<>();

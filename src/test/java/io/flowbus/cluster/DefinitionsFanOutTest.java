@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.flowbus.testing.LocalVertx;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,11 +14,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 class DefinitionsFanOutTest {
   private static final DefinitionsStamp NEW = new DefinitionsStamp(4, "0123456789abcdef-new");
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
   @BeforeEach
@@ -29,7 +32,6 @@ class DefinitionsFanOutTest {
   @AfterEach
   void close() throws Exception {
     ((Logger) LoggerFactory.getLogger(DefinitionsFanOut.class)).detachAppender(logged);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowbus.definitions.DefinitionsLoader;
 import io.flowbus.testing.DefinitionsBuilder;
 import io.flowbus.testing.JobBuilder;
+import io.flowbus.testing.LocalVertx;
 import io.flowbus.testing.TaskClassBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,19 +16,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Replacements on one node: what it keeps on the shared volume, and what it holds. */
 class DefinitionsStoreTest {
   @TempDir Path dir;
-  private final Vertx vertx = Vertx.vertx();
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
 
   @Test
   void twoNodesWritingAtOnceNeverFailNorMixTheirTexts() throws Exception {

@@ -9,30 +9,27 @@ import io.flowbus.cluster.ResultBatch.Answer;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.controller.BatchAnswers.Delivered;
 import io.flowbus.model.AttemptState;
+import io.flowbus.testing.LocalVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A batch of results is answered once, when each of its results is, in their order. */
 class BatchAnswersTest {
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final CompletableFuture<List<Delivered>> delivered = new CompletableFuture<>();
 
   @BeforeEach
   void setUp() {
     BusCodecs.register(vertx);
     vertx.eventBus().<ResultBatch>consumer("results", m -> delivered.complete(BatchAnswers.of(m)));
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -24,6 +24,7 @@ import io.flowbus.model.TaskState;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
+import io.flowbus.testing.LocalVertx;
 import io.flowbus.testing.OnContext;
 import io.flowbus.testing.SettableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,21 +35,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The dispatcher against a real (local) event bus, with workers that answer or do not. */
 class DispatcherTest {
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final List<String> acceptedBy = new CopyOnWriteArrayList<>();
   private final SettableClock clock = new SettableClock();
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   @Test
   void aTaskOnItsWayToANodeThatLeavesGoesToAnotherNode() throws Exception {

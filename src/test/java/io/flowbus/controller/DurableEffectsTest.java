@@ -15,6 +15,7 @@ import io.flowbus.model.TaskState;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
+import io.flowbus.testing.LocalVertx;
 import io.flowbus.testing.OnContext;
 import io.flowbus.views.RunViews;
 import io.vertx.core.Context;
@@ -37,6 +38,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,7 +53,8 @@ class DurableEffectsTest {
   private static final String RUN = "20261126-100000-000-abc1";
 
   @TempDir Path data;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final JournalWriter writer = new JournalWriter(false);
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
@@ -85,7 +88,6 @@ class DurableEffectsTest {
   @AfterEach
   void close() throws Exception {
     writer.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

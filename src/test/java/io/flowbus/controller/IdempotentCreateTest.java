@@ -11,6 +11,7 @@ import io.flowbus.model.RunEvent;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
+import io.flowbus.testing.LocalVertx;
 import io.flowbus.testing.OnContext;
 import io.flowbus.testing.SettableClock;
 import io.vertx.core.Context;
@@ -23,11 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,7 +50,8 @@ class IdempotentCreateTest {
   private static final String SECRET = "Bearer s3cret-t0ken";
 
   @TempDir Path data;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final JournalWriter writer = new JournalWriter(false);
   private final SettableClock clock = new SettableClock();
@@ -79,7 +81,6 @@ class IdempotentCreateTest {
   @AfterEach
   void close() throws Exception {
     writer.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
 import io.flowbus.testing.JournalEvents;
+import io.flowbus.testing.LocalVertx;
 import io.flowbus.testing.SettableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -34,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,7 +49,8 @@ class NotificationsTest {
   private static final String RUN = "20261126-100000-000-noti";
 
   @TempDir Path data;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final JournalWriter writer = new JournalWriter(false);
   private final List<HttpServerRequest> received = new CopyOnWriteArrayList<>();
@@ -59,7 +62,6 @@ class NotificationsTest {
   @AfterEach
   void close() throws Exception {
     writer.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

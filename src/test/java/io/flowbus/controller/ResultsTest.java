@@ -25,6 +25,7 @@ import io.flowbus.model.TaskState;
 import io.flowbus.storage.DataLayout;
 import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
+import io.flowbus.testing.LocalVertx;
 import io.flowbus.testing.OnContext;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
@@ -41,11 +42,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,8 @@ class ResultsTest {
   private static final String MARKER = "test.marker";
 
   @TempDir Path data;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final JournalWriter writer = new JournalWriter(false);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
@@ -128,7 +130,6 @@ class ResultsTest {
   void close() throws Exception {
     ((Logger) LoggerFactory.getLogger(Results.class)).detachAppender(logged);
     writer.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

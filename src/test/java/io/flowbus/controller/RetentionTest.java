@@ -15,6 +15,7 @@ import io.flowbus.storage.JournalWriter;
 import io.flowbus.storage.RunStore;
 import io.flowbus.testing.DefinitionsBuilder;
 import io.flowbus.testing.JobBuilder;
+import io.flowbus.testing.LocalVertx;
 import io.flowbus.testing.RunBuilder;
 import io.flowbus.testing.RunEvents;
 import io.flowbus.testing.SettableClock;
@@ -29,11 +30,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,7 +47,8 @@ class RetentionTest {
       "tasks: {t: {exec_command: t}}\njobs: {j: {stages: [{name: a, task_class: t}]}}\n";
 
   @TempDir Path data;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final JournalWriter writer = new JournalWriter(false);
   private final SettableClock clock = new SettableClock();
@@ -70,7 +72,6 @@ class RetentionTest {
   @AfterEach
   void close() throws Exception {
     writer.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.flowbus.model.RunEvent;
 import io.flowbus.model.RunState;
 import io.flowbus.model.Trigger;
 import io.flowbus.storage.DataLayout;
+import io.flowbus.testing.LocalVertx;
 import io.flowbus.testing.SettableClock;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -14,10 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The schedules fire on a clock the test sets, on real journals, across lives of orchestrators. */
@@ -25,7 +26,8 @@ class SchedulerTest {
   private static final Instant T0 = Instant.parse("2026-11-26T10:00:30Z");
 
   @TempDir Path data;
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final SettableClock clock = new SettableClock(T0);
   private volatile Predicate<RunEvent> failing = e -> false;
   private ScheduleLife life;
@@ -35,7 +37,6 @@ class SchedulerTest {
     if (life != null) {
       life.close();
     }
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

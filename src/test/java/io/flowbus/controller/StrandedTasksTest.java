@@ -7,6 +7,7 @@ import io.flowbus.model.Changes;
 import io.flowbus.model.Run;
 import io.flowbus.model.RunEvent;
 import io.flowbus.model.TaskRun;
+import io.flowbus.testing.LocalVertx;
 import io.flowbus.testing.OnContext;
 import io.flowbus.testing.RunEvents;
 import io.flowbus.testing.SettableClock;
@@ -14,24 +15,19 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The safety net: a pending task nobody holds is offered again; one somebody holds is left. */
 class StrandedTasksTest {
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final SettableClock clock = new SettableClock();
   private final Runs runs = new Runs();
   private final Set<String> writing = new java.util.HashSet<>();
   private Dispatcher dispatcher;
   private StrandedTasks stranded;
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   @Test
   void aPendingSpawnTaskNeitherQueuedNorOnItsWayIsOfferedAgainOnce() throws Exception {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.flowbus.cluster.Addresses;
 import io.flowbus.cluster.WorkerControl;
 import io.flowbus.model.AttemptKey;
+import io.flowbus.testing.LocalVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -17,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A takeover's question to a worker, what it holds, and a cancel, against a real (local) event bus:
@@ -28,14 +29,10 @@ import org.junit.jupiter.api.Test;
 class WorkerClientTest {
   private static final AttemptKey HELD = new AttemptKey("run-1", "s0-t3", 1);
 
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final WorkerClient client = new WorkerClient(vertx, "self", node -> true);
   private final AtomicInteger asked = new AtomicInteger();
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   @Test
   void aMemberThatListensOnlyLaterIsAskedAgainUntilItSaysWhatItHolds() throws Exception {

@@ -9,6 +9,7 @@ import io.flowbus.cluster.ResultBatch;
 import io.flowbus.cluster.ResultBatch.Answer;
 import io.flowbus.cluster.TaskResult;
 import io.flowbus.model.AttemptState;
+import io.flowbus.testing.LocalVertx;
 import io.flowbus.testing.OnContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -16,28 +17,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Results go to the orchestrator in batches, one on its way at a time, and stay with the worker
  * until the orchestrator has taken each in.
  */
 class ResultOutboxTest {
-  private final Vertx vertx = Vertx.vertx();
+  @RegisterExtension final LocalVertx local = new LocalVertx();
+  private final Vertx vertx = local.vertx();
   private final io.vertx.core.Context context = vertx.getOrCreateContext();
 
   /** Every batch the orchestrator got, in order. */
   private final List<Message<ResultBatch>> batches = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   @Test
   void aResultRefusedWithA503IsKeptAndSentAgainUntilItIsApplied() throws Exception {
