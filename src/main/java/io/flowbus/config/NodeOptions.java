@@ -240,7 +240,8 @@ public final class NodeOptions {
     return user.isEmpty() || user.equals("same") ? null : user;
   }
 
-  private static boolean runsAsRoot() {
+  /** Whether this process runs as root (uid 0). */
+  public static boolean runsAsRoot() {
     try {
       return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
     } catch (java.io.IOException | RuntimeException e) {

@@ -3,6 +3,7 @@ package io.flowbus.worker;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongPredicate;
 
@@ -93,16 +94,8 @@ record ProcStat(long pid, char state, long session, long startTime) {
       return List.of();
     }
     List<ProcStat> members = new ArrayList<>();
-    String[] names = new java.io.File("/proc").list();
-    if (names == null) {
-      return members;
-    }
     byte[] buffer = new byte[1024];
-    for (String name : names) {
-      if (name.isEmpty() || name.charAt(0) < '0' || name.charAt(0) > '9') {
-        continue;
-      }
-      long pid = Long.parseLong(name);
+    for (long pid : pids()) {
       if (candidates != null && !candidates.test(pid)) {
         continue;
       }
@@ -112,6 +105,18 @@ record ProcStat(long pid, char state, long session, long startTime) {
       }
     }
     return members;
+  }
+
+  /** The pids of the processes {@code /proc} lists now (none if it cannot be read). */
+  static long[] pids() {
+    String[] names = new java.io.File("/proc").list();
+    if (names == null) {
+      return new long[0];
+    }
+    return Arrays.stream(names)
+        .filter(name -> !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9'))
+        .mapToLong(Long::parseLong)
+        .toArray();
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.flowbus.worker;
 
+import io.flowbus.config.NodeOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -42,7 +43,7 @@ final class UnrecordedSessions {
   private static final byte[] PREFIX = (VARIABLE + "=").getBytes(StandardCharsets.US_ASCII);
   private static final long POLL_MS = 25;
   private static final long KILL_WAIT_MS = 5_000;
-  private static final boolean RUNS_AS_ROOT = runsAsRoot();
+  private static final boolean RUNS_AS_ROOT = NodeOptions.runsAsRoot();
 
   /** How many times what still names a dead node's folder is looked for again after a stop. */
   private static final int PASSES = 3;
@@ -63,15 +64,7 @@ final class UnrecordedSessions {
     if (folders.isEmpty()) {
       return found;
     }
-    String[] names = new java.io.File("/proc").list();
-    if (names == null) {
-      return found;
-    }
-    for (String name : names) {
-      if (name.isEmpty() || name.charAt(0) < '1' || name.charAt(0) > '9') {
-        continue;
-      }
-      long pid = Long.parseLong(name);
+    for (long pid : ProcStat.pids()) {
       ProcStat before = ProcStat.read(pid);
       if (before == null
           || !before.alive()
@@ -213,13 +206,5 @@ final class UnrecordedSessions {
   private static boolean stillThere(ProcStat process) {
     ProcStat now = ProcStat.read(process.pid());
     return now != null && now.alive() && now.startTime() == process.startTime();
-  }
-
-  private static boolean runsAsRoot() {
-    try {
-      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
   }
 }
