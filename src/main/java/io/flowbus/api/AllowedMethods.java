@@ -9,7 +9,7 @@ import java.util.TreeSet;
 /**
  * The methods a path answers, for the {@code Allow} header of a 405 (RFC 9110 §15.5.6): those of
  * every route of the router whose path pattern ({@code /api/runs/:id}, {@code /assets/*}) the path
- * fits.
+ * fits, and HEAD wherever GET is.
  */
 final class AllowedMethods {
   private final Router router;
@@ -31,6 +31,9 @@ final class AllowedMethods {
       if (allowed != null && fits(pattern, path)) {
         allowed.forEach(m -> methods.add(m.name()));
       }
+    }
+    if (methods.contains("GET")) {
+      methods.add("HEAD"); // every GET is also a HEAD (HttpVerticle)
     }
     return String.join(", ", methods);
   }

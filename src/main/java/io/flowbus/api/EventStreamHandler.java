@@ -59,10 +59,12 @@ final class EventStreamHandler {
     long snapshotVersion = -1;
     long keepAlive = -1;
     boolean released;
+    final boolean headOnly;
 
     Stream(RoutingContext rc, String runId) {
       this.runId = runId;
       this.response = rc.response();
+      this.headOnly = HeadRequests.isHead(rc);
       this.consumer = vertx.eventBus().consumer(Addresses.runEvents(runId), m -> onEvent(m.body()));
       open.incrementAndGet();
     }
@@ -102,6 +104,10 @@ final class EventStreamHandler {
           .putHeader("Content-Type", "text/event-stream")
           .putHeader("Cache-Control", "no-cache")
           .putHeader("X-Accel-Buffering", "no");
+      if (headOnly) {
+        end(); // the headers a GET would get, and no stream
+        return;
+      }
       snapshotVersion = snapshot.getLong("version");
       send("run", snapshotVersion, snapshot.getJsonObject("run"));
       if (snapshot.getBoolean("ended", false)) {

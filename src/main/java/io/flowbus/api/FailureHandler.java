@@ -60,12 +60,7 @@ final class FailureHandler implements Handler<RoutingContext> {
     int status = problem.getInteger("status");
     response.setStatusCode(status).putHeader("Content-Type", "application/problem+json");
     if (status == 405) {
-      String path = rc.normalizedPath();
-      // as the router matched it: a trailing slash is not part of the route
-      if (path.length() > 1 && path.endsWith("/")) {
-        path = path.substring(0, path.length() - 1);
-      }
-      response.putHeader("Allow", allowed.of(path));
+      response.putHeader("Allow", allowed.of(routedPath(rc)));
     }
     if (status == 413) {
       tooLarge(rc, problem);
@@ -90,6 +85,24 @@ final class FailureHandler implements Handler<RoutingContext> {
         .onComplete(v -> rc.request().connection().close());
   }
 
+  /**
+   * A 405, or a 404 when no route serves the path with any method (the router's route for every
+   * HEAD fits every path, so the router alone cannot tell the two apart).
+   */
+  private JsonObject methodNotAllowed(RoutingContext rc) {
+    if (allowed.of(routedPath(rc)).isEmpty()) {
+      return Problems.problem(404, "Not found", "no resource at " + rc.request().path());
+    }
+    return Problems.problem(
+        405, "Method not allowed", rc.request().method() + " is not allowed here");
+  }
+
+  /** The path as the router matched it: a trailing slash is not part of the route. */
+  private static String routedPath(RoutingContext rc) {
+    String path = rc.normalizedPath();
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
   private JsonObject problemOf(RoutingContext rc) {
     Throwable failure = rc.failure();
     if (failure instanceof ProblemException api) {
@@ -99,9 +112,7 @@ final class FailureHandler implements Handler<RoutingContext> {
     if (failure == null || status != 500 && status > 0) {
       return switch (status) {
         case 404 -> Problems.problem(404, "Not found", "no resource at " + rc.request().path());
-        case 405 ->
-            Problems.problem(
-                405, "Method not allowed", rc.request().method() + " is not allowed here");
+        case 405 -> methodNotAllowed(rc);
         case 413 -> BodyReader.tooLarge(bodyLimit).problem();
         case 400 ->
             Problems.problem(

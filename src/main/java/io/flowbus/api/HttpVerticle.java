@@ -56,6 +56,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    HeadRequests.route(router);
     AccessPolicy access = new AccessPolicy(config.apiKeys());
     FailureHandler failures = new FailureHandler(config.bodyLimit(), new AllowedMethods(router));
     access

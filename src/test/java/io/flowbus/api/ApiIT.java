@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -194,12 +195,58 @@ class ApiIT {
 
     assertThat(patch.status()).isEqualTo(405);
     assertThat(patch.header("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(patch.header("Allow")).isEqualTo("GET");
+    assertThat(patch.header("Allow")).isEqualTo("GET, HEAD");
     assertThat(put.status()).isEqualTo(405);
-    assertThat(put.header("Allow")).isEqualTo("DELETE, GET");
-    assertThat(slash.header("Allow")).isEqualTo("GET");
+    assertThat(put.header("Allow")).isEqualTo("DELETE, GET, HEAD");
+    assertThat(slash.header("Allow")).isEqualTo("GET, HEAD");
     assertThat(file.status()).isEqualTo(405);
-    assertThat(file.header("Allow")).isEqualTo("GET");
+    assertThat(file.header("Allow")).isEqualTo("GET, HEAD");
+  }
+
+  @Test
+  void aPathNoRouteServesIsA404WhateverTheMethod() {
+    for (String method : List.of("GET", "HEAD", "PATCH", "POST")) {
+      Http.Response response = http.send(method, "/nothing/here", null, null, Map.of());
+      assertThat(response.status()).as(method).isEqualTo(404);
+      assertThat(response.header("Content-Type")).as(method).isEqualTo("application/problem+json");
+    }
+  }
+
+  /**
+   * HEAD answers as GET does, without the body: the status and the type (over HTTP/1.1: Vert.x's
+   * HTTP/2 response sends a body to HEAD too); the HEAD of a running run's event stream ends after
+   * its headers, instead of holding the connection until the run ends.
+   */
+  @Test
+  void aHeadIsAGetWithoutItsBody() throws Exception {
+    String ended = create("/api/jobs/single/runs");
+    awaitEnded(http, ended);
+    String seconds = String.format("121.%06d", System.nanoTime() % 1_000_000);
+    String running = create("/api/jobs/slow/runs?seconds=" + seconds);
+    awaitTaskState(http, running, "s0-t0", "RUNNING");
+    for (String path :
+        List.of(
+            "/health",
+            "/api/jobs",
+            "/api/runs",
+            "/api/runs/" + ended,
+            "/api/runs/" + ended + "/tasks/s0-t0/log?stream=stdout",
+            "/api/runs/20260101-000000-000-none",
+            "/")) {
+      Http.Response get = http.get(path);
+      String head = http.raw(UTF_8, "HEAD " + path);
+      assertThat(head).as(path).startsWith("HTTP/1.1 " + get.status() + " ");
+      assertThat(head.toLowerCase(Locale.ROOT))
+          .as(path)
+          .contains("content-type: " + get.header("Content-Type").toLowerCase(Locale.ROOT));
+      assertThat(head).as(path).endsWith("\r\n\r\n"); // no body
+    }
+    String stream = http.raw(UTF_8, "HEAD /api/runs/" + running + "/events");
+    assertThat(stream)
+        .startsWith("HTTP/1.1 200")
+        .contains("text/event-stream")
+        .endsWith("\r\n\r\n");
+    assertThat(http.post("/api/runs/" + running + "/cancel").status()).isEqualTo(200);
   }
 
   @Test

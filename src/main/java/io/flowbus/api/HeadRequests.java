@@ -1,0 +1,33 @@
+package io.flowbus.api;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * HEAD wherever GET is (RFC 9110 §9.3.2): a HEAD request is routed again as a GET, with the same
+ * access checks and headers, and the HTTP server leaves the body out. A handler that would keep the
+ * response open (an event stream) asks {@link #isHead} and ends it after the headers.
+ */
+final class HeadRequests {
+  private static final String HEAD = "flowbus.head";
+
+  private HeadRequests() {}
+
+  /** Routes every HEAD request of {@code router} as a GET; call before any other route. */
+  static void route(Router router) {
+    router
+        .route()
+        .method(HttpMethod.HEAD)
+        .handler(
+            rc -> {
+              rc.put(HEAD, true);
+              rc.reroute(HttpMethod.GET, rc.request().uri());
+            });
+  }
+
+  /** Whether the request came as a HEAD (its method now reads GET). */
+  static boolean isHead(RoutingContext rc) {
+    return Boolean.TRUE.equals(rc.get(HEAD));
+  }
+}
