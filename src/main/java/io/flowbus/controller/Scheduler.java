@@ -36,6 +36,9 @@ final class Scheduler {
   static final Duration MAX_WAIT = Duration.ofSeconds(15);
   private static final long MIN_WAIT_MS = 20;
 
+  /** When the last tick looked at the schedules; null before the first. */
+  private Instant lastTick;
+
   private final Vertx vertx;
   private final Clock clock;
   private final DefinitionsStore definitions;
@@ -82,6 +85,7 @@ final class Scheduler {
    */
   Future<Void> tick() {
     Instant now = clock.instant();
+    lastTick = now;
     Definitions defs = definitions.current().definitions();
     List<Future<?>> work = new ArrayList<>();
     for (String id : book.schedules()) {
@@ -162,11 +166,17 @@ final class Scheduler {
     timer =
         vertx.setTimer(
             Math.max(MIN_WAIT_MS, delayMs),
-            t -> tick().onComplete(ar -> wakeIn(untilNextDue().toMillis())));
+            t -> tick().onComplete(ar -> wakeIn(ceilMillis(untilNextDue()))));
+  }
+
+  /** Whole milliseconds, rounded up: a timer set for less would wake before the due time. */
+  private static long ceilMillis(Duration d) {
+    return d.isNegative() ? 0 : (d.toNanos() + 999_999) / 1_000_000;
   }
 
   /**
-   * How long until the next due time of a schedule that is not paused, at most {@link #MAX_WAIT}.
+   * How long until the next due time of a schedule that is not paused, at most {@link #MAX_WAIT};
+   * none (zero or less) when a due time of the last moment has not fired yet.
    */
   Duration untilNextDue() {
     Instant now = clock.instant();
@@ -175,11 +185,28 @@ final class Scheduler {
       if (busy.contains(schedule.id())) {
         continue;
       }
-      Optional<Instant> next = schedule.nextDue(book.get(schedule.id()), now);
+      Optional<Instant> next = nextDue(schedule, now);
       if (next.isPresent() && next.get().isBefore(wake)) {
         wake = next.get();
       }
     }
     return Duration.between(now, wake);
+  }
+
+  /**
+   * The schedule's next due time; or one that came after the last tick looked (it came a moment
+   * early: the wall clock and the timers' clock drift apart) and has not fired, which the next due
+   * time after now would leave waiting for a later tick. One the last tick saw and could not fire
+   * waits, as before, for the next tick.
+   */
+  private Optional<Instant> nextDue(ScheduleDef schedule, Instant now) {
+    ScheduleState state = book.get(schedule.id());
+    if (lastTick != null && state.armed() && !state.paused() && state.pending() == null) {
+      Optional<Instant> first = schedule.cron().next(state.since());
+      if (first.isPresent() && !first.get().isAfter(now) && first.get().isAfter(lastTick)) {
+        return first;
+      }
+    }
+    return schedule.nextDue(state, now);
   }
 }

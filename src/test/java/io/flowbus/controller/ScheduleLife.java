@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -89,6 +90,11 @@ final class ScheduleLife implements AutoCloseable {
 
   void tick() throws Exception {
     succeeds(scheduler::tick);
+  }
+
+  /** How long the scheduler would wait now before its next tick. */
+  Duration untilNextTick() throws Exception {
+    return on(scheduler::untilNextDue);
   }
 
   /** The runs, oldest first. */

@@ -57,6 +57,29 @@ class SchedulerTest {
     assertThat(life.runs()).allSatisfy(r -> assertThat(r.state()).isEqualTo(RunState.RUNNING));
   }
 
+  /**
+   * A tick that comes a moment before a due time (the timer's clock and the wall clock drift apart)
+   * fires nothing; the next comes at once, not a whole wait later, and fires it.
+   */
+  @Test
+  void aTickAMomentEarlyIsFollowedAtOnceNotAWholeWaitLater() throws Exception {
+    life = start(minutely("allow"));
+    life.tick();
+    at("10:00:45");
+    life.tick();
+    assertThat(life.untilNextTick()).isEqualTo(Duration.ofSeconds(15));
+
+    clock.set(due("10:01:00").minusNanos(300_000));
+    life.tick();
+    assertThat(life.runs()).isEmpty();
+    clock.set(due("10:01:00").plusNanos(200_000)); // the tick took half a millisecond
+
+    assertThat(life.untilNextTick()).isLessThanOrEqualTo(Duration.ZERO);
+    life.tick();
+    assertThat(dueTimes()).containsExactly(due("10:01:00"));
+    assertThat(life.untilNextTick()).isEqualTo(Duration.ofSeconds(15)); // the longest wait
+  }
+
   @Test
   void skipOverlapSkipsADueTimeWhileTheLastRunGoesOnAndRecordsIt() throws Exception {
     life = start(minutely("skip"));
