@@ -104,23 +104,30 @@ final class SpawnFile {
         if (field instanceof JsonObject || field instanceof JsonArray) {
           parser.skipChildren();
         }
-        fields.put(key, field); // a key given twice keeps its place and its last value
+        if (fields.containsKey(key)) {
+          throw new InvalidSpawnFileException(
+              NAME + " entry " + i + " has the key '" + key + "' twice");
+        }
+        fields.put(key, field);
       }
       entries.add(entry(fields, i));
     }
     return entries.build();
   }
 
+  /** A number as the file writes it: {@code 1e2} stays {@code 1e2}, as an input given to a run. */
+  private record Written(String text) {}
+
   /**
-   * The scalar at the parser as Vert.x reads it; an empty {@link JsonObject} or {@link JsonArray}
-   * standing for one that starts there (the parser stays on its first token).
+   * The scalar at the parser (a number as it is written); an empty {@link JsonObject} or {@link
+   * JsonArray} standing for one that starts there (the parser stays on its first token).
    */
   private static Object value(JsonParser parser, JsonToken token) throws IOException {
     return switch (token) {
       case START_OBJECT -> new JsonObject();
       case START_ARRAY -> new JsonArray();
       case VALUE_STRING -> parser.getText();
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getNumberValue();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new Written(parser.getText());
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
       default -> null;
@@ -160,12 +167,9 @@ final class SpawnFile {
     Map<String, String> entry = new LinkedHashMap<>();
     for (Map.Entry<String, Object> field : object.entrySet()) {
       Object v = field.getValue();
-      if (v instanceof Double || v instanceof Float) {
-        // 1e3 is the number 1000, not "1000.0"
-        entry.put(
-            field.getKey(),
-            new java.math.BigDecimal(v.toString()).stripTrailingZeros().toPlainString());
-      } else if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+      if (v instanceof Written number) {
+        entry.put(field.getKey(), number.text());
+      } else if (v instanceof String || v instanceof Boolean) {
         entry.put(field.getKey(), v.toString());
       } else if (v != null) {
         throw new InvalidSpawnFileException(
