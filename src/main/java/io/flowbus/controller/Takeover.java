@@ -125,7 +125,9 @@ final class Takeover {
   }
 
   private void resume(Run run, TaskRun task, Map<AttemptKey, String> alive) {
-    if (task.state() == TaskState.PENDING && run.state().active()) {
+    if (task.state() == TaskState.PENDING
+        && run.state().active()
+        && run.stage(task.stage()).state() == TaskState.RUNNING) {
       AttemptKey next = AttemptKey.of(task, task.attempts().size() + 1);
       String node = alive.get(next);
       if (node != null) {

@@ -37,7 +37,9 @@ public final class StageRun {
                   runId, index, TaskKind.SPAWN, def.spawnTask(), new TaskCounts(), List.of()),
               -1);
     } else {
-      addTasks(List.of(Map.of()));
+      if (tasks.isEmpty()) { // else its one instance, made when it was skipped, waits again
+        addTasks(List.of(Map.of()));
+      }
       spawned = true;
     }
   }
@@ -89,9 +91,15 @@ public final class StageRun {
     return cancelled;
   }
 
-  /** The stage will not run: it and any task it has are SKIPPED. */
+  /**
+   * The stage will not run: it and any task it has are SKIPPED. A stage of one instance has it made
+   * now, to be shown SKIPPED (a fan-out's instances are not known before its spawn task ran).
+   */
   List<TaskRun> skip(String reason, Instant at) {
     moveTo(TaskState.SKIPPED);
+    if (!def.spawns() && tasks.isEmpty()) {
+      addTasks(List.of(Map.of()));
+    }
     this.error = reason;
     this.endedAt = at;
     List<TaskRun> skipped = new ArrayList<>();

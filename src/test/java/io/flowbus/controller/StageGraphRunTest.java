@@ -114,6 +114,34 @@ class StageGraphRunTest {
         .containsExactly(1, 2);
   }
 
+  /**
+   * A skipped stage of one instance shows that instance SKIPPED; a retry makes it wait with its
+   * stage, given out only once the stage starts, and it runs as the one instance it was.
+   */
+  @Test
+  void aSkippedStageShowsItsOneInstanceSkippedAndARetryRunsItOnceItsStageStarts() {
+    Run run = started("sequence");
+    fail(run, "s0-t0");
+
+    assertThat(run.stage(2).tasks())
+        .extracting(t -> t.id() + " " + t.state())
+        .containsExactly("s2-t0 SKIPPED");
+    assertThat(run.stage(2).counts().get(TaskState.SKIPPED)).isEqualTo(1);
+    assertThat(run.task("s2-t0").error()).isEqualTo("stage 1 'b' was skipped");
+
+    effects.ready.clear();
+    coordinator.retry(run);
+    assertThat(effects.readyIds()).containsExactly("s0-t0");
+    assertThat(run.task("s2-t0").state()).isEqualTo(TaskState.PENDING);
+
+    succeed(run, "s0-t0");
+    succeed(run, "s1-t0");
+    assertThat(effects.readyIds()).containsExactly("s2-t0");
+    assertThat(run.stage(2).tasks()).hasSize(1);
+    succeed(run, "s2-t0");
+    assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
   @Test
   void failuresUpToThePercentageAreToleratedAndTheRunSucceeds() {
     Run run = started("tolerant");

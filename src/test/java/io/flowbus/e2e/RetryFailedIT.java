@@ -3,6 +3,7 @@ package io.flowbus.e2e;
 import static io.flowbus.testing.FlowbusAssertions.assertThat;
 import static io.flowbus.testing.FlowbusAssertions.assertThatRun;
 import static io.flowbus.testing.Runs.awaitEnded;
+import static org.awaitility.Awaitility.await;
 
 import io.flowbus.testing.Http;
 import io.flowbus.testing.JarCluster;
@@ -12,6 +13,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +47,17 @@ class RetryFailedIT {
       notSucceeded.addAll(tasksIn(http, id, "CANCELLED"));
       assertThat(succeededBefore).isNotEmpty();
       assertThat(notSucceeded).isNotEmpty();
+      JsonObject report = Runs.task(http, id, "s1-t0");
+      assertThat(report.getString("state"))
+          .as("the stage after the failed one")
+          .isEqualTo("SKIPPED");
+      assertThat(
+              failed
+                  .getJsonArray("stages")
+                  .getJsonObject(1)
+                  .getJsonObject("tasks")
+                  .getInteger("skipped"))
+          .isEqualTo(1);
       Map<String, Long> before = PauseFailoverIT.executions(cluster, id);
 
       // the definitions change after the run was created: its retry keeps its own
@@ -69,6 +83,7 @@ class RetryFailedIT {
       Map<String, Long> after = PauseFailoverIT.executions(cluster, id);
       assertThat(after.keySet()).noneMatch(line -> line.contains("v2"));
       assertThat(after.get("report")).as("the stage that never ran ran once").isEqualTo(1L);
+      assertReportRanAfterTheFan(http, id);
       for (String task : succeededBefore) {
         String index = task.substring(task.indexOf("-t") + 2);
         assertThat(after.get(index)).as("%s succeeded before: never again", task).isEqualTo(1L);
@@ -88,6 +103,55 @@ class RetryFailedIT {
       Http.Response again = http.post("/api/runs/" + id + "/retry");
       assertThat(again.status()).isEqualTo(409);
       assertThat(again.json().getString("detail")).contains("is SUCCEEDED");
+    }
+  }
+
+  /**
+   * Three JVMs: a retried run is paused at once, and its orchestrator killed (kill -9). The next
+   * one takes over with the skipped stage's instance pending again: it must wait for its stage to
+   * start, after every retried instance of the stage before it, not be given out with them.
+   */
+  @Test
+  void aRetriedSkippedStageWaitsForTheStageBeforeItAcrossATakeover() throws Exception {
+    try (JarCluster cluster = new JarCluster(work, JOBS)) {
+      cluster.explainingFailures(() -> retriedAcrossTheKill(cluster));
+    }
+  }
+
+  private void retriedAcrossTheKill(JarCluster cluster) throws Exception {
+    JarNode leader = cluster.startOne("controller");
+    List<JarNode> others = cluster.start("controller,worker", "worker");
+    cluster.awaitFormed(leader, 3);
+    String nextId = cluster.nodeIdOf(others.get(0));
+    Http http = others.get(0).http();
+    String id = Runs.create(http, "/api/jobs/fragile/runs?count=" + COUNT);
+    assertThatRun(awaitEnded(http, id)).hasState("FAILED");
+    Files.createFile(cluster.data().resolve("runs").resolve(id).resolve("fixed"));
+
+    assertThat(http.post("/api/runs/" + id + "/retry").status()).isEqualTo(200);
+    Http.Response paused = http.post("/api/runs/" + id + "/pause");
+    assertThat(paused.status()).as(paused.body()).isEqualTo(200);
+    leader.kill();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> nextId.equals(http.get("/api/cluster").json().getString("leader")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> http.post("/api/runs/" + id + "/resume").status() == 200);
+
+    assertThatRun(awaitEnded(http, id)).hasState("SUCCEEDED");
+    assertReportRanAfterTheFan(http, id);
+    assertThat(PauseFailoverIT.executions(cluster, id).get("report")).isEqualTo(1L);
+  }
+
+  private static void assertReportRanAfterTheFan(Http http, String id) {
+    Instant reportStarted = Instant.parse(Runs.task(http, id, "s1-t0").getString("started_at"));
+    for (JsonObject task : Runs.tasks(http, id, "stage=0")) {
+      assertThat(Instant.parse(task.getString("ended_at")))
+          .as("%s ended before the stage after it started", task.getString("id"))
+          .isBeforeOrEqualTo(reportStarted);
     }
   }
 
