@@ -128,8 +128,10 @@ public final class StageRun {
       }
       List<TaskRun> reset = new ArrayList<>();
       for (TaskRun task : allTasks()) {
-        if (task.state() == TaskState.SKIPPED) {
-          task.retry(); // a skipped stage's tasks wait again with it
+        // the instance made when it was skipped waits again with it (skipped, or cancelled with
+        // the run after an earlier retry)
+        if (task.state().ended() && task.state() != TaskState.SUCCEEDED) {
+          task.retry();
           reset.add(task);
         }
       }

@@ -142,6 +142,35 @@ class StageGraphRunTest {
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
   }
 
+  /**
+   * Retried, cancelled before the skipped stages started, retried again: those stages' instances
+   * wait again and run (cancelled with the run, not only skipped), and the journal replays.
+   */
+  @Test
+  void aSkippedInstanceCancelledWithARetriedRunRunsAtTheNextRetry() throws Exception {
+    Run run = started("sequence");
+    fail(run, "s0-t0");
+    coordinator.retry(run);
+    dispatch(run, run.task("s0-t0"));
+    coordinator.cancel(run, "by hand");
+    end(run, "s0-t0", AttemptState.CANCELLED);
+    assertThat(run.task("s1-t0").state()).isEqualTo(TaskState.CANCELLED);
+
+    coordinator.retry(run);
+    assertThat(run.task("s1-t0").state()).isEqualTo(TaskState.PENDING);
+    succeed(run, "s0-t0");
+    assertThat(effects.readyIds()).containsExactly("s1-t0");
+    succeed(run, "s1-t0");
+    succeed(run, "s2-t0");
+    assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(run.task("s2-t0").attempts()).hasSize(1);
+
+    Run replayed = replay(run);
+    assertThat(states(replayed)).isEqualTo(states(run));
+    assertThat(replayed.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(replayed.version()).isEqualTo(run.version());
+  }
+
   @Test
   void failuresUpToThePercentageAreToleratedAndTheRunSucceeds() {
     Run run = started("tolerant");
@@ -205,6 +234,18 @@ class StageGraphRunTest {
     Run run = started("dag");
     fail(run, "s0-t0");
     succeed(run, "s1-t0");
+    Run replayed = replay(run);
+
+    assertThat(states(replayed)).isEqualTo(states(run)).contains("SKIPPED");
+    assertThat(replayed.stage(3).error()).isEqualTo(run.stage(3).error());
+    assertThat(replayed.state()).isEqualTo(RunState.FAILED);
+    assertThat(replayed.version()).isEqualTo(run.version());
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  /** The run rebuilt from the events it journaled, each through the journal's codec. */
+  private Run replay(Run run) throws Exception {
     RunPlan plan = run.plan();
     EventCodec.References refs =
         new EventCodec.References() {
@@ -223,7 +264,6 @@ class StageGraphRunTest {
             return List.of();
           }
         };
-
     Run replayed = null;
     for (RunEvent event : effects.events) {
       RunEvent decoded = EventCodec.decode(EventCodec.encode(event), "r1", refs);
@@ -233,14 +273,8 @@ class StageGraphRunTest {
         replayed.apply(decoded);
       }
     }
-
-    assertThat(states(replayed)).isEqualTo(states(run)).contains("SKIPPED");
-    assertThat(replayed.stage(3).error()).isEqualTo(run.stage(3).error());
-    assertThat(replayed.state()).isEqualTo(RunState.FAILED);
-    assertThat(replayed.version()).isEqualTo(run.version());
+    return replayed;
   }
-
-  // ---- helpers -----------------------------------------------------------------------------
 
   private Run started(String job) {
     Run run = coordinator.create("r1", plan(job), Map.of(), Set.of());
