@@ -82,6 +82,7 @@ final class FileHandlers {
         .onSuccess(
             file -> {
               DownloadHeaders.file(rc.response(), file.getFileName().toString());
+              HeadRequests.lengthOfFile(rc, file);
               rc.response().sendFile(file.toString()).onFailure(rc::fail);
             })
         .onFailure(rc::fail);
@@ -138,6 +139,7 @@ final class FileHandlers {
               if (file == null) {
                 rc.response().end();
               } else {
+                HeadRequests.lengthOfFile(rc, file);
                 rc.response().sendFile(file.toString()).onFailure(rc::fail);
               }
             })

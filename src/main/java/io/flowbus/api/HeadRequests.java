@@ -1,8 +1,10 @@
 package io.flowbus.api;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
 
 /**
  * HEAD wherever GET is (RFC 9110 §9.3.2): a HEAD request is routed again as a GET, with the same
@@ -22,8 +24,21 @@ final class HeadRequests {
         .handler(
             rc -> {
               rc.put(HEAD, true);
-              rc.reroute(HttpMethod.GET, rc.request().uri());
+              // the path and query, not the URI: a request may name its target in absolute form
+              String query = rc.request().query();
+              rc.reroute(HttpMethod.GET, rc.request().path() + (query == null ? "" : "?" + query));
             });
+  }
+
+  /**
+   * For a HEAD of a file that GET sends whole: the {@code Content-Length} GET would send (the
+   * server does not count a body it leaves out). A GET is left to the server, which counts what it
+   * sends.
+   */
+  static void lengthOfFile(RoutingContext rc, Path file) {
+    if (isHead(rc)) {
+      rc.response().putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(file.toFile().length()));
+    }
   }
 
   /** Whether the request came as a HEAD (its method now reads GET). */

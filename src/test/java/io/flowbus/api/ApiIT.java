@@ -104,6 +104,13 @@ class ApiIT {
     assertThat(file.header("Content-Disposition")).isEqualTo("attachment; filename=\"3-v3.txt\"");
     Http.Response log = http.get("/api/runs/" + id + "/tasks/s0-t3/log?stream=stdout");
     assertThat(log.body()).isEqualTo("wrote v3 on stage 0\n");
+    // a HEAD tells a file's length, as its GET does
+    assertThat(http.raw(UTF_8, "HEAD /api/runs/" + id + "/files/out/3-v3.txt"))
+        .startsWith("HTTP/1.1 200")
+        .containsIgnoringCase("content-length: 2\r\n")
+        .endsWith("\r\n\r\n");
+    assertThat(http.raw(UTF_8, "HEAD /api/runs/" + id + "/tasks/s0-t3/log?stream=stdout"))
+        .containsIgnoringCase("content-length: 20\r\n");
     assertThat(log.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
     assertThat(log.header("Content-Security-Policy")).isEqualTo("sandbox; default-src 'none'");
     assertThat(log.header("X-Content-Type-Options")).isEqualTo("nosniff");
@@ -241,6 +248,10 @@ class ApiIT {
           .contains("content-type: " + get.header("Content-Type").toLowerCase(Locale.ROOT));
       assertThat(head).as(path).endsWith("\r\n\r\n"); // no body
     }
+    // a target in absolute form (RFC 9112 §3.2.2) is routed by its path
+    assertThat(http.raw(UTF_8, "HEAD http://localhost/api/jobs?limit=1"))
+        .startsWith("HTTP/1.1 200")
+        .endsWith("\r\n\r\n");
     String stream = http.raw(UTF_8, "HEAD /api/runs/" + running + "/events");
     assertThat(stream)
         .startsWith("HTTP/1.1 200")
