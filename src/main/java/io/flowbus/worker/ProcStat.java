@@ -113,10 +113,15 @@ record ProcStat(long pid, char state, long session, long startTime) {
     if (names == null) {
       return new long[0];
     }
-    return Arrays.stream(names)
-        .filter(name -> !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9'))
-        .mapToLong(Long::parseLong)
-        .toArray();
+    long[] pids = new long[names.length];
+    int n = 0;
+    for (String name : names) {
+      // a pid's folder: its name is digits (the others, such as "self", start with a letter)
+      if (!name.isEmpty() && name.charAt(0) >= '0' && name.charAt(0) <= '9') {
+        pids[n++] = Long.parseLong(name);
+      }
+    }
+    return Arrays.copyOf(pids, n);
   }
 
   /**
