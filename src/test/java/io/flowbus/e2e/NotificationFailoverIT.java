@@ -62,10 +62,7 @@ class NotificationFailoverIT {
           .isNull();
 
       leader.crash();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .until(() -> nextId.equals(http.get("/api/cluster").json().getString("leader")));
+      cluster.awaitLeader(http, nextId);
       long up = System.nanoTime();
       HttpServer receiver = receiver(port, valid);
       try {

@@ -66,10 +66,7 @@ class PauseFailoverIT {
     assertThat(http.post("/api/runs/no-such-run/pause").status()).isEqualTo(404);
 
     leader.kill();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(() -> nextId.equals(http.get("/api/cluster").json().getString("leader")));
+    cluster.awaitLeader(http, nextId);
     // what ran at the pause finishes on the workers and its results reach the new orchestrator
     JsonObject settled =
         awaitRun(

@@ -132,10 +132,7 @@ class RetryFailedIT {
     Http.Response paused = http.post("/api/runs/" + id + "/pause");
     assertThat(paused.status()).as(paused.body()).isEqualTo(200);
     leader.kill();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(() -> nextId.equals(http.get("/api/cluster").json().getString("leader")));
+    cluster.awaitLeader(http, nextId);
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()

@@ -101,6 +101,14 @@ public final class JarCluster implements AutoCloseable {
             });
   }
 
+  /** Waits up to 60 s until {@code via} names the node {@code leaderId} as the cluster's leader. */
+  public void awaitLeader(Http via, String leaderId) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> leaderId.equals(via.get("/api/cluster").json().getString("leader")));
+  }
+
   public String nodeIdOf(JarNode node) {
     return node.http().get("/health").json().getString("node");
   }
