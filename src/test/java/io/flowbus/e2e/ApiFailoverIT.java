@@ -38,9 +38,9 @@ class ApiFailoverIT {
   void readsInFlightAtTheKillAreAnsweredByTheNextOrchestrator() throws Exception {
     Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", "-Dflowbus.api.read-timeout-ms=120000");
     try (JarCluster cluster = new JarCluster(work, JOBS, env)) {
-      JarNode leader = cluster.startOne("controller");
-      JarNode next = cluster.start("controller,worker").get(0);
-      cluster.awaitFormed(next, 2);
+      List<JarNode> nodes = cluster.startLedByAController("controller,worker");
+      JarNode leader = nodes.get(0);
+      JarNode next = nodes.get(1);
       String nextId = cluster.nodeIdOf(next);
       Http http = next.http();
       String id = http.post("/api/jobs/fanout/runs?count=4").json().getString("id");

@@ -44,9 +44,9 @@ class NotificationFailoverIT {
     List<Map<String, String>> valid = new CopyOnWriteArrayList<>();
     try (JarCluster cluster =
         new JarCluster(work, jobs, Map.of("FLOWBUS_WEBHOOK_SECRET", SECRET))) {
-      JarNode leader = cluster.startOne("controller");
-      JarNode next = cluster.start("controller,worker").get(0);
-      cluster.awaitFormed(leader, 2);
+      List<JarNode> nodes = cluster.startLedByAController("controller,worker");
+      JarNode leader = nodes.get(0);
+      JarNode next = nodes.get(1);
       String nextId = cluster.nodeIdOf(next);
       Http http = next.http();
       Http.Response created = http.post("/api/jobs/fails/runs", Map.of("Authorization", TOKEN));

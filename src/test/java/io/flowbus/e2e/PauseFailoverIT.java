@@ -43,10 +43,9 @@ class PauseFailoverIT {
   }
 
   private void pausedRunSurvivesTheKill(JarCluster cluster) throws Exception {
-    JarNode leader = cluster.startOne("controller");
-    List<JarNode> others = cluster.start("controller,worker", "worker");
-    JarNode next = others.get(0);
-    cluster.awaitFormed(leader, 3);
+    List<JarNode> nodes = cluster.startLedByAController("controller,worker", "worker");
+    JarNode leader = nodes.get(0);
+    JarNode next = nodes.get(1);
     String nextId = cluster.nodeIdOf(next);
     Http http = next.http();
     String id = Runs.create(http, "/api/jobs/slowfan/runs?count=" + COUNT + "&seconds=2");

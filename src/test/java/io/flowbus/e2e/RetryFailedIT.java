@@ -119,11 +119,10 @@ class RetryFailedIT {
   }
 
   private void retriedAcrossTheKill(JarCluster cluster) throws Exception {
-    JarNode leader = cluster.startOne("controller");
-    List<JarNode> others = cluster.start("controller,worker", "worker");
-    cluster.awaitFormed(leader, 3);
-    String nextId = cluster.nodeIdOf(others.get(0));
-    Http http = others.get(0).http();
+    List<JarNode> nodes = cluster.startLedByAController("controller,worker", "worker");
+    JarNode leader = nodes.get(0);
+    String nextId = cluster.nodeIdOf(nodes.get(1));
+    Http http = nodes.get(1).http();
     String id = Runs.create(http, "/api/jobs/fragile/runs?count=" + COUNT);
     assertThatRun(awaitEnded(http, id)).hasState("FAILED");
     Files.createFile(cluster.data().resolve("runs").resolve(id).resolve("fixed"));

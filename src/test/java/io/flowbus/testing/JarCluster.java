@@ -43,6 +43,19 @@ public final class JarCluster implements AutoCloseable {
     return started;
   }
 
+  /**
+   * Starts a node that only orchestrates (the oldest, so the leader), then nodes of {@code roles},
+   * and waits until the cluster has them all; returns them, the leader first. Killing the leader
+   * then loses no task in flight.
+   */
+  public List<JarNode> startLedByAController(String... roles) {
+    List<JarNode> all = new ArrayList<>();
+    all.add(startOne("controller"));
+    all.addAll(start(roles));
+    awaitFormed(all.get(0), all.size());
+    return all;
+  }
+
   /** Starts one node after the others, so that it is younger than them. */
   public JarNode startOne(String role) {
     JarNode node = JarNode.start(work, TestNodes.freePort(), args(role), env);
