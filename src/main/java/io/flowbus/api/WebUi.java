@@ -15,6 +15,11 @@ import io.vertx.ext.web.handler.StaticHandler;
  * no-cache}, answered 304 while unchanged) and picks up a new jar at once. A strict content
  * security policy lets the page run only its own scripts: a value that slipped into the page as
  * markup still could not run.
+ *
+ * <p>The static handler pauses the request while it looks the file up and does not resume it when
+ * it answers, so the request's end would stay queued: the server would count it as active for ever
+ * ({@code vertx_http_server_active_requests} grew by one with each file served). The request is
+ * resumed once the answer has gone.
  */
 final class WebUi {
   static final String ROOT = "webui";
@@ -40,6 +45,7 @@ final class WebUi {
 
   private static void headers(RoutingContext rc) {
     HttpServerResponse response = rc.response();
+    rc.addEndHandler(v -> rc.request().resume());
     rc.addHeadersEndHandler(
         v -> {
           if (response.getStatusCode() < 400) {

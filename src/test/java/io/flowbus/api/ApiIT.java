@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +63,28 @@ class ApiIT {
         .contains("flowbus_task_attempts_total")
         .contains("flowbus_worker_slots_free")
         .contains("flowbus_tasks_queued");
+  }
+
+  @Test
+  void theWebUisFilesEndTheirRequests() {
+    double before = activeGets();
+    for (int i = 0; i < 3; i++) {
+      assertThat(http.get("/").status()).isEqualTo(200);
+      String modified = http.get("/assets/app.js").header("Last-Modified");
+      Http.Response unchanged =
+          http.withHeaders(Map.of("If-Modified-Since", modified)).get("/assets/app.js");
+      assertThat(unchanged.status()).isEqualTo(304);
+    }
+    assertThat(activeGets()).as("requests still counted as active").isEqualTo(before);
+  }
+
+  /** {@code vertx_http_server_active_requests} for GET, the asking request included. */
+  private static double activeGets() {
+    Matcher m =
+        Pattern.compile("(?m)^vertx_http_server_active_requests\\{method=\"GET\"} (\\S+)$")
+            .matcher(http.get("/metrics").body());
+    assertThat(m.find()).as("the gauge in /metrics").isTrue();
+    return Double.parseDouble(m.group(1));
   }
 
   @Test
